@@ -1,0 +1,421 @@
+package referral
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// SourceManual is the Source of groups typed in by hand rather than imported.
+const SourceManual = "manual"
+
+// Group is one support group as a directory lists it: a recurring weekly
+// gathering (Meeting Guide calls it a "meeting").
+//
+// Everything but Curation comes from the directory and is replaced by the next
+// import of that source; Curation is the clinic's own and is kept apart, keyed by
+// Source and SourceID, so a refresh never erases it.
+type Group struct {
+	ID       int64     // local id, assigned by the store
+	Source   string    // feed name, or SourceManual
+	SourceID string    // the feed's slug or id; unique within Source
+	Updated  time.Time // when the feed last changed the listing; zero if unknown
+
+	Name     string
+	Program  Program
+	Sessions []Session
+	TimeZone string // IANA name, e.g. "America/New_York"
+
+	Attendance Attendance
+	Place      Place
+	Online     OnlineAccess
+	Attributes Attributes
+	Types      []string // the feed's raw type codes, kept for round trips
+	Notes      string   // the listing's own notes (not the counselor's)
+	Contact    Contact
+
+	Curation Curation
+}
+
+// Session is one weekly time a group meets. Start and End are minutes after
+// midnight of Day; End may pass 24:00 for a meeting that runs past midnight, and
+// is NoTime when the directory does not say.
+type Session struct {
+	Day   time.Weekday
+	Start Clock
+	End   Clock
+}
+
+// Clock is a time of day in minutes after midnight.
+type Clock int
+
+// NoTime marks a missing time of day.
+const NoTime Clock = -1
+
+// ParseClock reads "HH:MM" (24-hour). "24:00" is accepted as the end of a day.
+func ParseClock(s string) (Clock, error) {
+	var h, m int
+	if len(s) != 5 || s[2] != ':' {
+		return NoTime, fmt.Errorf("time %q is not HH:MM", s)
+	}
+	if _, err := fmt.Sscanf(s, "%02d:%02d", &h, &m); err != nil {
+		return NoTime, fmt.Errorf("time %q is not HH:MM", s)
+	}
+	if h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0) {
+		return NoTime, fmt.Errorf("time %q is not a time of day", s)
+	}
+	return Clock(h*60 + m), nil
+}
+
+// String formats the clock as "HH:MM", folding times past midnight back into
+// the day; NoTime is "".
+func (c Clock) String() string {
+	if c < 0 {
+		return ""
+	}
+	c %= 24 * 60
+	return fmt.Sprintf("%02d:%02d", c/60, c%60)
+}
+
+// Attendance says how people take part in a group.
+type Attendance string
+
+const (
+	InPerson Attendance = "in_person"
+	Online   Attendance = "online"
+	Hybrid   Attendance = "hybrid"
+	Inactive Attendance = "inactive"
+)
+
+// Attendances lists the attendance values in menu order.
+var Attendances = []Attendance{InPerson, Online, Hybrid, Inactive}
+
+// DeriveAttendance is how the Meeting Guide ecosystem decides attendance when a
+// feed gives no attendance_option: a group is online when it has a conference
+// URL or phone, and in person when it is not temporarily closed (TC) and its
+// address is not approximate. Neither makes it inactive.
+func DeriveAttendance(hasOnline, temporarilyClosed, approximate bool) Attendance {
+	inPerson := !temporarilyClosed && !approximate
+	switch {
+	case hasOnline && inPerson:
+		return Hybrid
+	case hasOnline:
+		return Online
+	case inPerson:
+		return InPerson
+	default:
+		return Inactive
+	}
+}
+
+// MeetsInPerson reports whether people can go to the place.
+func (a Attendance) MeetsInPerson() bool { return a == InPerson || a == Hybrid }
+
+// MeetsOnline reports whether people can join by link or phone.
+func (a Attendance) MeetsOnline() bool { return a == Online || a == Hybrid }
+
+// Point is a place on Earth in WGS84 degrees.
+type Point struct {
+	Lat, Lon float64
+}
+
+// Place is where a group meets in person.
+type Place struct {
+	Location    string // the venue's name, e.g. "St. Mark's Church"
+	Address     string // street address
+	City        string
+	State       string
+	PostalCode  string
+	Country     string
+	Coords      *Point // nil when the directory gives no coordinates
+	Approximate bool   // the address is only a town or an "affinity" place
+	Notes       string // landmark and entrance notes
+	Regions     []string
+}
+
+// OnlineAccess is how to join a group from afar.
+type OnlineAccess struct {
+	URL        string
+	URLNotes   string
+	Phone      string
+	PhoneNotes string
+}
+
+// Has reports whether there is any way to join from afar.
+func (o OnlineAccess) Has() bool { return o.URL != "" || o.Phone != "" }
+
+// Openness says who may attend: anyone (open) or only people who share the
+// group's problem (closed).
+type Openness string
+
+const (
+	OpennessUnknown Openness = ""
+	Open            Openness = "open"
+	Closed          Openness = "closed"
+)
+
+// Audience is who a group is restricted to, if anyone.
+type Audience string
+
+const (
+	Everyone  Audience = ""
+	WomenOnly Audience = "women"
+	MenOnly   Audience = "men"
+)
+
+// Format is what happens at a meeting.
+type Format string
+
+const (
+	FormatSpeaker    Format = "speaker"
+	FormatDiscussion Format = "discussion"
+	FormatStep       Format = "step"
+	FormatLiterature Format = "literature"
+	FormatMeditation Format = "meditation"
+)
+
+// Formats lists the formats in legend order.
+var Formats = []Format{FormatSpeaker, FormatDiscussion, FormatStep, FormatLiterature, FormatMeditation}
+
+// Attributes are what a counselor asks about a group, in plain terms rather than
+// feed codes.
+type Attributes struct {
+	Openness    Openness
+	Audience    Audience
+	LGBTQ       bool
+	YoungPeople bool
+	Seniors     bool
+	Secular     bool
+	Newcomer    bool     // welcoming to newcomers, beginners' meeting
+	Languages   []string // ISO 639-1 codes such as "en", "es"; empty means not stated
+	Wheelchair  bool
+	ASL         bool
+	Childcare   bool // child-friendly or childcare available
+	Formats     []Format
+}
+
+// Words returns the attributes as short plain English words, in a fixed order,
+// for lists and the command line.
+func (a Attributes) Words() []string {
+	var w []string
+	add := func(ok bool, s string) {
+		if ok {
+			w = append(w, s)
+		}
+	}
+	add(a.Openness == Open, "open")
+	add(a.Openness == Closed, "closed")
+	add(a.Audience == WomenOnly, "women only")
+	add(a.Audience == MenOnly, "men only")
+	add(a.LGBTQ, "LGBTQ+")
+	add(a.YoungPeople, "young people")
+	add(a.Seniors, "seniors")
+	add(a.Secular, "secular")
+	add(a.Newcomer, "newcomer-friendly")
+	for _, l := range a.Languages {
+		w = append(w, "language: "+l)
+	}
+	add(a.Wheelchair, "wheelchair access")
+	add(a.ASL, "ASL")
+	add(a.Childcare, "child-friendly")
+	for _, f := range a.Formats {
+		w = append(w, string(f))
+	}
+	return w
+}
+
+// HasLanguage reports whether the group is held in language code lang.
+func (a Attributes) HasLanguage(lang string) bool {
+	for _, l := range a.Languages {
+		if strings.EqualFold(l, lang) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasFormat reports whether the group lists format f.
+func (a Attributes) HasFormat(f Format) bool {
+	for _, x := range a.Formats {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+// Contact is who runs a group and how to reach them.
+type Contact struct {
+	Entity      string // the group or intergroup name
+	Phone       string
+	Email       string
+	Website     string
+	FeedbackURL string
+}
+
+// MedicationFriendly is the clinic's knowledge of whether people taking
+// methadone or buprenorphine are welcome to take part.
+type MedicationFriendly string
+
+const (
+	MedicationUnknown MedicationFriendly = "unknown"
+	MedicationYes     MedicationFriendly = "yes"
+	MedicationNo      MedicationFriendly = "no"
+)
+
+// Curation is what the clinic itself knows about a group. It is stored apart from
+// the directory's data and survives every refresh of the feed.
+type Curation struct {
+	MedicationFriendly MedicationFriendly // "" reads as MedicationUnknown
+	VerifiedOn         time.Time          // date the clinic last checked the listing; zero if never
+	Notes              string             // counselor notes
+	Hidden             bool               // never suggest this group
+}
+
+// Medication returns the curated value with "" read as unknown.
+func (c Curation) Medication() MedicationFriendly {
+	if c.MedicationFriendly == "" {
+		return MedicationUnknown
+	}
+	return c.MedicationFriendly
+}
+
+// GroupFilter selects groups from the directory. Zero values select everything
+// active and visible.
+type GroupFilter struct {
+	Text            string // words matched against name, place, notes; accents ignored
+	Program         Program
+	Attendance      Attendance
+	Weekday         *time.Weekday
+	Source          string
+	IncludeHidden   bool
+	IncludeInactive bool
+	Offset, Limit   int // Limit 0 means no limit
+}
+
+// GroupService is the directory of groups and the clinic's curation of them.
+type GroupService interface {
+	// FindGroupByID returns one group, or an ENOTFOUND error.
+	FindGroupByID(ctx context.Context, id int64) (*Group, error)
+	// FindGroups returns the groups the filter selects, ordered by name then id,
+	// and how many match in all (ignoring Offset and Limit).
+	FindGroups(ctx context.Context, filter GroupFilter) ([]*Group, int, error)
+	// CreateGroup validates and stores a new group and sets its ID. A group with
+	// no Source becomes SourceManual with a generated SourceID.
+	CreateGroup(ctx context.Context, g *Group) error
+	// UpdateGroup validates and replaces the directory data of the group with
+	// g.ID, and its curation.
+	UpdateGroup(ctx context.Context, g *Group) error
+	// DeleteGroup removes a group and its curation.
+	DeleteGroup(ctx context.Context, id int64) error
+	// SetCuration replaces the clinic's curation of a group.
+	SetCuration(ctx context.Context, id int64, c Curation) (*Group, error)
+}
+
+// Validate reports every problem with the group in one EINVALID error that names
+// each field, or nil.
+func (g *Group) Validate() error {
+	var ps []Problem
+	add := func(field, format string, args ...any) {
+		ps = append(ps, Problem{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	if strings.TrimSpace(g.Name) == "" {
+		add("Name", "the group needs a name")
+	}
+	if g.Program == "" {
+		add("Program", "choose the group's program (for example AA, NA or SMART Recovery)")
+	}
+	if g.TimeZone != "" {
+		if _, err := time.LoadLocation(g.TimeZone); err != nil {
+			add("TimeZone", "time zone %q is unknown; use an IANA name such as America/New_York", g.TimeZone)
+		}
+	}
+	switch g.Attendance {
+	case InPerson, Online, Hybrid, Inactive:
+	default:
+		add("Attendance", "attendance %q must be in person, online, hybrid or inactive", g.Attendance)
+	}
+	for i, s := range g.Sessions {
+		ps = append(ps, s.problems(fmt.Sprintf("Sessions[%d]", i))...)
+	}
+	if c := g.Place.Coords; c != nil {
+		if !(c.Lat >= -90 && c.Lat <= 90) {
+			add("Place.Coords.Lat", "latitude %v must be between -90 and 90", c.Lat)
+		}
+		if !(c.Lon >= -180 && c.Lon <= 180) {
+			add("Place.Coords.Lon", "longitude %v must be between -180 and 180", c.Lon)
+		}
+	}
+	for field, link := range map[string]string{
+		"Online.URL":          g.Online.URL,
+		"Contact.Website":     g.Contact.Website,
+		"Contact.FeedbackURL": g.Contact.FeedbackURL,
+	} {
+		if link != "" && !isWebLink(link) {
+			add(field, "link %q must start with http:// or https://", link)
+		}
+	}
+	for field, phone := range map[string]string{"Online.Phone": g.Online.Phone, "Contact.Phone": g.Contact.Phone} {
+		if phone != "" && !isPhone(phone) {
+			add(field, "phone %q may hold only digits, spaces and + ( ) - . , # *", phone)
+		}
+	}
+	if e := g.Contact.Email; e != "" && (!strings.Contains(e, "@") || strings.ContainsAny(e, " \t<>")) {
+		add("Contact.Email", "email %q is not an address like name@example.org", e)
+	}
+	switch g.Curation.MedicationFriendly {
+	case "", MedicationUnknown, MedicationYes, MedicationNo:
+	default:
+		add("Curation.MedicationFriendly", "medication-friendly must be yes, no or unknown")
+	}
+	sortProblems(ps)
+	return invalid(fmt.Sprintf("Group %q", g.Name), ps)
+}
+
+func (s Session) problems(field string) []Problem {
+	var ps []Problem
+	if s.Day < time.Sunday || s.Day > time.Saturday {
+		ps = append(ps, Problem{field + ".Day", fmt.Sprintf("weekday %d is unknown; use Sunday to Saturday", int(s.Day))})
+	}
+	if s.Start < 0 || s.Start >= 24*60 {
+		ps = append(ps, Problem{field + ".Start", "the start time must be a time of day from 00:00 to 23:59"})
+	}
+	if s.End != NoTime {
+		switch {
+		case s.End < 0 || s.End > 48*60:
+			ps = append(ps, Problem{field + ".End", "the end time must be a time of day"})
+		case s.End <= s.Start:
+			ps = append(ps, Problem{field + ".End", fmt.Sprintf("the end time %s is not after the start time %s", s.End, s.Start)})
+		}
+	}
+	return ps
+}
+
+// sortProblems orders problems by field so the message reads the same every
+// time (maps above are iterated in random order).
+func sortProblems(ps []Problem) {
+	slices.SortStableFunc(ps, func(a, b Problem) int { return strings.Compare(a.Field, b.Field) })
+}
+
+func isWebLink(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+func isPhone(s string) bool {
+	digits := 0
+	for _, r := range s {
+		switch {
+		case unicode.IsDigit(r):
+			digits++
+		case strings.ContainsRune(" +()-.,#*", r):
+		default:
+			return false
+		}
+	}
+	return digits >= 3
+}
