@@ -37,7 +37,9 @@ func TestGroupValidate(t *testing.T) {
 			g.Sessions[0] = referral.Session{Day: time.Friday, Start: 23 * 60, End: 24*60 + 30}
 		}, "", ""},
 		{"no end is fine", func(g *referral.Group) { g.Sessions[0].End = referral.NoTime }, "", ""},
-		{"start out of day", func(g *referral.Group) { g.Sessions[0] = referral.Session{Day: time.Monday, Start: 24 * 60, End: referral.NoTime} }, "Sessions[0].Start", "00:00 to 23:59"},
+		{"start out of day", func(g *referral.Group) {
+			g.Sessions[0] = referral.Session{Day: time.Monday, Start: 24 * 60, End: referral.NoTime}
+		}, "Sessions[0].Start", "00:00 to 23:59"},
 		{"unknown weekday", func(g *referral.Group) { g.Sessions[0].Day = 7 }, "Sessions[0].Day", "weekday 7 is unknown"},
 		{"latitude 200", func(g *referral.Group) { g.Place.Coords.Lat = 200 }, "Place.Coords.Lat", "between -90 and 90"},
 		{"longitude -181", func(g *referral.Group) { g.Place.Coords.Lon = -181 }, "Place.Coords.Lon", "between -180 and 180"},
