@@ -1,0 +1,249 @@
+package feed
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"referraldesk/referral"
+)
+
+// tsmlColumns are the 12 Step Meeting List plugin's CSV export columns, in its
+// order (includes/variables.php, $tsml_export_columns); its import reads the
+// same names.
+var tsmlColumns = []string{
+	"Time", "End Time", "Day", "Name", "Location", "Address", "Region", "Sub Region",
+	"Types", "Notes", "Location Notes", "Timezone", "Group", "District", "Sub District",
+	"Website", "Website 2", "Mailing Address", "Venmo", "Square", "Paypal", "Email", "Phone",
+	"Group Notes", "Contact 1 Name", "Contact 1 Email", "Contact 1 Phone",
+	"Contact 2 Name", "Contact 2 Email", "Contact 2 Phone",
+	"Contact 3 Name", "Contact 3 Email", "Contact 3 Phone", "Last Contact",
+	"Conference URL", "Conference URL Notes", "Conference Phone", "Conference Phone Notes",
+	"Author", "Slug", "Data Source", "Data Source Name", "Updated", "ID",
+}
+
+// extraColumns follow the plugin's: what a group has and the plugin's export
+// lacks, so an export reads back equal. City, State, Postal Code and Country
+// are also names the plugin's import reads; with them present, Address is the
+// street alone.
+var extraColumns = []string{
+	"City", "State", "Postal Code", "Country", "Latitude", "Longitude", "Approximate",
+	"Attendance Option", "Program", "Languages", "Regions", "Feedback URL",
+}
+
+// csvRow reads a row by column name.
+type csvRow struct {
+	col    map[string]int
+	fields []string
+}
+
+func (r csvRow) get(name string) string {
+	if i, ok := r.col[strings.ToLower(name)]; ok && i < len(r.fields) {
+		return r.fields[i]
+	}
+	return ""
+}
+
+func (r csvRow) has(name string) bool {
+	_, ok := r.col[strings.ToLower(name)]
+	return ok
+}
+
+func (p *parser) readCSV(rd io.Reader) error {
+	cr := csv.NewReader(rd)
+	cr.FieldsPerRecord = -1 // checked per row, so one bad row does not stop the file
+	cr.LazyQuotes = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return referral.Errorf(referral.EINVALID, "the CSV file is empty")
+	}
+	if err != nil {
+		return referral.Errorf(referral.EINVALID, "the CSV file's header cannot be read: %v", err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(plain(strings.TrimPrefix(h, "\uFEFF")))
+		if _, dup := col[h]; !dup && h != "" {
+			col[h] = i
+		}
+	}
+	if _, ok := col["name"]; !ok {
+		return referral.Errorf(referral.EINVALID,
+			"the CSV file has no Name column; its first row must name the columns, as the 12 Step Meeting List export does (%s, …)",
+			strings.Join(tsmlColumns[:10], ", "))
+	}
+	parts := false
+	for _, c := range []string{"city", "state", "postal code", "country"} {
+		if _, ok := col[c]; ok {
+			parts = true
+		}
+	}
+	for i := 0; ; i++ {
+		fields, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		var perr *csv.ParseError
+		switch {
+		case errors.As(err, &perr):
+			r := &recordCtx{p: p, index: i}
+			r.skip("row", "line %d cannot be read as CSV: %v", perr.Line, perr.Err)
+		case err != nil:
+			return fmt.Errorf("read CSV file: %w", err)
+		case len(fields) != len(header):
+			r := &recordCtx{p: p, index: i}
+			if n := col["name"]; n < len(fields) {
+				r.name = cleanText(fields[n])
+			}
+			r.skip("row", "the row has %d columns and the header %d; a value with a comma may lack its quotes", len(fields), len(header))
+		default:
+			if err := p.add(csvRow{col: col, fields: fields}.draft(i, parts)); err != nil {
+				return err
+			}
+		}
+		if err := p.tick(); err != nil {
+			return err
+		}
+	}
+}
+
+func (row csvRow) draft(i int, parts bool) *draft {
+	d := &draft{index: i, idField: "Slug", daysNamed: true}
+	d.id = row.get("Slug")
+	d.altID = row.get("ID")
+	d.name = row.get("Name")
+	d.program = row.get("Program")
+	if day := plain(row.get("Day")); day != "" {
+		d.days = strings.Split(day, ",")
+	}
+	d.start = row.get("Time")
+	d.end = row.get("End Time")
+	d.tz = row.get("Timezone")
+	if t := row.get("Types"); t != "" {
+		d.codes = []string{t}
+	}
+	if l := plain(row.get("Languages")); l != "" {
+		d.languages = strings.Split(l, ",")
+	}
+	d.notes = row.get("Notes")
+	d.place.Location = row.get("Location")
+	d.place.Notes = row.get("Location Notes")
+	if parts {
+		d.place.Address = row.get("Address")
+		d.place.City = row.get("City")
+		d.place.State = row.get("State")
+		d.place.PostalCode = row.get("Postal Code")
+		d.place.Country = row.get("Country")
+	} else {
+		d.formatted = row.get("Address")
+	}
+	if regs := plain(row.get("Regions")); regs != "" {
+		d.place.Regions = strings.Split(regs, "\n")
+	} else {
+		for _, reg := range []string{row.get("Region"), row.get("Sub Region")} {
+			if plain(reg) != "" {
+				d.place.Regions = append(d.place.Regions, reg)
+			}
+		}
+	}
+	d.lat, d.lon = row.get("Latitude"), row.get("Longitude")
+	d.approx = row.get("Approximate")
+	d.attendance = row.get("Attendance Option")
+	d.contact.Entity = row.get("Group")
+	d.contact.Website = row.get("Website")
+	d.contact.Email = row.get("Email")
+	d.contact.Phone = row.get("Phone")
+	d.contact.FeedbackURL = row.get("Feedback URL")
+	d.online.URL = row.get("Conference URL")
+	d.online.URLNotes = row.get("Conference URL Notes")
+	d.online.Phone = row.get("Conference Phone")
+	d.online.PhoneNotes = row.get("Conference Phone Notes")
+	d.updated = row.get("Updated")
+	return d
+}
+
+// WriteCSV writes groups in the 12 Step Meeting List export columns followed
+// by extraColumns: one row per group and time, days as English names ("Monday,
+// Wednesday" when a group meets on several days at one time), times as
+// 24-hour "HH:MM", types as codes.
+func WriteCSV(w io.Writer, groups []*referral.Group) error {
+	cw := csv.NewWriter(w)
+	header := append(append([]string{}, tsmlColumns...), extraColumns...)
+	index := map[string]int{}
+	for i, h := range header {
+		index[h] = i
+	}
+	if err := cw.Write(header); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	row := make([]string, len(header))
+	for _, g := range groups {
+		for _, run := range runsOf(g) {
+			clear(row)
+			set := func(col, v string) { row[index[col]] = v }
+			fillCSV(set, g)
+			set("Slug", run.slug(g.SourceID))
+			if len(run.days) > 0 {
+				names := make([]string, len(run.days))
+				for i, d := range run.days {
+					names[i] = d.String()
+				}
+				set("Day", strings.Join(names, ", "))
+				set("Time", run.start.String())
+				set("End Time", run.end.String())
+			}
+			if err := cw.Write(row); err != nil {
+				return fmt.Errorf("write CSV %q: %w", g.Name, err)
+			}
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	return nil
+}
+
+func fillCSV(set func(col, v string), g *referral.Group) {
+	pl := g.Place
+	set("Name", feedText(g.Name))
+	set("Location", feedText(pl.Location))
+	set("Address", feedText(pl.Address))
+	set("City", feedText(pl.City))
+	set("State", feedText(pl.State))
+	set("Postal Code", pl.PostalCode)
+	set("Country", feedText(pl.Country))
+	regions := feedTexts(pl.Regions)
+	if len(regions) > 0 {
+		set("Region", regions[0])
+		set("Regions", strings.Join(regions, "\n"))
+	}
+	if len(regions) > 1 {
+		set("Sub Region", regions[1])
+	}
+	set("Types", strings.Join(g.Types, ", "))
+	set("Languages", strings.Join(g.Attributes.Languages, ", "))
+	set("Notes", feedText(g.Notes))
+	set("Location Notes", feedText(pl.Notes))
+	set("Timezone", g.TimeZone)
+	set("Group", feedText(g.Contact.Entity))
+	set("Website", g.Contact.Website)
+	set("Email", g.Contact.Email)
+	set("Phone", g.Contact.Phone)
+	set("Feedback URL", g.Contact.FeedbackURL)
+	set("Conference URL", g.Online.URL)
+	set("Conference URL Notes", feedText(g.Online.URLNotes))
+	set("Conference Phone", g.Online.Phone)
+	set("Conference Phone Notes", feedText(g.Online.PhoneNotes))
+	set("Updated", formatUpdated(g))
+	if c := pl.Coords; c != nil {
+		set("Latitude", strconv.FormatFloat(c.Lat, 'g', -1, 64))
+		set("Longitude", strconv.FormatFloat(c.Lon, 'g', -1, 64))
+	}
+	set("Approximate", yesNo(pl.Approximate))
+	set("Attendance Option", string(g.Attendance))
+	set("Program", string(g.Program))
+}

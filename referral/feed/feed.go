@@ -1,0 +1,211 @@
+// Package feed reads and writes the directory formats support groups are
+// published in — Meeting Guide JSON (AA intergroups, the 12 Step Meeting List
+// plugin), BMLT JSON (NA) and the 12 Step Meeting List CSV — and turns each
+// record into a referral.Group.
+//
+// Real feeds are messy, so Parse repairs what it safely can ("7:30 PM",
+// coordinates as text, the retired ONL type, HTML in notes) and skips what it
+// cannot (no name, a time that cannot be read, a duplicate id), and says so in
+// the Result: the import screen shows that report to the person importing.
+// A file that cannot be read at all is refused with a referral.EINVALID error
+// and no groups, so a bad file never changes the directory.
+//
+// Type codes become plain attributes through a vocabulary chosen by the
+// group's program, because fellowships do not share codes: Meeting Guide codes
+// for AA and most others, NAWS world ids (through each BMLT file's format
+// table) for NA. Unknown codes are kept in Group.Types and listed once each.
+//
+// WriteMeetingGuide and WriteCSV export groups so that parsing the export gives
+// back equal groups: besides the standard fields they write the few the
+// formats lack (program, timezone, attendance_option, coordinates, languages).
+//
+// The package is pure: no database, no GUI, no network.
+package feed
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"referraldesk/referral"
+)
+
+// Format is a directory file format.
+type Format string
+
+const (
+	MeetingGuide Format = "meeting-guide" // Meeting Guide JSON: an array of meetings
+	BMLT         Format = "bmlt"          // BMLT GetSearchResults JSON (NA)
+	CSV          Format = "csv"           // 12 Step Meeting List CSV export/import
+)
+
+// Formats lists the formats Parse reads, for flags and menus.
+var Formats = []Format{MeetingGuide, BMLT, CSV}
+
+// ParseFormat reads a format name as a person types it ("mg", "BMLT", "csv").
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "meeting-guide", "meetingguide", "meeting guide", "mg", "json", "tsml":
+		return MeetingGuide, nil
+	case "bmlt":
+		return BMLT, nil
+	case "csv":
+		return CSV, nil
+	}
+	return "", referral.Errorf(referral.EINVALID, "format %q is unknown; use meeting-guide, bmlt or csv", s)
+}
+
+// Options control Parse. The zero value detects the format and leaves the
+// program to the feed, which only BMLT (NA) and this package's own exports name.
+type Options struct {
+	Format   Format           // "" detects the format from the content
+	Source   string           // set as every group's Source, e.g. "aasepia"
+	Program  referral.Program // the fellowship of records that do not name one
+	TimeZone string           // IANA zone for records that do not give one; the caller resolves option → setting → machine
+	// Progress, when set, is called from Parse's goroutine with the number of
+	// records read so far, every few hundred records and once at the end.
+	Progress func(done int)
+}
+
+// Result is what Parse read: the groups, and a report of every record it
+// skipped or repaired, for the person importing.
+type Result struct {
+	Format       Format
+	Groups       []*referral.Group
+	Records      int // records read, including skipped ones
+	Skipped      []Skip
+	Repaired     []Repair
+	UnknownTypes []UnknownType // each code once, sorted by code
+}
+
+// Skip is a record Parse left out and why.
+type Skip struct {
+	Index    int    // 0-based position of the record in the file (for CSV: data row, header excluded)
+	SourceID string // the record's slug or id, if it had one
+	Name     string // the record's name, if it had one
+	Field    string // the feed's field that was wrong, e.g. "time"
+	Reason   string
+}
+
+func (s Skip) String() string {
+	return fmt.Sprintf("%s skipped: %s: %s", recordLabel(s.Index, s.SourceID, s.Name), s.Field, s.Reason)
+}
+
+// Repair is a change Parse made to a record so it could be kept.
+type Repair struct {
+	Index    int
+	SourceID string
+	Name     string
+	Field    string
+	What     string
+}
+
+func (r Repair) String() string {
+	return fmt.Sprintf("%s repaired: %s: %s", recordLabel(r.Index, r.SourceID, r.Name), r.Field, r.What)
+}
+
+// UnknownType is a type code no vocabulary explains. It stays in Group.Types.
+type UnknownType struct {
+	Code    string
+	Program referral.Program
+	Count   int // records using it
+	First   int // index of the first record using it
+}
+
+func recordLabel(index int, id, name string) string {
+	s := fmt.Sprintf("record %d", index+1)
+	if id != "" {
+		s += fmt.Sprintf(" (id %q)", id)
+	}
+	if name != "" {
+		s += fmt.Sprintf(" %q", name)
+	}
+	return s
+}
+
+// detectSize is how much of a file Detect needs to see: enough for the first
+// record of any format.
+const detectSize = 64 << 10
+
+// Detect tells the format from the first bytes of a file.
+func Detect(head []byte) (Format, error) {
+	head = bytes.TrimPrefix(head, utf8BOM)
+	trimmed := bytes.TrimLeft(head, " \t\r\n")
+	if len(trimmed) == 0 {
+		return "", referral.Errorf(referral.EINVALID, "the file is empty; choose a Meeting Guide JSON, BMLT JSON or CSV file")
+	}
+	switch trimmed[0] {
+	case '{':
+		// Only BMLT's get_used_formats answer is an object.
+		return BMLT, nil
+	case '[':
+		for _, key := range bmltMarkers {
+			if bytes.Contains(trimmed, []byte(key)) {
+				return BMLT, nil
+			}
+		}
+		return MeetingGuide, nil
+	}
+	line := trimmed
+	if i := bytes.IndexAny(line, "\r\n"); i >= 0 {
+		line = line[:i]
+	}
+	if bytes.Contains(line, []byte(",")) && bytes.Contains(bytes.ToLower(line), []byte("name")) {
+		return CSV, nil
+	}
+	return "", referral.Errorf(referral.EINVALID, "the file is not a meeting list: expected Meeting Guide JSON, BMLT JSON or a CSV with a Name column")
+}
+
+// bmltMarkers are field names only BMLT meetings have.
+var bmltMarkers = []string{`"id_bigint"`, `"weekday_tinyint"`, `"meeting_name"`}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// Parse reads a directory file. It streams: a file far larger than memory's
+// comfort is read record by record, never held whole. A file that cannot be
+// read returns a referral.EINVALID error (or ctx's error) and no Result.
+func Parse(ctx context.Context, r io.Reader, opts Options) (*Result, error) {
+	if opts.TimeZone != "" {
+		if _, err := time.LoadLocation(opts.TimeZone); err != nil {
+			return nil, referral.Errorf(referral.EINVALID, "time zone %q is unknown; use an IANA name such as America/New_York", opts.TimeZone)
+		}
+	}
+	if opts.Program != "" && !opts.Program.Known() {
+		return nil, referral.Errorf(referral.EINVALID, "program %q is unknown; use one such as AA, NA or Al-Anon", opts.Program)
+	}
+	br := bufio.NewReaderSize(r, detectSize)
+	// Skip a byte-order mark so neither JSON nor CSV readers see it.
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, utf8BOM) {
+		br.Discard(3)
+	}
+	format := opts.Format
+	if format == "" {
+		head, err := br.Peek(detectSize)
+		if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+			return nil, fmt.Errorf("read feed: %w", err)
+		}
+		if format, err = Detect(head); err != nil {
+			return nil, err
+		}
+	}
+	p := newParser(ctx, opts, format)
+	var err error
+	switch format {
+	case MeetingGuide:
+		err = p.readMeetingGuide(br)
+	case BMLT:
+		err = p.readBMLT(br)
+	case CSV:
+		err = p.readCSV(br)
+	default:
+		_, err = ParseFormat(string(format))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p.result(), nil
+}

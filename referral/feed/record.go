@@ -1,0 +1,575 @@
+package feed
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"referraldesk/referral"
+)
+
+// parser holds what one Parse call has read so far.
+type parser struct {
+	ctx            context.Context
+	opts           Options
+	format         Format
+	defaultProgram referral.Program // what a format implies (BMLT: NA)
+	res            Result
+	seen           map[string]int // SourceID → index of the record that has it
+	unknown        map[[2]string]int
+	zones          map[string]*time.Location
+}
+
+func newParser(ctx context.Context, opts Options, f Format) *parser {
+	p := &parser{ctx: ctx, opts: opts, format: f, seen: map[string]int{},
+		unknown: map[[2]string]int{}, zones: map[string]*time.Location{}}
+	p.res.Format = f
+	if f == BMLT {
+		p.defaultProgram = referral.ProgramNA
+	}
+	return p
+}
+
+// progressEvery is how often (in records) Parse reports progress and checks
+// for cancellation: often enough for a smooth bar, rarely enough to cost nothing.
+const progressEvery = 256
+
+// tick counts a record read, reports progress and notices cancellation.
+func (p *parser) tick() error {
+	p.res.Records++
+	if p.res.Records%progressEvery != 0 {
+		return nil
+	}
+	if p.opts.Progress != nil {
+		p.opts.Progress(p.res.Records)
+	}
+	if err := p.ctx.Err(); err != nil {
+		return fmt.Errorf("read feed: %w", err)
+	}
+	return nil
+}
+
+func (p *parser) result() *Result {
+	if p.opts.Progress != nil {
+		p.opts.Progress(p.res.Records)
+	}
+	slices.SortFunc(p.res.UnknownTypes, func(a, b UnknownType) int {
+		return strings.Compare(a.Code+"\x00"+string(a.Program), b.Code+"\x00"+string(b.Program))
+	})
+	return &p.res
+}
+
+// draft is one record as a reader found it, in strings, before the rules
+// every format shares (repairs, defaults, validation) make it a Group.
+type draft struct {
+	index   int
+	idField string // the feed's name for its id field, for messages
+	id      string
+	altID   string // a second id (TSML's numeric id) used when id is missing
+	name    string
+	program string
+
+	days       []string // as written; nil when the record gives no day
+	daysNamed  bool     // the format writes day names (CSV); not a repair there
+	start, end string
+	duration   string // BMLT: "HH:MM:SS" instead of an end time
+	tz         string
+	codes      []string
+	vocab      *vocabulary // set when the file defines its own codes (BMLT)
+	languages  []string    // stated outside the codes (BMLT lang_enum, exports)
+	langIsHint bool        // languages only apply when the codes name none
+	attendance string
+	approx     string
+	lat, lon   string
+	coordsText bool   // JSON gave coordinates as strings
+	updated    string // last changed, as written
+	formatted  string // one-line address, used when place has no parts
+	place      referral.Place
+	online     referral.OnlineAccess
+	contact    referral.Contact
+	notes      string
+
+	problems []problem // fields the reader could not take, reported as repairs
+	skip     *problem  // set when the reader already knows the record is unusable
+}
+
+type problem struct{ field, msg string }
+
+func (d *draft) fail(field, format string, args ...any) {
+	if d.skip == nil {
+		d.skip = &problem{field, fmt.Sprintf(format, args...)}
+	}
+}
+
+func (d *draft) note(field, format string, args ...any) {
+	d.problems = append(d.problems, problem{field, fmt.Sprintf(format, args...)})
+}
+
+// recordCtx names the record in the report while it is being built.
+type recordCtx struct {
+	p        *parser
+	index    int
+	id, name string
+}
+
+func (r *recordCtx) repair(field, format string, args ...any) {
+	r.p.res.Repaired = append(r.p.res.Repaired, Repair{Index: r.index, SourceID: r.id, Name: r.name,
+		Field: field, What: fmt.Sprintf(format, args...)})
+}
+
+func (r *recordCtx) skip(field, format string, args ...any) {
+	r.p.res.Skipped = append(r.p.res.Skipped, Skip{Index: r.index, SourceID: r.id, Name: r.name,
+		Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+// add turns a draft into a Group, or skips it with a reason. Its error is for
+// the whole file (no program to give the groups, cancellation).
+func (p *parser) add(d *draft) error {
+	r := &recordCtx{p: p, index: d.index, id: plain(d.id), name: cleanText(d.name)}
+	if r.id == "" && plain(d.altID) != "" {
+		r.id = plain(d.altID)
+	}
+	for _, pr := range d.problems {
+		r.repair(pr.field, "%s", pr.msg)
+	}
+	if d.skip != nil {
+		r.skip(d.skip.field, "%s", d.skip.msg)
+		return nil
+	}
+	if r.name == "" {
+		r.skip("name", "the record has no name")
+		return nil
+	}
+	g := &referral.Group{Source: p.opts.Source, SourceID: r.id, Name: r.name}
+	var err error
+	if g.Program, err = p.program(r, d); err != nil {
+		return err
+	}
+	loc := p.timeZone(r, d, g)
+	if !p.sessions(r, d, g) {
+		return nil
+	}
+	if g.SourceID == "" {
+		g.SourceID = madeID(d, g)
+		r.id = g.SourceID
+		r.repair(d.idField, "the record has no id; made %q from its name, schedule and address", g.SourceID)
+	}
+	if d.updated = plain(d.updated); d.updated != "" {
+		t, standard, err := readUpdated(d.updated, loc)
+		switch {
+		case err != nil:
+			r.repair("updated", "%v; left out", err)
+		case !standard && p.format != CSV:
+			r.repair("updated", "read %q as %s", d.updated, t.In(loc).Format(updatedLayout))
+		}
+		g.Updated = t
+	}
+	p.place(r, d, g)
+	p.onlineAccess(r, d, g)
+	p.contact(r, d, g)
+	g.Notes = cleanText(d.notes)
+	dec := p.types(r, d, g)
+	p.attendance(r, d, g, dec)
+
+	if err := g.Validate(); err != nil {
+		field := "record"
+		if ps := referral.ErrorProblems(err); len(ps) > 0 {
+			field = ps[0].Field
+		}
+		r.skip(field, "%s", referral.ErrorMessage(err))
+		return nil
+	}
+	if first, dup := p.seen[g.SourceID]; dup {
+		r.skip(d.idField, "duplicate id %q: record %d already has it", g.SourceID, first+1)
+		return nil
+	}
+	p.seen[g.SourceID] = d.index
+	p.res.Groups = append(p.res.Groups, g)
+	return nil
+}
+
+// program is the record's own program, else the option, else what the format
+// implies. None at all refuses the file: every record would lack it.
+func (p *parser) program(r *recordCtx, d *draft) (referral.Program, error) {
+	if s := plain(d.program); s != "" {
+		if prog, ok := referral.ParseProgram(s); ok {
+			return prog, nil
+		}
+		r.repair("program", "program %q is unknown; used the import's program", s)
+	}
+	if p.opts.Program != "" {
+		return p.opts.Program, nil
+	}
+	if p.defaultProgram != "" {
+		return p.defaultProgram, nil
+	}
+	return "", referral.Errorf(referral.EINVALID,
+		"%s: a %s file does not say which fellowship its groups belong to; choose the program (for example AA or Al-Anon) and import again",
+		recordLabel(r.index, r.id, r.name), p.format)
+}
+
+// timeZone sets the group's zone and returns the location to read its dates in.
+func (p *parser) timeZone(r *recordCtx, d *draft, g *referral.Group) *time.Location {
+	g.TimeZone = p.opts.TimeZone
+	if tz := plain(d.tz); tz != "" {
+		if _, err := p.zone(tz); err == nil {
+			g.TimeZone = tz
+		} else {
+			r.repair("timezone", "time zone %q is unknown; used %q", tz, p.opts.TimeZone)
+		}
+	}
+	loc, _ := p.zone(g.TimeZone)
+	return loc
+}
+
+func (p *parser) zone(name string) (*time.Location, error) {
+	if name == "" {
+		return time.UTC, nil
+	}
+	if loc, ok := p.zones[name]; ok {
+		return loc, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "Local" {
+		// "Local" names the machine's zone, which differs between machines.
+		return nil, fmt.Errorf("unknown time zone %q", name)
+	}
+	p.zones[name] = loc
+	return loc, nil
+}
+
+// sessions reads day(s) and times. By-appointment groups have none. It
+// reports false when the record must be skipped.
+func (p *parser) sessions(r *recordCtx, d *draft, g *referral.Group) bool {
+	var days []time.Weekday
+	for _, s := range d.days {
+		if s = plain(s); s == "" {
+			continue
+		}
+		day, named, err := readDay(s)
+		if err != nil {
+			r.skip("day", "%v", err)
+			return false
+		}
+		if named && !d.daysNamed {
+			r.repair("day", "read day %q as %d", s, int(day))
+		}
+		if !slices.Contains(days, day) {
+			days = append(days, day)
+		}
+	}
+	slices.Sort(days)
+	start := plain(d.start)
+	switch {
+	case len(days) == 0 && start == "":
+		return true // by appointment
+	case len(days) == 0:
+		r.repair("day", "a time but no day: listed as by appointment")
+		return true
+	case start == "":
+		r.repair("time", "a day but no time: listed as by appointment")
+		return true
+	}
+	c, twelve, err := readClock(start)
+	if err != nil {
+		r.skip("time", "%v", err)
+		return false
+	}
+	if c >= 24*60 {
+		r.skip("time", "start time %q is not a time of day", start)
+		return false
+	}
+	if twelve && p.format != CSV {
+		r.repair("time", "read %q as %s", start, c)
+	}
+	end := p.endTime(r, d, c)
+	for _, day := range days {
+		g.Sessions = append(g.Sessions, referral.Session{Day: day, Start: c, End: end})
+	}
+	return true
+}
+
+func (p *parser) endTime(r *recordCtx, d *draft, start referral.Clock) referral.Clock {
+	if dur := plain(d.duration); dur != "" {
+		c, _, err := readClock(dur)
+		switch {
+		case err != nil:
+			r.repair("duration_time", "%v; end time left out", err)
+		case c == 0:
+		case c >= 24*60:
+			r.repair("duration_time", "a meeting of %s hours is not a weekly meeting; end time left out", dur)
+		default:
+			return start + c
+		}
+		return referral.NoTime
+	}
+	s := plain(d.end)
+	if s == "" {
+		return referral.NoTime
+	}
+	c, twelve, err := readClock(s)
+	if err != nil {
+		r.repair("end_time", "%v; left out", err)
+		return referral.NoTime
+	}
+	if twelve && p.format != CSV {
+		r.repair("end_time", "read %q as %s", s, c)
+	}
+	end := endAfter(start, c)
+	if end == referral.NoTime {
+		r.repair("end_time", "the end time %s is the start time; left out", c)
+	}
+	return end
+}
+
+// madeID gives a record without an id a stable one, so importing the same file
+// again updates the group instead of adding a copy.
+func madeID(d *draft, g *referral.Group) string {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s\x00%v\x00%s\x00%s", g.Name, g.Sessions, plain(d.formatted), plain(d.place.Address))
+	return fmt.Sprintf("made-%016x", h.Sum64())
+}
+
+func (p *parser) place(r *recordCtx, d *draft, g *referral.Group) {
+	pl := d.place
+	g.Place = referral.Place{
+		Location: cleanText(pl.Location), Address: cleanText(pl.Address), City: cleanText(pl.City),
+		State: cleanText(pl.State), PostalCode: plain(pl.PostalCode), Country: cleanText(pl.Country),
+		Notes: cleanText(pl.Notes),
+	}
+	if g.Place.Address == "" && g.Place.City == "" && g.Place.State == "" && g.Place.PostalCode == "" && g.Place.Country == "" {
+		if f := cleanText(d.formatted); f != "" {
+			splitAddress(f, &g.Place)
+		}
+	}
+	for _, reg := range pl.Regions {
+		// Regions are labels: one line each, so every format can list them.
+		if reg = strings.Join(strings.Fields(cleanText(reg)), " "); reg != "" {
+			g.Place.Regions = append(g.Place.Regions, reg)
+		}
+	}
+	g.Place.Coords = p.coords(r, d)
+	switch a := strings.ToLower(plain(d.approx)); a {
+	case "yes", "true", "1":
+		g.Place.Approximate = true
+	case "no", "false", "0", "":
+	default:
+		r.repair("approximate", "%q is neither yes nor no; read as no", a)
+	}
+}
+
+func (p *parser) coords(r *recordCtx, d *draft) *referral.Point {
+	lat, lon := plain(d.lat), plain(d.lon)
+	if lat == "" && lon == "" {
+		return nil
+	}
+	y, errY := strconv.ParseFloat(lat, 64)
+	x, errX := strconv.ParseFloat(lon, 64)
+	switch {
+	case lat == "" || lon == "":
+		r.repair("latitude", "only one of latitude and longitude is given; coordinates left out")
+	case errY != nil || errX != nil:
+		r.repair("latitude", "coordinates %q, %q are not numbers; left out", lat, lon)
+	case !(y >= -90 && y <= 90 && x >= -180 && x <= 180):
+		r.repair("latitude", "coordinates %s, %s are not on Earth; left out", lat, lon)
+	case y == 0 && x == 0:
+		r.repair("latitude", "coordinates 0, 0 are a placeholder, not a place; left out")
+	default:
+		if d.coordsText {
+			r.repair("latitude", "coordinates given as text; read as numbers")
+		}
+		return &referral.Point{Lat: y, Lon: x}
+	}
+	return nil
+}
+
+func (p *parser) onlineAccess(r *recordCtx, d *draft, g *referral.Group) {
+	o := referral.OnlineAccess{URLNotes: cleanText(d.online.URLNotes), PhoneNotes: cleanText(d.online.PhoneNotes)}
+	if u, ok := webLink(r, "conference_url", d.online.URL); ok {
+		o.URL = u
+	} else if u != "" {
+		// Keep what the feed said where a person can still read it.
+		o.URLNotes = joinLines(u, o.URLNotes)
+	}
+	if ph, ok := phone(r, "conference_phone", d.online.Phone); ok {
+		o.Phone = ph
+	} else if ph != "" {
+		o.PhoneNotes = joinLines(ph, o.PhoneNotes)
+	}
+	g.Online = o
+}
+
+func (p *parser) contact(r *recordCtx, d *draft, g *referral.Group) {
+	c := referral.Contact{Entity: cleanText(d.contact.Entity)}
+	c.Website, _ = webLink(r, "website", d.contact.Website)
+	c.FeedbackURL, _ = webLink(r, "feedback_url", d.contact.FeedbackURL)
+	if ph, ok := phone(r, "phone", d.contact.Phone); ok {
+		c.Phone = ph
+	}
+	if e := plain(d.contact.Email); e != "" {
+		if strings.Contains(e, "@") && !strings.ContainsAny(e, " \t\n<>") {
+			c.Email = strings.TrimPrefix(e, "mailto:")
+		} else {
+			r.repair("email", "%q is not an email address; left out", e)
+		}
+	}
+	g.Contact = c
+}
+
+// webLink accepts http(s) links, repairs "www.example.org" and reports
+// anything else (returning it with ok false).
+func webLink(r *recordCtx, field, s string) (string, bool) {
+	s = plain(s)
+	if s == "" {
+		return "", false
+	}
+	if isWebLink(s) {
+		return s, true
+	}
+	if !strings.Contains(s, "://") && !strings.ContainsAny(s, " \n") && isWebLink("https://"+s) {
+		r.repair(field, "link %q has no https://; added it", s)
+		return "https://" + s, true
+	}
+	r.repair(field, "%q is not a web link; left out of the link", s)
+	return s, false
+}
+
+func isWebLink(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		!strings.ContainsAny(s, " \t\n")
+}
+
+// dialable reports whether s is a phone number as referral.Group.Validate
+// allows it: at least three digits among + ( ) - . , # * and spaces.
+func dialable(s string) bool {
+	digits := 0
+	for _, c := range s {
+		switch {
+		case '0' <= c && c <= '9':
+			digits++
+		case strings.ContainsRune(" +()-.,#*", c):
+		default:
+			return false
+		}
+	}
+	return digits >= 3
+}
+
+// phone accepts dialable numbers, repairs a "tel:" prefix and reports anything
+// else (returning it with ok false).
+func phone(r *recordCtx, field, s string) (string, bool) {
+	s = plain(s)
+	if s == "" {
+		return "", false
+	}
+	if t := strings.TrimPrefix(strings.TrimPrefix(s, "tel:"), "TEL:"); t != s && dialable(t) {
+		r.repair(field, "dropped \"tel:\" from %q", s)
+		return t, true
+	}
+	if dialable(s) {
+		return s, true
+	}
+	r.repair(field, "%q is not a phone number to dial; left out of the number", s)
+	return s, false
+}
+
+func joinLines(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "\n" + b
+}
+
+// types reads the codes through the program's vocabulary.
+func (p *parser) types(r *recordCtx, d *draft, g *referral.Group) decoded {
+	v := d.vocab
+	if v == nil {
+		v = vocabularyFor(g.Program)
+	}
+	var raw []string
+	for _, c := range d.codes {
+		// Some feeds send "O,D" as one code; every format splits on commas.
+		for _, part := range strings.Split(c, ",") {
+			raw = append(raw, plain(part))
+		}
+	}
+	codes, dec, notes, unknown := v.decode(raw)
+	for _, n := range notes {
+		r.repair("types", "%s", n)
+	}
+	if v.keys == nil && slices.Contains(codes, "ONL") {
+		r.repair("types", "type ONL (retired from the spec in 2022) read as: meets online")
+	}
+	for _, c := range unknown {
+		p.noteUnknown(c, g.Program, d.index)
+	}
+	g.Types = codes
+	langs := d.languages
+	if d.langIsHint && len(dec.attrs.Languages) > 0 {
+		langs = nil
+	}
+	for _, l := range langs {
+		l = strings.ToLower(plain(l))
+		if !isLanguageCode(l) {
+			if l != "" {
+				r.repair("language", "%q is not a language code such as en or es; left out", l)
+			}
+			continue
+		}
+		addLanguage(&dec.attrs, l)
+	}
+	slices.Sort(dec.attrs.Languages)
+	g.Attributes = dec.attrs
+	return dec
+}
+
+func isLanguageCode(s string) bool {
+	if len(s) < 2 || len(s) > 3 {
+		return false
+	}
+	for _, c := range s {
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *parser) noteUnknown(code string, prog referral.Program, index int) {
+	k := [2]string{code, string(prog)}
+	if i, ok := p.unknown[k]; ok {
+		p.res.UnknownTypes[i].Count++
+		return
+	}
+	p.unknown[k] = len(p.res.UnknownTypes)
+	p.res.UnknownTypes = append(p.res.UnknownTypes, UnknownType{Code: code, Program: prog, Count: 1, First: index})
+}
+
+// attendance takes the feed's attendance_option, else derives it as the
+// Meeting Guide ecosystem does. A group with no place and no way to join
+// online cannot be attended, so it is inactive rather than "in person".
+func (p *parser) attendance(r *recordCtx, d *draft, g *referral.Group, dec decoded) {
+	if a := referral.Attendance(strings.ToLower(plain(d.attendance))); a != "" {
+		if slices.Contains(referral.Attendances, a) {
+			g.Attendance = a
+			return
+		}
+		r.repair("attendance_option", "%q is not in_person, online, hybrid or inactive; worked out from the listing", a)
+	}
+	pl := g.Place
+	noPlace := pl.Address == "" && pl.City == "" && pl.PostalCode == "" && pl.Coords == nil
+	hasOnline := g.Online.Has() || dec.online
+	g.Attendance = referral.DeriveAttendance(hasOnline, dec.closed, pl.Approximate || noPlace)
+	if noPlace && !hasOnline {
+		r.repair("formatted_address", "no address and no way to join online: listed as inactive")
+	}
+}

@@ -1,0 +1,330 @@
+package feed
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"referraldesk/assets"
+	"referraldesk/referral"
+)
+
+// decoded is what a group's type codes say about it.
+type decoded struct {
+	attrs  referral.Attributes
+	online bool // ONL (Meeting Guide, retired in 2022) or VM/HYBR (NA): meets online
+	closed bool // TC: the location is temporarily closed
+}
+
+// A meaning is what one code says; code is the code as the feed wrote it
+// (NA's LANG format names its language only in its key, e.g. "ES").
+type meaning func(d *decoded, code string)
+
+func attr(f func(a *referral.Attributes)) meaning {
+	return func(d *decoded, _ string) { f(&d.attrs) }
+}
+
+func format(f referral.Format) meaning {
+	return attr(func(a *referral.Attributes) {
+		if !a.HasFormat(f) {
+			a.Formats = append(a.Formats, f)
+		}
+	})
+}
+
+func language(lang string) meaning {
+	return attr(func(a *referral.Attributes) { addLanguage(a, lang) })
+}
+
+func addLanguage(a *referral.Attributes, lang string) {
+	lang = strings.ToLower(lang)
+	if lang != "" && !a.HasLanguage(lang) {
+		a.Languages = append(a.Languages, lang)
+	}
+}
+
+var (
+	open        = attr(func(a *referral.Attributes) { a.Openness = referral.Open })
+	closed      = attr(func(a *referral.Attributes) { a.Openness = referral.Closed })
+	women       = attr(func(a *referral.Attributes) { a.Audience = referral.WomenOnly })
+	men         = attr(func(a *referral.Attributes) { a.Audience = referral.MenOnly })
+	lgbtq       = attr(func(a *referral.Attributes) { a.LGBTQ = true })
+	young       = attr(func(a *referral.Attributes) { a.YoungPeople = true })
+	seniors     = attr(func(a *referral.Attributes) { a.Seniors = true })
+	secular     = attr(func(a *referral.Attributes) { a.Secular = true })
+	newcomer    = attr(func(a *referral.Attributes) { a.Newcomer = true })
+	wheelchair  = attr(func(a *referral.Attributes) { a.Wheelchair = true })
+	asl         = attr(func(a *referral.Attributes) { a.ASL = true })
+	childcare   = attr(func(a *referral.Attributes) { a.Childcare = true })
+	speaker     = format(referral.FormatSpeaker)
+	discussion  = format(referral.FormatDiscussion)
+	step        = format(referral.FormatStep)
+	literature  = format(referral.FormatLiterature)
+	meditation  = format(referral.FormatMeditation)
+	meetsOnline = func(d *decoded, _ string) { d.online = true }
+	tempClosed  = func(d *decoded, _ string) { d.closed = true }
+	// keyLanguage reads NA's LANG format, whose key is the language ("ES", "FR").
+	keyLanguage = func(d *decoded, code string) {
+		if len(code) == 2 {
+			addLanguage(&d.attrs, code)
+		}
+	}
+)
+
+// meetingGuideMeanings is the Meeting Guide vocabulary (AA, Al-Anon and most
+// fellowships publishing through the 12 Step Meeting List plugin). Codes in
+// meeting-guide-types.json that are missing here (Birthday, Outdoor, …) are
+// known but say nothing a counselor filters on.
+var meetingGuideMeanings = map[string]meaning{
+	"O": open, "C": closed,
+	"W": women, "M": men,
+	"LGBTQ": lgbtq, "G": lgbtq, "L": lgbtq, "T": lgbtq, "BI": lgbtq, "NB": lgbtq,
+	"Y": young, "SEN": seniors, "A": secular, "BE": newcomer,
+	"X": wheelchair, "ASL": asl, "BA": childcare, "CF": childcare,
+	"SP": speaker, "D": discussion, "ST": step, "12x12": step,
+	"B": literature, "LIT": literature, "LS": literature, "ABSI": literature, "DR": literature, "GR": literature,
+	"MED": meditation, "11": meditation,
+	"ONL": meetsOnline, "TC": tempClosed,
+	"S": language("es"), "EN": language("en"), "FR": language("fr"), "AF": language("af"),
+	"AM": language("am"), "AR": language("ar"), "BG": language("bg"), "DA": language("da"),
+	"DE": language("de"), "EL": language("el"), "FA": language("fa"), "FI": language("fi"),
+	"HE": language("he"), "HI": language("hi"), "HR": language("hr"), "HU": language("hu"),
+	"IS": language("is"), "ITA": language("it"), "JA": language("ja"), "KA": language("ka"),
+	"KOR": language("ko"), "LT": language("lt"), "ML": language("ml"), "MT": language("mt"),
+	"NE": language("ne"), "NL": language("nl"), "NO": language("no"), "POL": language("pl"),
+	"POR": language("pt"), "PUN": language("pa"), "RUS": language("ru"), "SK": language("sk"),
+	"SL": language("sl"), "SV": language("sv"), "TH": language("th"), "TL": language("tl"),
+	"TUR": language("tr"), "UK": language("uk"),
+}
+
+// retiredMeetingGuideTypes are codes real feeds still send that the spec's
+// vocabulary file no longer lists, with their names.
+var retiredMeetingGuideTypes = map[string]map[string]string{
+	"ONL": {"en": "Online", "es": "En línea"},
+}
+
+// meetingGuideMisspellings are codes known to be typed wrong in real feeds.
+var meetingGuideMisspellings = map[string]string{"ASBI": "ABSI"}
+
+// worldIDMeanings is NA's vocabulary, keyed by the NAWS world id that BMLT
+// formats carry (each server picks its own keys, the world id is shared).
+var worldIDMeanings = map[string]meaning{
+	"OPEN": open, "CLOSED": closed,
+	"W": women, "M": men, "GL": lgbtq, "LGBTQ": lgbtq, "Y": young,
+	"BEG": newcomer, "WCHR": wheelchair, "ASL": asl, "CW": childcare,
+	"SPK": speaker, "DISC": discussion, "STEP": step, "SWG": step,
+	"LIT": literature, "BT": literature, "JFT": literature, "IP": literature,
+	"IW": literature, "LC": literature, "GP": literature,
+	"MED": meditation, "LANG": keyLanguage,
+	"VM": meetsOnline, "HYBR": meetsOnline, "TC": tempClosed,
+}
+
+// keyMeanings add to worldIDMeanings for BMLT's standard English keys whose
+// formats have no world id, or mean more than it says.
+var keyMeanings = map[string]meaning{
+	"SL": asl, "CS": childcare, "SD": discussion,
+}
+
+// bmltFormat is one format definition of a BMLT server.
+type bmltFormat struct {
+	worldID string
+	name    string
+}
+
+// standardBMLTFormats are the BMLT root server's standard English format keys.
+// They explain NA codes that arrive without a format table: in a Meeting Guide
+// or CSV export of NA groups.
+var standardBMLTFormats = map[string]bmltFormat{
+	"AB": {"QA", "Ask-It-Basket"}, "B": {"BEG", "Beginners"}, "BK": {"LIT", "Book Study"},
+	"BL": {"", "Bi-Lingual"}, "BT": {"BT", "Basic Text"}, "C": {"CLOSED", "Closed"},
+	"CH": {"", "Closed Holidays"}, "CL": {"CAN", "Candlelight"}, "CP": {"CPT", "Concepts"},
+	"CS": {"", "Children under Supervision"}, "CW": {"CW", "Children Welcome"}, "D": {"DISC", "Discussion"},
+	"ES": {"LANG", "Español"}, "FD": {"", "Five and Dime"}, "GL": {"GL", "Gay/Lesbian/Transgender"},
+	"GP": {"GP", "Guiding Principles"}, "HY": {"HYBR", "Hybrid"}, "ID": {"", "ID Required to Enter"},
+	"IL": {"", "Illness"}, "IP": {"IP", "Informational Pamphlet"}, "IW": {"IW", "It Works -How and Why"},
+	"JT": {"JFT", "Just for Today"}, "LC": {"LC", "Living Clean"}, "M": {"M", "Men"},
+	"ME": {"MED", "Meditation"}, "NC": {"", "No Children"}, "NS": {"", "No Smoking"},
+	"O": {"OPEN", "Open"}, "OE": {"", "Open-Ended"}, "Pi": {"", "Pitch"},
+	"QA": {"QA", "Question and Answer"}, "RF": {"VAR", "Rotating Format"}, "Rr": {"", "Round Robin"},
+	"SC": {"", "Surveillance Cameras"}, "SD": {"SPK", "Speaker/Discussion"}, "SG": {"SWG", "Step Working Guide"},
+	"SL": {"", "ASL"}, "So": {"SPK", "Speaker Only"}, "St": {"STEP", "Step"},
+	"TC": {"TC", "Temporarily Closed"}, "Ti": {"", "Timer"}, "To": {"TOP", "Topic"},
+	"Tr": {"TRAD", "Tradition"}, "TW": {"TRAD", "Traditions Workshop"}, "VM": {"VM", "Virtual Meeting"},
+	"W": {"W", "Women"}, "WC": {"WCHR", "Wheelchair"}, "YP": {"Y", "Young People"},
+}
+
+// vocabulary turns one fellowship's codes into attributes. Codes may arrive
+// misspelled, in the wrong case or as names ("Open"); canonical fixes that.
+type vocabulary struct {
+	program  referral.Program // for reports
+	meanings map[string]meaning
+	// keys, when set, are BMLT format keys → world id; codes are keys.
+	keys map[string]bmltFormat
+	// known lists codes that exist but have no meaning here (nil for keys).
+	known       map[string]map[string]string
+	misspelled  map[string]string
+	byFold      map[string]string // lower-case code or name → code, when unambiguous
+	foldedNames map[string]string
+}
+
+func (v *vocabulary) isKnown(code string) bool {
+	if v.keys != nil {
+		_, ok := v.keys[code]
+		return ok
+	}
+	_, ok := v.known[code]
+	return ok || v.meanings[code] != nil
+}
+
+// canonical returns the code a feed meant, and a note when it differs.
+func (v *vocabulary) canonical(code string) (string, string) {
+	if v.isKnown(code) {
+		return code, ""
+	}
+	if c, ok := v.misspelled[code]; ok {
+		return c, fmt.Sprintf("type %q is a misspelling; read as %q", code, c)
+	}
+	if c, ok := v.byFold[strings.ToLower(code)]; ok {
+		return c, fmt.Sprintf("type %q read as code %q", code, c)
+	}
+	return code, ""
+}
+
+// apply adds what code says to d and reports whether the code is known.
+func (v *vocabulary) apply(d *decoded, code string) bool {
+	if v.keys == nil {
+		if m := v.meanings[code]; m != nil {
+			m(d, code)
+		}
+		return v.isKnown(code)
+	}
+	f, ok := v.keys[code]
+	if !ok {
+		return false
+	}
+	if m := v.meanings[f.worldID]; m != nil {
+		m(d, code)
+	}
+	if m := keyMeanings[code]; m != nil {
+		m(d, code)
+	}
+	return true
+}
+
+// name returns a code's name in lang, falling back to English.
+func (v *vocabulary) name(code, lang string) (string, bool) {
+	if v.keys != nil {
+		f, ok := v.keys[code]
+		return f.name, ok && f.name != ""
+	}
+	names, ok := v.known[code]
+	if !ok {
+		return "", false
+	}
+	if n := names[lang]; n != "" {
+		return n, true
+	}
+	return names["en"], names["en"] != ""
+}
+
+// index fills byFold so codes in the wrong case and names read as codes.
+// A fold shared by two codes (BMLT's "SD" and a server's "Sd") is left out.
+func (v *vocabulary) index() *vocabulary {
+	v.byFold = map[string]string{}
+	ambiguous := map[string]bool{}
+	add := func(fold, code string) {
+		if fold == "" || ambiguous[fold] {
+			return
+		}
+		if c, ok := v.byFold[fold]; ok && c != code {
+			delete(v.byFold, fold)
+			ambiguous[fold] = true
+			return
+		}
+		v.byFold[fold] = code
+	}
+	codes := func(yield func(code, name string)) {
+		if v.keys != nil {
+			for k, f := range v.keys {
+				yield(k, f.name)
+			}
+			return
+		}
+		for k, names := range v.known {
+			yield(k, names["en"])
+		}
+	}
+	codes(func(code, _ string) { add(strings.ToLower(code), code) })
+	codes(func(code, name string) {
+		if _, isCode := v.byFold[strings.ToLower(name)]; !isCode {
+			add(strings.ToLower(name), code)
+		}
+	})
+	return v
+}
+
+var meetingGuideVocabulary = sync.OnceValue(func() *vocabulary {
+	known := map[string]map[string]string{}
+	for code, names := range assets.MeetingGuideTypes() {
+		known[code] = names
+	}
+	for code, names := range retiredMeetingGuideTypes {
+		known[code] = names
+	}
+	return (&vocabulary{meanings: meetingGuideMeanings, known: known, misspelled: meetingGuideMisspellings}).index()
+})
+
+var standardNAVocabulary = sync.OnceValue(func() *vocabulary {
+	return bmltVocabulary(referral.ProgramNA, standardBMLTFormats)
+})
+
+func bmltVocabulary(p referral.Program, keys map[string]bmltFormat) *vocabulary {
+	return (&vocabulary{program: p, meanings: worldIDMeanings, keys: keys}).index()
+}
+
+// vocabularyFor picks the vocabulary of a program's codes: NA speaks BMLT
+// format keys, every other fellowship Meeting Guide codes.
+func vocabularyFor(p referral.Program) *vocabulary {
+	if p == referral.ProgramNA {
+		return standardNAVocabulary()
+	}
+	v := *meetingGuideVocabulary()
+	v.program = p
+	return &v
+}
+
+// TypeName returns the name of a program's type code in a language ("en",
+// "es", …), falling back to English, for legends. NA codes are BMLT's
+// standard English keys and have English names only.
+func TypeName(p referral.Program, code, lang string) (string, bool) {
+	return vocabularyFor(p).name(code, lang)
+}
+
+// decodeTypes canonicalises a record's codes (dropping repeats) and reads
+// what they say. It returns the codes to keep, notes on repairs and the codes
+// nobody knows.
+func (v *vocabulary) decode(raw []string) (codes []string, d decoded, notes, unknown []string) {
+	for _, c := range raw {
+		if c == "" {
+			continue
+		}
+		c, note := v.canonical(c)
+		if note != "" {
+			notes = append(notes, note)
+		}
+		if slices.Contains(codes, c) {
+			continue
+		}
+		codes = append(codes, c)
+		if !v.apply(&d, c) {
+			unknown = append(unknown, c)
+		}
+	}
+	// A fixed order, so equal groups compare equal whatever order the codes came in.
+	slices.Sort(d.attrs.Languages)
+	slices.SortFunc(d.attrs.Formats, func(a, b referral.Format) int {
+		return slices.Index(referral.Formats, a) - slices.Index(referral.Formats, b)
+	})
+	return codes, d, notes, unknown
+}
