@@ -1,0 +1,490 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"referraldesk/referral"
+)
+
+const (
+	// searchDelay lets a counselor finish a word before the directory is queried.
+	searchDelay = 150 * time.Millisecond
+	// listLimit caps the rows one query brings into the list; a directory of
+	// a quarter of a million groups is narrowed by typing, not scrolling.
+	listLimit = 1000
+	// savedNoticeFor is how long "Saved" stays beside the Save button.
+	savedNoticeFor = 3 * time.Second
+)
+
+// directoryScreen is the Directory area: the list of groups with a filter bar
+// on the left, the selected group's form on the right, and a welcome card when
+// the directory is empty.
+type directoryScreen struct {
+	win    fyne.Window
+	groups referral.GroupService
+	bg     background
+	now    func() time.Time
+
+	search     *widget.Entry
+	program    *widget.Select
+	attendance *widget.Select
+	weekday    *widget.Select
+	showAll    *widget.Check
+	count      *widget.Label
+	add        *widget.Button
+	list       *widget.List
+	noMatch    fyne.CanvasObject
+
+	form        *groupForm
+	placeholder fyne.CanvasObject
+
+	browse       fyne.CanvasObject
+	empty        fyne.CanvasObject
+	emptyActions *fyne.Container // buttons under the welcome text; Import… joins Add group here
+	content      *fyne.Container
+
+	shown   []*referral.Group // the rows of the list
+	total   int               // how many groups match, beyond listLimit too
+	editing bool              // the form is showing a group
+
+	seq          int                // numbers queries so a stale answer is dropped
+	cancelQuery  context.CancelFunc // cancels the query in flight, if any
+	stopSearch   func()             // cancels the pending debounced search
+	stopNotice   func()             // cancels hiding the "Saved" notice
+	moveSelected bool               // the screen itself is moving the list selection
+}
+
+func newDirectoryScreen(win fyne.Window, groups referral.GroupService, bg background) *directoryScreen {
+	s := &directoryScreen{win: win, groups: groups, bg: bg, now: time.Now}
+	s.buildUI()
+	s.refresh()
+	return s
+}
+
+func (s *directoryScreen) buildUI() {
+	s.search = widget.NewEntry()
+	s.search.PlaceHolder = lang.L("Search name, place, notes…")
+	s.search.OnChanged = s.onSearchChanged
+	s.program = widget.NewSelect(append([]string{lang.L("All programs")}, programNames("")...), s.onFilterChanged)
+	s.program.SetSelectedIndex(0)
+	s.attendance = widget.NewSelect(append([]string{lang.L("Any attendance")}, attendanceChoice().labels...), s.onFilterChanged)
+	s.attendance.SetSelectedIndex(0)
+	s.weekday = widget.NewSelect(append([]string{lang.L("Any day")}, weekdayChoice().labels...), s.onFilterChanged)
+	s.weekday.SetSelectedIndex(0)
+	s.showAll = widget.NewCheck(lang.L("Include hidden and inactive groups"), func(bool) { s.onFilterChanged("") })
+	s.showAll.SetChecked(true)
+	s.count = widget.NewLabel("")
+	s.count.Importance = widget.LowImportance
+	s.add = widget.NewButtonWithIcon(lang.L("Add group"), theme.ContentAddIcon(), s.onAdd)
+
+	s.list = widget.NewList(s.listLength, newGroupRow, s.updateGroupRow)
+	s.list.OnSelected = s.onGroupSelected
+	clearFilters := widget.NewButton(lang.L("Clear filters"), s.onClearFilters)
+	s.noMatch = container.NewCenter(container.NewVBox(
+		widget.NewLabelWithStyle(lang.L("No groups match these filters."), fyne.TextAlignCenter, fyne.TextStyle{}),
+		container.NewCenter(clearFilters)))
+	s.noMatch.Hide()
+
+	filters := container.NewVBox(
+		container.NewBorder(nil, nil, nil, s.add, s.search),
+		container.NewGridWithColumns(3, s.program, s.attendance, s.weekday),
+		container.NewBorder(nil, nil, s.showAll, s.count),
+	)
+	left := container.NewBorder(filters, nil, nil, nil, container.NewStack(s.list, s.noMatch))
+
+	s.form = newGroupForm(func() time.Time { return s.now() })
+	s.form.save.OnTapped = s.onSave
+	s.form.delete.OnTapped = s.onDelete
+	s.form.content.Hide()
+	s.placeholder = container.NewCenter(widget.NewLabel(lang.L("Choose a group in the list to see and edit it, or add a new one.")))
+	right := container.NewStack(s.placeholder, s.form.content)
+
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.4
+	s.browse = split
+
+	addFirst := widget.NewButtonWithIcon(lang.L("Add group"), theme.ContentAddIcon(), s.onAdd)
+	addFirst.Importance = widget.HighImportance
+	s.emptyActions = container.NewHBox(addFirst)
+	s.empty = container.NewCenter(widget.NewCard(lang.L("Your directory is empty"), "",
+		container.NewVBox(
+			widget.NewLabel(lang.L("Referral Desk suggests support groups from this directory.")),
+			widget.NewLabel(lang.L("Add a group by hand with Add group.")),
+			widget.NewLabel(lang.L("Importing a directory file from AA, NA or Al-Anon is coming soon.")),
+			s.emptyActions,
+		)))
+	s.empty.Hide()
+
+	s.content = container.NewStack(s.browse, s.empty)
+}
+
+// newGroupRow is one list row: the name over program, times and place.
+func newGroupRow() fyne.CanvasObject {
+	name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.Truncation = fyne.TextTruncateEllipsis
+	about := widget.NewLabel("")
+	about.Truncation = fyne.TextTruncateEllipsis
+	return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), name, about)
+}
+
+func (s *directoryScreen) listLength() int { return len(s.shown) }
+
+func (s *directoryScreen) updateGroupRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(s.shown) {
+		return
+	}
+	row := o.(*fyne.Container)
+	g := s.shown[id]
+	row.Objects[0].(*widget.Label).SetText(g.Name)
+	row.Objects[1].(*widget.Label).SetText(groupSummary(g))
+}
+
+// filter reads the filter bar.
+func (s *directoryScreen) filter() referral.GroupFilter {
+	f := referral.GroupFilter{
+		Text:            strings.TrimSpace(s.search.Text),
+		IncludeHidden:   s.showAll.Checked,
+		IncludeInactive: s.showAll.Checked,
+		Limit:           listLimit,
+	}
+	if i := s.program.SelectedIndex(); i > 0 {
+		f.Program = referral.Program(s.program.Selected)
+	}
+	if s.attendance.SelectedIndex() > 0 {
+		f.Attendance = attendanceChoice().value(s.attendance.Selected)
+		f.IncludeInactive = f.IncludeInactive || f.Attendance == referral.Inactive
+	}
+	if i := s.weekday.SelectedIndex(); i > 0 {
+		d := time.Weekday(i - 1)
+		f.Weekday = &d
+	}
+	return f
+}
+
+// filtered reports whether the filter bar narrows the directory at all.
+func (s *directoryScreen) filtered() bool {
+	f := s.filter()
+	return f.Text != "" || f.Program != "" || f.Attendance != "" || f.Weekday != nil || !f.IncludeHidden
+}
+
+func (s *directoryScreen) onSearchChanged(string) {
+	if s.stopSearch != nil {
+		s.stopSearch()
+	}
+	s.stopSearch = s.bg.after(searchDelay, s.refresh)
+}
+
+func (s *directoryScreen) onFilterChanged(string) {
+	if s.list == nil {
+		return // still building
+	}
+	s.refresh()
+}
+
+func (s *directoryScreen) onClearFilters() {
+	s.search.SetText("")
+	s.program.SetSelectedIndex(0)
+	s.attendance.SetSelectedIndex(0)
+	s.weekday.SetSelectedIndex(0)
+	s.showAll.SetChecked(true)
+	s.refresh()
+}
+
+// refresh queries the directory off the UI goroutine. Only the newest query's
+// answer is shown; an older one still in flight is cancelled and ignored.
+func (s *directoryScreen) refresh() {
+	s.seq++
+	seq, filter := s.seq, s.filter()
+	if s.cancelQuery != nil {
+		s.cancelQuery()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancelQuery = cancel
+	s.bg.run(func() {
+		groups, total, err := s.groups.FindGroups(ctx, filter)
+		fyne.Do(func() { s.showResults(seq, groups, total, err) })
+	})
+}
+
+func (s *directoryScreen) showResults(seq int, groups []*referral.Group, total int, err error) {
+	if seq != s.seq {
+		return // a newer query was started; its answer will come
+	}
+	s.cancelQuery = nil
+	if err != nil {
+		s.showError(err)
+		return
+	}
+	s.shown, s.total = groups, total
+	s.list.Refresh()
+	s.selectCurrent()
+	s.count.SetText(countText(len(groups), total))
+	setShown(s.noMatch, len(groups) == 0 && s.filtered())
+	s.updateView()
+}
+
+// updateView shows the welcome card while the directory is empty and nothing
+// is being added, and the list with its form otherwise.
+func (s *directoryScreen) updateView() {
+	welcome := s.total == 0 && !s.filtered() && !s.editing
+	setShown(s.empty, welcome)
+	setShown(s.browse, !welcome)
+}
+
+func countText(shown, total int) string {
+	switch {
+	case shown < total:
+		return lang.L("First {{.Shown}} of {{.Total}}; type to narrow", map[string]any{"Shown": shown, "Total": total})
+	case total == 1:
+		return lang.L("1 group")
+	default:
+		return lang.L("{{.Total}} groups", map[string]any{"Total": total})
+	}
+}
+
+// selectCurrent highlights the group in the form, if the list shows it,
+// without reloading the form.
+func (s *directoryScreen) selectCurrent() {
+	s.moveSelected = true
+	defer func() { s.moveSelected = false }()
+	if s.editing && s.form.base.ID != 0 {
+		for i, g := range s.shown {
+			if g.ID == s.form.base.ID {
+				s.list.Select(i)
+				return
+			}
+		}
+	}
+	s.list.UnselectAll()
+}
+
+func (s *directoryScreen) onGroupSelected(id widget.ListItemID) {
+	if s.moveSelected || id >= len(s.shown) {
+		return
+	}
+	g := s.shown[id]
+	if s.editing && g.ID == s.form.base.ID {
+		return
+	}
+	s.confirmDiscard(func() { s.openGroup(g) })
+}
+
+func (s *directoryScreen) onAdd() {
+	s.confirmDiscard(func() {
+		s.openGroup(&referral.Group{Attendance: referral.InPerson})
+		s.win.Canvas().Focus(s.form.name)
+	})
+}
+
+// confirmDiscard runs proceed at once if the form holds no unsaved edits, and
+// otherwise only after the counselor agrees to drop them. If they keep
+// editing, the list goes back to showing the group being edited.
+func (s *directoryScreen) confirmDiscard(proceed func()) {
+	if !s.editing || !s.form.dirty() {
+		proceed()
+		return
+	}
+	name := s.form.base.Name
+	if name == "" {
+		name = lang.L("the new group")
+	}
+	d := dialog.NewConfirm(lang.L("Discard changes?"),
+		lang.L("You changed {{.Name}} but did not save. Discard the changes?", map[string]any{"Name": name}),
+		func(discard bool) {
+			if discard {
+				proceed()
+				return
+			}
+			s.selectCurrent()
+		}, s.win)
+	d.SetConfirmText(lang.L("Discard changes"))
+	d.SetDismissText(lang.L("Keep editing"))
+	d.Show()
+}
+
+func (s *directoryScreen) openGroup(g *referral.Group) {
+	s.form.load(g)
+	s.editing = true
+	s.form.content.Show()
+	s.placeholder.Hide()
+	s.selectCurrent()
+	s.updateView()
+}
+
+func (s *directoryScreen) closeGroup() {
+	s.editing = false
+	s.form.content.Hide()
+	s.placeholder.Show()
+	s.selectCurrent()
+	s.updateView()
+}
+
+// onSave checks the form with the domain's own rules first, so an invalid
+// group never reaches the store; the store checks again and its problems are
+// shown the same way.
+func (s *directoryScreen) onSave() {
+	g, problems := s.form.read()
+	problems = mergeProblems(problems, referral.ErrorProblems(g.Validate()))
+	if len(problems) > 0 {
+		s.form.showProblems(problems)
+		return
+	}
+	s.form.save.Disable()
+	s.bg.run(func() {
+		var err error
+		if g.ID == 0 {
+			err = s.groups.CreateGroup(context.Background(), g)
+		} else {
+			err = s.groups.UpdateGroup(context.Background(), g)
+		}
+		fyne.Do(func() { s.saved(g, err) })
+	})
+}
+
+// mergeProblems adds the domain's problems to those found reading the form,
+// leaving out fields the form already complained about (a time that is not
+// HH:MM also fails the domain's range check).
+func mergeProblems(read, validated []referral.Problem) []referral.Problem {
+	out := read
+	for _, p := range validated {
+		if !slices.ContainsFunc(read, func(r referral.Problem) bool { return r.Field == p.Field }) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (s *directoryScreen) saved(g *referral.Group, err error) {
+	s.form.save.Enable()
+	if err != nil {
+		if ps := referral.ErrorProblems(err); len(ps) > 0 {
+			s.form.showProblems(ps)
+			return
+		}
+		s.showError(err)
+		return
+	}
+	s.openGroup(g)
+	s.form.status.SetText(lang.L("Saved"))
+	if s.stopNotice != nil {
+		s.stopNotice()
+	}
+	s.stopNotice = s.bg.after(savedNoticeFor, func() { s.form.status.SetText("") })
+	s.refresh()
+}
+
+func (s *directoryScreen) onDelete() {
+	g := s.form.base
+	if g.ID == 0 {
+		return
+	}
+	msg := lang.L("Delete “{{.Name}}” from the directory? The clinic's notes about it are deleted too.", map[string]any{"Name": g.Name})
+	if g.Source != "" && g.Source != referral.SourceManual {
+		msg += "\n" + lang.L("It comes back at the next import of {{.Source}}; to stop suggesting it, mark it Hidden instead.", map[string]any{"Source": g.Source})
+	}
+	d := dialog.NewConfirm(lang.L("Delete group?"), msg, func(ok bool) {
+		if ok {
+			s.deleteGroup(g.ID)
+		}
+	}, s.win)
+	d.SetConfirmText(lang.L("Delete"))
+	d.SetDismissText(lang.L("Cancel"))
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+func (s *directoryScreen) deleteGroup(id int64) {
+	s.bg.run(func() {
+		err := s.groups.DeleteGroup(context.Background(), id)
+		fyne.Do(func() {
+			if err != nil {
+				s.showError(err)
+				return
+			}
+			s.closeGroup()
+			s.refresh()
+		})
+	})
+}
+
+// showError tells the counselor what went wrong in words they can act on;
+// an internal error's detail goes to the log, not the screen.
+func (s *directoryScreen) showError(err error) {
+	if referral.ErrorCode(err) == referral.EINTERNAL {
+		fyne.LogError("directory", err)
+	}
+	dialog.ShowError(errors.New(referral.ErrorMessage(err)), s.win)
+}
+
+// groupSummary is the second line of a list row: program, times and place.
+func groupSummary(g *referral.Group) string {
+	parts := []string{string(g.Program)}
+	if t := sessionsText(g.Sessions); t != "" {
+		parts = append(parts, t)
+	}
+	parts = append(parts, whereText(g))
+	if g.Curation.Hidden {
+		parts = append(parts, lang.L("hidden"))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func sessionsText(ss []referral.Session) string {
+	const most = 3
+	var out []string
+	for i, s := range ss {
+		if i == most {
+			out = append(out, lang.L("+{{.N}} more", map[string]any{"N": len(ss) - most}))
+			break
+		}
+		day := "?"
+		if s.Day >= time.Sunday && s.Day <= time.Saturday {
+			day = lang.L(weekdayShort[s.Day])
+		}
+		t := day + " " + s.Start.String()
+		if s.End != referral.NoTime {
+			t += "–" + s.End.String()
+		}
+		out = append(out, t)
+	}
+	return strings.Join(out, ", ")
+}
+
+func whereText(g *referral.Group) string {
+	city := g.Place.City
+	if city == "" {
+		city = g.Place.Location
+	}
+	switch g.Attendance {
+	case referral.Online:
+		return lang.L("Online")
+	case referral.Hybrid:
+		if city == "" {
+			return lang.L("In person and online")
+		}
+		return lang.L("{{.City}} and online", map[string]any{"City": city})
+	case referral.Inactive:
+		return lang.L("Inactive")
+	}
+	return city
+}
+
+func setShown(o fyne.CanvasObject, shown bool) {
+	if shown {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}

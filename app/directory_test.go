@@ -1,0 +1,353 @@
+package app
+
+import (
+	"errors"
+	"image/png"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"referraldesk/referral"
+)
+
+func sampleGroups() []referral.Group {
+	return []referral.Group{
+		{
+			Name: "Serenity Seekers", Program: referral.ProgramNA, Attendance: referral.InPerson,
+			Sessions: []referral.Session{{Day: time.Tuesday, Start: 19 * 60, End: 20 * 60}},
+			TimeZone: "America/New_York",
+			Place:    referral.Place{Location: "St. Mark's Church", City: "Philadelphia", Coords: &referral.Point{Lat: 39.95, Lon: -75.17}},
+		},
+		{
+			Name: "Grupo Niños de Dios", Program: referral.ProgramAA, Attendance: referral.Hybrid,
+			Sessions: []referral.Session{{Day: time.Saturday, Start: 10 * 60, End: referral.NoTime}},
+			Place:    referral.Place{City: "Camden"},
+			Online:   referral.OnlineAccess{URL: "https://zoom.us/j/123"},
+		},
+		{
+			Name: "Family Hope", Program: referral.ProgramAlAnon, Attendance: referral.Online,
+			Source: "al-anon-ma", SourceID: "fh-1",
+			Sessions: []referral.Session{{Day: time.Monday, Start: 18*60 + 30, End: 19*60 + 30}},
+			Online:   referral.OnlineAccess{URL: "https://meet.example.org/fh"},
+			Curation: referral.Curation{MedicationFriendly: referral.MedicationYes, Notes: "Ask for Pat"},
+		},
+	}
+}
+
+func TestEmptyDirectoryWelcomes(t *testing.T) {
+	h := newHarness(t)
+	if !h.dir.empty.Visible() || h.dir.browse.Visible() {
+		t.Fatal("an empty directory should show the welcome card instead of the list")
+	}
+	test.AssertRendersToMarkup(t, "directory_empty.xml", h.win.Canvas())
+
+	test.Tap(h.dir.emptyActions.Objects[0].(fyne.Tappable))
+	if h.dir.empty.Visible() || !h.dir.form.content.Visible() {
+		t.Fatal("Add group on the welcome card should open an empty form")
+	}
+}
+
+func TestTypingFilterShrinksList(t *testing.T) {
+	h := newHarness(t, sampleGroups()...)
+	if got := h.listNames(); len(got) != 3 {
+		t.Fatalf("list shows %q, want all 3 groups", got)
+	}
+	finds := h.fake.finds
+
+	test.Type(h.dir.search, "seren")
+	if h.fake.finds != finds {
+		t.Fatal("the directory was queried on every key; it should wait for typing to pause")
+	}
+	if n := h.timers.fire(); n != 1 {
+		t.Fatalf("%d debounced searches ran after typing 5 letters, want 1", n)
+	}
+	if got, want := h.listNames(), []string{"Serenity Seekers"}; !slices.Equal(got, want) {
+		t.Fatalf("after typing %q the list shows %q, want %q", h.dir.search.Text, got, want)
+	}
+	if got := h.dir.count.Text; got != "1 group" {
+		t.Errorf("count says %q", got)
+	}
+
+	h.dir.search.SetText("ninos")
+	h.timers.fire()
+	if got, want := h.listNames(), []string{"Grupo Niños de Dios"}; !slices.Equal(got, want) {
+		t.Fatalf("accent-free search: list shows %q, want %q", got, want)
+	}
+
+	h.dir.search.SetText("nothing like this")
+	h.timers.fire()
+	if h.dir.list.Length() != 0 || !h.dir.noMatch.Visible() {
+		t.Fatal("a search that matches nothing should say so")
+	}
+	h.dir.onClearFilters()
+	h.timers.fire()
+	if h.dir.list.Length() != 3 || h.dir.noMatch.Visible() {
+		t.Fatal("Clear filters should bring every group back")
+	}
+}
+
+func TestFilterSelects(t *testing.T) {
+	h := newHarness(t, sampleGroups()...)
+	h.dir.program.SetSelected(string(referral.ProgramAA))
+	if got := h.listNames(); !slices.Equal(got, []string{"Grupo Niños de Dios"}) {
+		t.Fatalf("program AA: list shows %q", got)
+	}
+	h.dir.program.SetSelectedIndex(0)
+	h.dir.weekday.SetSelected("Monday")
+	if got := h.listNames(); !slices.Equal(got, []string{"Family Hope"}) {
+		t.Fatalf("Monday: list shows %q", got)
+	}
+	h.dir.weekday.SetSelectedIndex(0)
+	h.dir.attendance.SetSelected(attendanceChoice().label(referral.InPerson))
+	if got := h.listNames(); !slices.Equal(got, []string{"Serenity Seekers"}) {
+		t.Fatalf("in person: list shows %q", got)
+	}
+}
+
+func TestAddGroup(t *testing.T) {
+	h := newHarness(t, sampleGroups()...)
+	f := h.dir.form
+	test.Tap(h.dir.add)
+	if !f.content.Visible() || f.delete.Visible() {
+		t.Fatal("Add group should open an empty form without Delete")
+	}
+	test.Type(f.name, "Hope Tuesday")
+	f.program.SetSelected(string(referral.ProgramSMART))
+	test.Tap(f.addSession)
+	row := f.sessions[0]
+	row.day.SetSelected("Wednesday")
+	test.Type(row.start, "18:00")
+	test.Type(row.end, "19:15")
+	test.Type(f.city, "Philadelphia")
+	test.Type(f.lat, "39.95")
+	test.Type(f.lon, "-75.16")
+	test.Tap(f.secular)
+	test.Type(f.languages, "en, ES")
+	f.medication.SetSelected(medicationChoice().label(referral.MedicationYes))
+	test.Tap(f.verifiedToday)
+	test.Tap(f.hidden)
+	test.Tap(f.save)
+
+	saved := h.fake.byName("Hope Tuesday")
+	if saved == nil {
+		t.Fatalf("the group did not reach the directory; form says %q", texts(f.content))
+	}
+	want := referral.Session{Day: time.Wednesday, Start: 18 * 60, End: 19*60 + 15}
+	if len(saved.Sessions) != 1 || saved.Sessions[0] != want || saved.Program != referral.ProgramSMART ||
+		saved.Place.City != "Philadelphia" || saved.Place.Coords == nil || saved.Place.Coords.Lon != -75.16 ||
+		!saved.Attributes.Secular || !slices.Equal(saved.Attributes.Languages, []string{"en", "es"}) ||
+		saved.Curation.MedicationFriendly != referral.MedicationYes || !saved.Curation.Hidden ||
+		saved.Curation.VerifiedOn.Format(dateLayout) != "2026-03-14" || saved.Attendance != referral.InPerson {
+		t.Fatalf("saved group is %+v", saved)
+	}
+	if !slices.Contains(h.listNames(), "Hope Tuesday") {
+		t.Fatalf("the new group is not in the list: %q", h.listNames())
+	}
+	if f.status.Text != "Saved" || !f.delete.Visible() || f.base.ID != saved.ID {
+		t.Fatalf("after saving: status %q, delete shown %v, form id %d", f.status.Text, f.delete.Visible(), f.base.ID)
+	}
+	if f.dirty() {
+		t.Error("a just-saved form should have no unsaved edits")
+	}
+	h.timers.fire()
+	if f.status.Text != "" {
+		t.Error("the Saved notice should go away")
+	}
+}
+
+func TestInvalidFormShowsProblemsAndSavesNothing(t *testing.T) {
+	h := newHarness(t)
+	f := h.dir.form
+	test.Tap(h.dir.add)
+	test.Tap(f.addSession)
+	f.sessions[0].day.SetSelected("Friday")
+	test.Type(f.sessions[0].start, "20:00")
+	test.Type(f.sessions[0].end, "19:00")
+	test.Type(f.url, "zoom.us/j/42")
+	test.Type(f.lat, "north")
+	test.Tap(f.save)
+
+	if h.fake.writes != 0 {
+		t.Fatal("an invalid group was written")
+	}
+	for field, want := range map[string]string{
+		"Name":             "needs a name",
+		"Program":          "choose the group's program",
+		"Online.URL":       "must start with http:// or https://",
+		"Place.Coords.Lat": "decimal degrees",
+	} {
+		l := f.problems[field]
+		if !l.Visible() || !strings.Contains(l.Text, want) {
+			t.Errorf("beside %s: %q (shown %v), want it to say %q", field, l.Text, l.Visible(), want)
+		}
+	}
+	if p := f.sessions[0].problem; !p.Visible() || !strings.Contains(p.Text, "not after the start time") {
+		t.Errorf("beside the meeting time: %q", p.Text)
+	}
+	if !f.summary.Visible() || !strings.Contains(f.summary.Text, "Name") || !strings.Contains(f.summary.Text, "Conference link") {
+		t.Errorf("summary: %q", f.summary.Text)
+	}
+	if f.problems["City"] != nil && f.problems["Place.City"].Visible() {
+		t.Error("a field with no problem shows one")
+	}
+	capture(t, h.win, "/tmp/directory-invalid.png")
+
+	// Fixing the fields clears the messages and saves.
+	test.Type(f.name, "Late Night Hope")
+	f.program.SetSelected(string(referral.ProgramNA))
+	f.sessions[0].end.SetText("21:00")
+	f.url.SetText("https://zoom.us/j/42")
+	f.lat.SetText("")
+	test.Tap(f.save)
+	if h.fake.writes != 1 || f.summary.Visible() || f.problems["Name"].Visible() {
+		t.Fatalf("after fixing: writes %d, summary %q", h.fake.writes, f.summary.Text)
+	}
+}
+
+func TestServiceErrorShowsItsMessageOnly(t *testing.T) {
+	h := newHarness(t, sampleGroups()...)
+	h.dir.list.Select(0)
+	h.fake.failErr = errors.New("sqlite: disk I/O error at /home/clinic/db")
+	test.Tap(h.dir.form.save)
+	said := strings.Join(texts(h.dialogOnTop()), " ")
+	if !strings.Contains(said, "Internal error") || strings.Contains(said, "sqlite") {
+		t.Fatalf("the error dialog says %q", said)
+	}
+	if h.dir.form.save.Disabled() {
+		t.Error("Save stays disabled after a failed save")
+	}
+}
+
+func TestDeleteAsksFirst(t *testing.T) {
+	h := newHarness(t, sampleGroups()...)
+	h.dir.list.Select(2) // sorted by name: Family Hope, Grupo…, Serenity Seekers
+	f := h.dir.form
+	if f.name.Text != "Serenity Seekers" {
+		t.Fatalf("form shows %q", f.name.Text)
+	}
+	test.Tap(f.delete)
+	if said := strings.Join(texts(h.dialogOnTop()), " "); !strings.Contains(said, "Serenity Seekers") {
+		t.Fatalf("the confirmation does not name the group: %q", said)
+	}
+	h.tapDialogButton("Cancel")
+	if h.fake.count() != 3 || h.fake.writes != 0 {
+		t.Fatal("Cancel deleted the group")
+	}
+
+	test.Tap(f.delete)
+	h.tapDialogButton("Delete")
+	if h.fake.byName("Serenity Seekers") != nil || h.fake.count() != 2 {
+		t.Fatal("confirming did not delete the group")
+	}
+	if slices.Contains(h.listNames(), "Serenity Seekers") || f.content.Visible() {
+		t.Fatalf("after delete: list %q, form shown %v", h.listNames(), f.content.Visible())
+	}
+}
+
+func TestImportedGroupDeleteSuggestsHiding(t *testing.T) {
+	h := newHarness(t, sampleGroups()...)
+	h.dir.list.Select(0) // Family Hope, from a feed
+	if !h.dir.form.sourceNote.Visible() {
+		t.Error("an imported group's form should say edits last until the next import")
+	}
+	test.Tap(h.dir.form.delete)
+	if said := strings.Join(texts(h.dialogOnTop()), " "); !strings.Contains(said, "Hidden") {
+		t.Errorf("deleting an imported group should suggest hiding it: %q", said)
+	}
+}
+
+func TestSwitchingGroupsKeepsUnsavedEdits(t *testing.T) {
+	h := newHarness(t, sampleGroups()...)
+	f := h.dir.form
+	h.dir.list.Select(0)
+	f.counselorNotes.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEnd})
+	test.Type(f.counselorNotes, " on Mondays")
+
+	h.dir.list.Select(1)
+	if f.name.Text != "Family Hope" {
+		t.Fatal("switching groups dropped unsaved edits without asking")
+	}
+	h.tapDialogButton("Keep editing")
+	if f.counselorNotes.Text != "Ask for Pat on Mondays" {
+		t.Fatalf("notes are now %q", f.counselorNotes.Text)
+	}
+
+	h.dir.list.Select(1)
+	h.tapDialogButton("Discard changes")
+	if f.name.Text != "Grupo Niños de Dios" || f.dirty() {
+		t.Fatalf("after discarding the form shows %q", f.name.Text)
+	}
+	if got := h.fake.byName("Family Hope").Curation.Notes; got != "Ask for Pat" {
+		t.Fatalf("discarded notes were saved: %q", got)
+	}
+}
+
+func TestEditKeepsWhatTheFormDoesNotShow(t *testing.T) {
+	late := referral.Group{
+		Name: "Midnight Group", Program: referral.ProgramNA, Attendance: referral.InPerson,
+		Source: "bmlt", SourceID: "77", Types: []string{"O", "D"},
+		Sessions: []referral.Session{{Day: time.Friday, Start: 23 * 60, End: 24*60 + 30}},
+	}
+	h := newHarness(t, late)
+	h.dir.list.Select(0)
+	f := h.dir.form
+	if f.dirty() {
+		t.Fatal("a freshly loaded group reads back different from itself")
+	}
+	test.Tap(f.newcomer)
+	test.Tap(f.save)
+	got := h.fake.byName("Midnight Group")
+	if got == nil || !got.Attributes.Newcomer || got.Sessions[0].End != 24*60+30 ||
+		got.Source != "bmlt" || !slices.Equal(got.Types, []string{"O", "D"}) {
+		t.Fatalf("updated group is %+v (form: %q)", got, texts(f.content))
+	}
+}
+
+func TestStaleQueryIsIgnored(t *testing.T) {
+	h := newHarness(t, sampleGroups()...)
+	var queued []func()
+	h.dir.bg.run = func(f func()) { queued = append(queued, f) }
+
+	h.dir.search.SetText("serenity")
+	h.dir.refresh() // older query
+	h.dir.search.SetText("")
+	h.dir.refresh() // newer query
+	queued[1]()
+	queued[0]() // the old answer arrives last, and its query was cancelled
+	if h.dir.list.Length() != 3 {
+		t.Fatalf("a stale answer replaced the newer one: %d rows", h.dir.list.Length())
+	}
+	if h.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("a cancelled query showed an error")
+	}
+}
+
+func TestWindowHasDirectoryArea(t *testing.T) {
+	h := newHarness(t, sampleGroups()...)
+	if h.win.Title() != "Referral Desk" || len(h.main.tabs.Items) != 1 || h.main.tabs.Items[0].Text != "Directory" {
+		t.Fatalf("window %q with tabs %v", h.win.Title(), h.main.tabs.Items)
+	}
+	h.dir.list.Select(2)
+	capture(t, h.win, "/tmp/directory.png")
+}
+
+// capture writes the window as the test driver draws it, when asked with
+// REFERRALDESK_CAPTURE=1, for a person to look at.
+func capture(t *testing.T, w fyne.Window, path string) {
+	if os.Getenv("REFERRALDESK_CAPTURE") == "" {
+		return
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if err := png.Encode(out, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
+}

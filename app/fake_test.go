@@ -1,0 +1,295 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"referraldesk/referral"
+)
+
+// fakeGroups is an in-memory referral.GroupService. It validates like the
+// store does and counts calls so tests can see what reached it.
+type fakeGroups struct {
+	mu      sync.Mutex
+	groups  map[int64]*referral.Group
+	nextID  int64
+	finds   int
+	writes  int
+	failErr error // returned by the next write, if set
+}
+
+func newFakeGroups(gs ...referral.Group) *fakeGroups {
+	f := &fakeGroups{groups: map[int64]*referral.Group{}}
+	for i := range gs {
+		f.nextID++
+		g := clone(&gs[i])
+		g.ID = f.nextID
+		f.groups[g.ID] = g
+	}
+	return f
+}
+
+func clone(g *referral.Group) *referral.Group {
+	c := *g
+	c.Sessions = slices.Clone(g.Sessions)
+	if g.Place.Coords != nil {
+		p := *g.Place.Coords
+		c.Place.Coords = &p
+	}
+	c.Attributes.Languages = slices.Clone(g.Attributes.Languages)
+	c.Attributes.Formats = slices.Clone(g.Attributes.Formats)
+	return &c
+}
+
+func (f *fakeGroups) FindGroupByID(_ context.Context, id int64) (*referral.Group, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	g, ok := f.groups[id]
+	if !ok {
+		return nil, referral.Errorf(referral.ENOTFOUND, "Group %d not found.", id)
+	}
+	return clone(g), nil
+}
+
+func (f *fakeGroups) FindGroups(ctx context.Context, filter referral.GroupFilter) ([]*referral.Group, int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.finds++
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	var out []*referral.Group
+	for _, g := range f.groups {
+		if matches(g, filter) {
+			out = append(out, clone(g))
+		}
+	}
+	slices.SortFunc(out, func(a, b *referral.Group) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return int(a.ID - b.ID)
+	})
+	total := len(out)
+	out = out[min(filter.Offset, len(out)):]
+	if filter.Limit > 0 && len(out) > filter.Limit {
+		out = out[:filter.Limit]
+	}
+	return out, total, nil
+}
+
+func matches(g *referral.Group, f referral.GroupFilter) bool {
+	if g.Curation.Hidden && !f.IncludeHidden || g.Attendance == referral.Inactive && !f.IncludeInactive {
+		return false
+	}
+	if f.Program != "" && g.Program != f.Program || f.Attendance != "" && g.Attendance != f.Attendance {
+		return false
+	}
+	if f.Weekday != nil && !slices.ContainsFunc(g.Sessions, func(s referral.Session) bool { return s.Day == *f.Weekday }) {
+		return false
+	}
+	text := fold(strings.Join([]string{g.Name, g.Place.Location, g.Place.Address, g.Place.City, g.Notes}, " "))
+	return strings.Contains(text, fold(f.Text))
+}
+
+var unaccent = strings.NewReplacer("á", "a", "é", "e", "í", "i", "ó", "o", "ú", "u", "ü", "u", "ñ", "n")
+
+func fold(s string) string { return unaccent.Replace(strings.ToLower(s)) }
+
+func (f *fakeGroups) write(g *referral.Group, create bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.failErr; err != nil {
+		f.failErr = nil
+		return err
+	}
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	if create {
+		f.nextID++
+		g.ID = f.nextID
+		if g.Source == "" {
+			g.Source, g.SourceID = referral.SourceManual, "manual-"+g.Name
+		}
+	} else if _, ok := f.groups[g.ID]; !ok {
+		return referral.Errorf(referral.ENOTFOUND, "Group %d not found.", g.ID)
+	}
+	f.writes++
+	f.groups[g.ID] = clone(g)
+	return nil
+}
+
+func (f *fakeGroups) CreateGroup(_ context.Context, g *referral.Group) error { return f.write(g, true) }
+func (f *fakeGroups) UpdateGroup(_ context.Context, g *referral.Group) error {
+	return f.write(g, false)
+}
+
+func (f *fakeGroups) DeleteGroup(_ context.Context, id int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.groups[id]; !ok {
+		return referral.Errorf(referral.ENOTFOUND, "Group %d not found.", id)
+	}
+	f.writes++
+	delete(f.groups, id)
+	return nil
+}
+
+func (f *fakeGroups) SetCuration(_ context.Context, id int64, c referral.Curation) (*referral.Group, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	g, ok := f.groups[id]
+	if !ok {
+		return nil, referral.Errorf(referral.ENOTFOUND, "Group %d not found.", id)
+	}
+	g.Curation = c
+	return clone(g), nil
+}
+
+func (f *fakeGroups) byName(name string) *referral.Group {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, g := range f.groups {
+		if g.Name == name {
+			return clone(g)
+		}
+	}
+	return nil
+}
+
+func (f *fakeGroups) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.groups)
+}
+
+// timers is a fake clock for background.after: nothing fires until the test
+// says so.
+type timers struct{ pending []*timer }
+
+type timer struct {
+	f       func()
+	stopped bool
+}
+
+func (ts *timers) after(_ time.Duration, f func()) func() {
+	t := &timer{f: f}
+	ts.pending = append(ts.pending, t)
+	return func() { t.stopped = true }
+}
+
+// fire runs every timer not stopped and reports how many ran.
+func (ts *timers) fire() int {
+	n := 0
+	pending := ts.pending
+	ts.pending = nil
+	for _, t := range pending {
+		if !t.stopped {
+			t.f()
+			n++
+		}
+	}
+	return n
+}
+
+var testNow = time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)
+
+// harness is the main window on the test driver with a synchronous
+// background, so every query has finished when a tap returns.
+type harness struct {
+	t      *testing.T
+	win    fyne.Window
+	main   *mainWindow
+	dir    *directoryScreen
+	fake   *fakeGroups
+	timers *timers
+}
+
+func newHarness(t *testing.T, gs ...referral.Group) *harness {
+	t.Helper()
+	a := test.NewTempApp(t)
+	h := &harness{t: t, fake: newFakeGroups(gs...), timers: &timers{}}
+	bg := background{run: func(f func()) { f() }, after: h.timers.after}
+	h.main = newMainWindow(a, Services{Groups: h.fake}, bg)
+	h.win, h.dir = h.main.win, h.main.directory
+	h.dir.now = func() time.Time { return testNow }
+	t.Cleanup(h.win.Close)
+	h.win.Resize(fyne.NewSize(1180, 760))
+	return h
+}
+
+// visible walks what the canvas shows, through each widget's live renderer,
+// skipping hidden objects.
+func visible(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	visit(o)
+	switch c := o.(type) {
+	case fyne.Widget:
+		for _, child := range test.WidgetRenderer(c).Objects() {
+			visible(child, visit)
+		}
+	case *fyne.Container:
+		for _, child := range c.Objects {
+			visible(child, visit)
+		}
+	}
+}
+
+// texts returns the text of every visible label in o.
+func texts(o fyne.CanvasObject) []string {
+	var out []string
+	visible(o, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Text != "" {
+			out = append(out, l.Text)
+		}
+	})
+	return out
+}
+
+// dialogOnTop returns the topmost overlay (a dialog), failing if none shows.
+func (h *harness) dialogOnTop() fyne.CanvasObject {
+	h.t.Helper()
+	top := h.win.Canvas().Overlays().Top()
+	if top == nil {
+		h.t.Fatal("no dialog is showing")
+	}
+	return top
+}
+
+// tapDialogButton taps the button labelled text in the top dialog.
+func (h *harness) tapDialogButton(text string) {
+	h.t.Helper()
+	var b *widget.Button
+	visible(h.dialogOnTop(), func(o fyne.CanvasObject) {
+		if x, ok := o.(*widget.Button); ok && x.Text == text {
+			b = x
+		}
+	})
+	if b == nil {
+		h.t.Fatalf("dialog has no %q button; it says %q", text, texts(h.dialogOnTop()))
+	}
+	test.Tap(b)
+}
+
+// listNames returns the names the list rows show.
+func (h *harness) listNames() []string {
+	var names []string
+	visible(h.dir.list, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.TextStyle.Bold && l.Text != "" {
+			names = append(names, l.Text)
+		}
+	})
+	slices.Sort(names)
+	return names
+}
