@@ -1,0 +1,400 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"referraldesk/referral"
+)
+
+var _ referral.GroupService = (*GroupService)(nil)
+
+// GroupService is the directory of groups and their curation, stored in a DB.
+type GroupService struct {
+	db *DB
+}
+
+// NewGroupService returns the group directory kept in db.
+func NewGroupService(db *DB) *GroupService {
+	return &GroupService{db: db}
+}
+
+// FindGroupByID returns one group, or an ENOTFOUND error.
+func (s *GroupService) FindGroupByID(ctx context.Context, id int64) (*referral.Group, error) {
+	var g *referral.Group
+	err := s.db.read(ctx, func(tx *sql.Tx) (err error) {
+		g, err = findGroupByID(ctx, tx, id)
+		return err
+	})
+	return g, err
+}
+
+// FindGroups returns the groups the filter selects, ordered by name (ASCII
+// case folded) then id, and how many match in all. Asking for Attendance
+// Inactive includes inactive groups without IncludeInactive.
+func (s *GroupService) FindGroups(ctx context.Context, f referral.GroupFilter) ([]*referral.Group, int, error) {
+	where, args := groupWhere(f)
+	query := `SELECT ` + groupColumns + ` FROM groups g ` + curationJoin + ` WHERE ` + where +
+		` ORDER BY g.name COLLATE NOCASE, g.id` + limitOffset(f.Limit, f.Offset)
+	var groups []*referral.Group
+	var total int
+	err := s.db.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return fmt.Errorf("find groups: %w", err)
+		}
+		if groups, err = scanGroups(rows); err != nil {
+			return fmt.Errorf("find groups: %w", err)
+		}
+		// A page that is not full, and not past the end, already says how
+		// many there are: the common case while typing a narrow search.
+		if n := len(groups); (f.Limit <= 0 || n < f.Limit) && (n > 0 || f.Offset <= 0) {
+			total = max(f.Offset, 0) + n
+			return nil
+		}
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM groups g `+curationJoin+` WHERE `+where, args...).Scan(&total)
+		if err != nil {
+			return fmt.Errorf("count groups: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return groups, total, nil
+}
+
+// CreateGroup validates and stores a new group and sets its ID. A group with no
+// Source becomes referral.SourceManual with a generated SourceID. When the group
+// carries no curation, curation already stored for its Source and SourceID (from
+// before an import removed and re-added it) is kept and read into g.Curation.
+func (s *GroupService) CreateGroup(ctx context.Context, g *referral.Group) error {
+	return s.CreateGroups(ctx, []*referral.Group{g})
+}
+
+// CreateGroups stores many new groups in one transaction with prepared
+// statements, as a feed import does: all are stored, or (on any error) none.
+// Each group is treated as CreateGroup treats it. Every group is validated
+// before anything is written; the first invalid one is reported.
+func (s *GroupService) CreateGroups(ctx context.Context, groups []*referral.Group) error {
+	for i, g := range groups {
+		if err := g.Validate(); err != nil {
+			return fmt.Errorf("create group %d of %d: %w", i+1, len(groups), err)
+		}
+		if err := assignSource(g); err != nil {
+			return err
+		}
+	}
+	err := s.db.write(ctx, func(tx *sql.Tx, now string) error {
+		w, err := prepareWriter(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		curated, err := curatedSources(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			if err := w.insert(ctx, g); err != nil {
+				return err
+			}
+			if g.Curation != (referral.Curation{}) {
+				err = w.setCuration(ctx, g.Source, g.SourceID, g.Curation)
+			} else if curated[g.Source] {
+				g.Curation, err = w.curation(ctx, g.Source, g.SourceID)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for _, g := range groups {
+			g.ID = 0 // nothing was stored
+		}
+	}
+	return err
+}
+
+// UpdateGroup validates and replaces the directory data of the group with g.ID,
+// and its curation. A group with no Source keeps the stored Source and SourceID.
+func (s *GroupService) UpdateGroup(ctx context.Context, g *referral.Group) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	return s.db.write(ctx, func(tx *sql.Tx, now string) error {
+		source, sourceID, err := groupKey(ctx, tx, g.ID)
+		if err != nil {
+			return err
+		}
+		if g.Source == "" {
+			g.Source, g.SourceID = source, sourceID
+		} else if err := assignSource(g); err != nil {
+			return err
+		}
+		w, err := prepareWriter(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		if err := w.update(ctx, g); err != nil {
+			return err
+		}
+		if source != g.Source || sourceID != g.SourceID {
+			// The curation follows the group to its new key.
+			if err := w.setCuration(ctx, source, sourceID, referral.Curation{}); err != nil {
+				return err
+			}
+		}
+		return w.setCuration(ctx, g.Source, g.SourceID, g.Curation)
+	})
+}
+
+// DeleteGroup removes a group and its curation: a person deleting a group means
+// it. (An import that drops a listing deletes only the groups row, so the
+// curation is there when the listing comes back.)
+func (s *GroupService) DeleteGroup(ctx context.Context, id int64) error {
+	return s.db.write(ctx, func(tx *sql.Tx, now string) error {
+		source, sourceID, err := groupKey(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM groups WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("delete group %d: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM curation WHERE source = ? AND source_id = ?`, source, sourceID); err != nil {
+			return fmt.Errorf("delete curation of group %d: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// SetCuration replaces the clinic's curation of a group and returns the group.
+func (s *GroupService) SetCuration(ctx context.Context, id int64, c referral.Curation) (*referral.Group, error) {
+	var g *referral.Group
+	err := s.db.write(ctx, func(tx *sql.Tx, now string) error {
+		var err error
+		if g, err = findGroupByID(ctx, tx, id); err != nil {
+			return err
+		}
+		g.Curation = c
+		if err := g.Validate(); err != nil {
+			return err
+		}
+		w, err := prepareWriter(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		return w.setCuration(ctx, g.Source, g.SourceID, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// assignSource gives a hand-made group its provenance. A feed group must bring
+// its own SourceID: a made-up one would make the next import of that feed add
+// the listing a second time.
+func assignSource(g *referral.Group) error {
+	switch {
+	case g.Source == "":
+		g.Source = referral.SourceManual
+		fallthrough
+	case g.Source == referral.SourceManual && g.SourceID == "":
+		g.SourceID = "m-" + randomHex(8)
+	case g.SourceID == "":
+		return &referral.Error{
+			Code:     referral.EINVALID,
+			Message:  fmt.Sprintf("Group %q from %s has no id in that directory; re-import the file or add the group by hand.", g.Name, g.Source),
+			Problems: []referral.Problem{{Field: "SourceID", Message: "a group from a directory needs that directory's id"}},
+		}
+	}
+	return nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b) // never fails; see crypto/rand.Read
+	return hex.EncodeToString(b)
+}
+
+// groupColumns are read by scanGroup, in its order; curationJoin provides c.
+const (
+	groupColumns = `g.id, g.source, g.source_id, g.updated, g.name, g.program, g.attendance,
+		g.timezone, g.lat, g.lon, g.data,
+		coalesce(c.medication_friendly, ''), c.verified_on, coalesce(c.notes, ''), coalesce(c.hidden, 0)`
+	curationJoin = `LEFT JOIN curation c ON c.source = g.source AND c.source_id = g.source_id`
+)
+
+func findGroupByID(ctx context.Context, tx *sql.Tx, id int64) (*referral.Group, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM groups g `+curationJoin+` WHERE g.id = ?`, id)
+	if err != nil {
+		return nil, fmt.Errorf("find group %d: %w", id, err)
+	}
+	groups, err := scanGroups(rows)
+	if err != nil {
+		return nil, fmt.Errorf("find group %d: %w", id, err)
+	}
+	if len(groups) == 0 {
+		return nil, notFound(id)
+	}
+	return groups[0], nil
+}
+
+func notFound(id int64) error {
+	return referral.Errorf(referral.ENOTFOUND, "Group %d is not in the directory; it may have been deleted or removed by an import.", id)
+}
+
+// groupKey returns the Source and SourceID of group id, or ENOTFOUND.
+func groupKey(ctx context.Context, tx *sql.Tx, id int64) (source, sourceID string, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT source, source_id FROM groups WHERE id = ?`, id).Scan(&source, &sourceID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", notFound(id)
+	} else if err != nil {
+		return "", "", fmt.Errorf("find group %d: %w", id, err)
+	}
+	return source, sourceID, nil
+}
+
+func scanGroups(rows *sql.Rows) ([]*referral.Group, error) {
+	defer rows.Close()
+	var groups []*referral.Group
+	for rows.Next() {
+		var (
+			g                 referral.Group
+			updated, verified sql.NullString
+			lat, lon          sql.NullFloat64
+			data              []byte
+		)
+		err := rows.Scan(&g.ID, &g.Source, &g.SourceID, &updated, &g.Name, &g.Program, &g.Attendance,
+			&g.TimeZone, &lat, &lon, &data,
+			&g.Curation.MedicationFriendly, &verified, &g.Curation.Notes, &g.Curation.Hidden)
+		if err != nil {
+			return nil, err
+		}
+		if err := decodeData(data, &g); err != nil {
+			return nil, err
+		}
+		if lat.Valid && lon.Valid {
+			g.Place.Coords = &referral.Point{Lat: lat.Float64, Lon: lon.Float64}
+		}
+		if g.Updated, err = parseTime(updated); err != nil {
+			return nil, err
+		}
+		if g.Curation.VerifiedOn, err = parseTime(verified); err != nil {
+			return nil, err
+		}
+		groups = append(groups, &g)
+	}
+	return groups, rows.Err()
+}
+
+// groupWhere turns a filter into a WHERE clause over groups g and curation c.
+// Values always travel as arguments, never inside the SQL text.
+func groupWhere(f referral.GroupFilter) (string, []any) {
+	where := []string{"TRUE"}
+	var args []any
+	add := func(cond string, arg ...any) {
+		where = append(where, cond)
+		args = append(args, arg...)
+	}
+	if m := matchExpression(f.Text); m != "" {
+		add(`g.id IN (SELECT rowid FROM groups_fts WHERE groups_fts MATCH ?)`, m)
+	}
+	if f.Program != "" {
+		add(`g.program = ?`, string(f.Program))
+	}
+	if f.Attendance != "" {
+		add(`g.attendance = ?`, string(f.Attendance))
+	}
+	if !f.IncludeInactive && f.Attendance != referral.Inactive {
+		add(`g.attendance <> ?`, string(referral.Inactive))
+	}
+	if f.Weekday != nil {
+		add(`g.days & ? <> 0`, 1<<*f.Weekday)
+	}
+	if f.Source != "" {
+		add(`g.source = ?`, f.Source)
+	}
+	if !f.IncludeHidden {
+		add(`c.hidden IS NOT 1`)
+	}
+	return strings.Join(where, " AND "), args
+}
+
+// matchExpression turns what a person typed into an FTS5 query: every word
+// must match the start of a word in the group's text. Each word is quoted, so
+// FTS5 syntax in it (" * - ( ) OR NEAR ^ :) is plain text; inside the quotes
+// the tokenizer splits "o'brien" into the phrase "o brien". Words with no
+// letter or digit would be empty phrases, and are dropped; control characters
+// are blanked because FTS5 reads its query as a C string and a NUL ends it.
+func matchExpression(text string) string {
+	text = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, text)
+	var terms []string
+	for _, word := range strings.Fields(text) {
+		if !strings.ContainsFunc(word, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
+			continue
+		}
+		terms = append(terms, `"`+strings.ReplaceAll(word, `"`, `""`)+`"*`)
+	}
+	return strings.Join(terms, " AND ")
+}
+
+func limitOffset(limit, offset int) string {
+	switch {
+	case limit > 0 && offset > 0:
+		return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
+	case limit > 0:
+		return fmt.Sprintf(" LIMIT %d", limit)
+	case offset > 0:
+		return fmt.Sprintf(" LIMIT -1 OFFSET %d", offset)
+	}
+	return ""
+}
+
+// curatedSources lists the sources that have any curation, so a bulk create
+// looks curation up only where some may exist (usually nowhere, on import).
+func curatedSources(ctx context.Context, tx *sql.Tx) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT source FROM curation`)
+	if err != nil {
+		return nil, fmt.Errorf("list curated sources: %w", err)
+	}
+	defer rows.Close()
+	sources := map[string]bool{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("list curated sources: %w", err)
+		}
+		sources[s] = true
+	}
+	return sources, rows.Err()
+}
+
+// conflict turns a UNIQUE (source, source_id) violation into ECONFLICT.
+func conflict(g *referral.Group, err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
+		return referral.Errorf(referral.ECONFLICT,
+			"A group from %s with id %q is already in the directory; edit that group instead.", g.Source, g.SourceID)
+	}
+	return err
+}

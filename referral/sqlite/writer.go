@@ -1,0 +1,150 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"referraldesk/referral"
+)
+
+// writer holds the statements that write groups, prepared once per
+// transaction so a bulk create of 250,000 groups compiles each SQL text once.
+type writer struct {
+	now                                 string
+	insertGroup, updateGroup, searchRow *sql.Stmt
+	upsertCuration, deleteCuration      *sql.Stmt
+	selectCuration                      *sql.Stmt
+}
+
+func prepareWriter(ctx context.Context, tx *sql.Tx, now string) (*writer, error) {
+	w := &writer{now: now}
+	var errs []error
+	prepare := func(query string) *sql.Stmt {
+		st, err := tx.PrepareContext(ctx, query)
+		errs = append(errs, err)
+		return st
+	}
+	w.insertGroup = prepare(`INSERT INTO groups
+		(source, source_id, updated, name, program, attendance, timezone, days, lat, lon, data, created_at, modified_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	w.updateGroup = prepare(`UPDATE groups SET
+		source = ?, source_id = ?, updated = ?, name = ?, program = ?, attendance = ?, timezone = ?,
+		days = ?, lat = ?, lon = ?, data = ?, modified_at = ?
+		WHERE id = ?`)
+	w.searchRow = prepare(`INSERT OR REPLACE INTO groups_fts
+		(rowid, name, program, location, address, city, regions, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	w.upsertCuration = prepare(`INSERT INTO curation
+		(source, source_id, medication_friendly, verified_on, notes, hidden, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (source, source_id) DO UPDATE SET
+		medication_friendly = excluded.medication_friendly, verified_on = excluded.verified_on,
+		notes = excluded.notes, hidden = excluded.hidden, modified_at = excluded.modified_at`)
+	w.deleteCuration = prepare(`DELETE FROM curation WHERE source = ? AND source_id = ?`)
+	w.selectCuration = prepare(`SELECT medication_friendly, verified_on, notes, hidden
+		FROM curation WHERE source = ? AND source_id = ?`)
+	if err := errors.Join(errs...); err != nil {
+		w.close()
+		return nil, fmt.Errorf("prepare group statements: %w", err)
+	}
+	return w, nil
+}
+
+func (w *writer) close() {
+	for _, st := range []*sql.Stmt{w.insertGroup, w.updateGroup, w.searchRow, w.upsertCuration, w.deleteCuration, w.selectCuration} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// columns returns the groups column values of g after source and source_id.
+func columns(g *referral.Group) ([]any, error) {
+	data, err := encodeData(g)
+	if err != nil {
+		return nil, err
+	}
+	var lat, lon any
+	if c := g.Place.Coords; c != nil {
+		lat, lon = c.Lat, c.Lon
+	}
+	return []any{nullTime(g.Updated), g.Name, string(g.Program), string(g.Attendance), g.TimeZone,
+		weekdays(g.Sessions), lat, lon, data}, nil
+}
+
+// insert stores g as a new row and sets g.ID.
+func (w *writer) insert(ctx context.Context, g *referral.Group) error {
+	cols, err := columns(g)
+	if err != nil {
+		return err
+	}
+	args := append(append([]any{g.Source, g.SourceID}, cols...), w.now, w.now)
+	res, err := w.insertGroup.ExecContext(ctx, args...)
+	if err != nil {
+		return fmt.Errorf("create group %q: %w", g.Name, conflict(g, err))
+	}
+	if g.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("create group %q: %w", g.Name, err)
+	}
+	return w.index(ctx, g)
+}
+
+// update replaces the directory data of the stored group g.ID.
+func (w *writer) update(ctx context.Context, g *referral.Group) error {
+	cols, err := columns(g)
+	if err != nil {
+		return err
+	}
+	args := append(append([]any{g.Source, g.SourceID}, cols...), w.now, g.ID)
+	if _, err := w.updateGroup.ExecContext(ctx, args...); err != nil {
+		return fmt.Errorf("update group %d: %w", g.ID, conflict(g, err))
+	}
+	return w.index(ctx, g)
+}
+
+// index writes g's search row. The program column carries the program's
+// aliases too, so "alanon" or "narcotics" find the groups.
+func (w *writer) index(ctx context.Context, g *referral.Group) error {
+	program := strings.Join(append([]string{string(g.Program)}, g.Program.Info().Aliases...), " ")
+	notes := strings.TrimSpace(g.Notes + "\n" + g.Place.Notes)
+	_, err := w.searchRow.ExecContext(ctx, g.ID, g.Name, program, g.Place.Location, g.Place.Address,
+		g.Place.City, strings.Join(g.Place.Regions, "\n"), notes)
+	if err != nil {
+		return fmt.Errorf("index group %d: %w", g.ID, err)
+	}
+	return nil
+}
+
+// setCuration stores c for the key; a zero Curation (nothing known) removes
+// the row rather than storing emptiness for every group.
+func (w *writer) setCuration(ctx context.Context, source, sourceID string, c referral.Curation) error {
+	var err error
+	if c == (referral.Curation{}) {
+		_, err = w.deleteCuration.ExecContext(ctx, source, sourceID)
+	} else {
+		_, err = w.upsertCuration.ExecContext(ctx, source, sourceID, string(c.MedicationFriendly),
+			nullTime(c.VerifiedOn), c.Notes, c.Hidden, w.now)
+	}
+	if err != nil {
+		return fmt.Errorf("store curation of %s %q: %w", source, sourceID, err)
+	}
+	return nil
+}
+
+// curation reads the stored curation for a key; none is the zero Curation.
+func (w *writer) curation(ctx context.Context, source, sourceID string) (referral.Curation, error) {
+	var c referral.Curation
+	var verified sql.NullString
+	err := w.selectCuration.QueryRowContext(ctx, source, sourceID).Scan(&c.MedicationFriendly, &verified, &c.Notes, &c.Hidden)
+	if errors.Is(err, sql.ErrNoRows) {
+		return referral.Curation{}, nil
+	}
+	if err == nil {
+		c.VerifiedOn, err = parseTime(verified)
+	}
+	if err != nil {
+		return referral.Curation{}, fmt.Errorf("read curation of %s %q: %w", source, sourceID, err)
+	}
+	return c, nil
+}
