@@ -1,0 +1,420 @@
+package referral
+
+import (
+	"math"
+	"strconv"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Index is a directory prepared for matching many times: every group's
+// rule-relevant facts in one flat array, groups reachable online in a list,
+// and groups met in person in a grid of latitude/longitude cells, so that a
+// match reads only the cells near the client and counts the rest in bulk.
+//
+// An Index holds the groups it was built from and must be rebuilt when they
+// change. It is safe for concurrent use by Match calls.
+type Index struct {
+	d      *directory
+	online []int32 // available groups joinable online
+	byCell []int32 // available in-person groups with coordinates, grouped by cell
+	cells  map[uint32]cellSpan
+
+	// Sizes of the sets the rules work on, so skipped groups can be counted
+	// under the rule that would have excluded them.
+	unavailable     int
+	available       int
+	joinOnline      int // O: joinable online
+	placed          int // P: meets in person, with coordinates
+	placedOffline   int // P \ O
+	unplaced        int // N: meets in person, no coordinates
+	unplacedOffline int // N \ O
+	reachable       int // O ∪ P ∪ N
+}
+
+// cellSpan is one grid cell's groups in Index.byCell: those not joinable
+// online first, so a client who takes either can skip the rest (they are
+// reached through the online list).
+type cellSpan struct {
+	start, offline, end int32
+}
+
+// gridDegrees is the cell size. 0.2° is about 14 miles north–south: a
+// typical 5–25 mile search reads a handful of cells.
+const (
+	gridDegrees = 0.2
+	gridCols    = int(360 / gridDegrees)
+	gridRows    = int(180 / gridDegrees)
+)
+
+// NewIndex prepares groups for matching. It keeps the slice; do not change
+// the groups while the Index is in use.
+func NewIndex(groups []*Group) *Index {
+	d := newDirectory(groups)
+	d.keys = make([]uint64, len(groups))
+	ix := &Index{d: d, cells: map[uint32]cellSpan{}}
+	perCell := map[uint32][]int32{}
+	var cellOrder []uint32
+	for i, f := range d.facts {
+		if f.flags&fUnavailable != 0 {
+			ix.unavailable++
+			continue
+		}
+		d.keys[i] = listingKey(groups[i])
+		ix.available++
+		online := f.flags&fJoinOnline != 0
+		inPerson := f.flags&fInPerson != 0
+		placed := inPerson && f.flags&fCoords != 0
+		if online {
+			ix.joinOnline++
+			ix.online = append(ix.online, int32(i))
+		}
+		switch {
+		case placed:
+			ix.placed++
+			if !online {
+				ix.placedOffline++
+			}
+			c := cellOf(f.lat, f.lon)
+			if perCell[c] == nil {
+				cellOrder = append(cellOrder, c)
+			}
+			perCell[c] = append(perCell[c], int32(i))
+		case inPerson:
+			ix.unplaced++
+			if !online {
+				ix.unplacedOffline++
+			}
+		}
+		if online || inPerson {
+			ix.reachable++
+		}
+	}
+	ix.byCell = make([]int32, 0, ix.placed)
+	for _, c := range cellOrder {
+		span := cellSpan{start: int32(len(ix.byCell))}
+		for pass := 0; pass < 2; pass++ {
+			for _, i := range perCell[c] {
+				if (d.facts[i].flags&fJoinOnline != 0) == (pass == 1) {
+					ix.byCell = append(ix.byCell, i)
+				}
+			}
+			if pass == 0 {
+				span.offline = int32(len(ix.byCell))
+			}
+		}
+		span.end = int32(len(ix.byCell))
+		ix.cells[c] = span
+	}
+	return ix
+}
+
+// Len reports how many groups the index holds.
+func (ix *Index) Len() int { return len(ix.d.groups) }
+
+// Match is Match(needs, groups, now) over the indexed groups, with the same
+// result.
+func (ix *Index) Match(needs Needs, now time.Time) Result {
+	return ix.d.match(needs, now, ix.scan)
+}
+
+// scan evaluates only groups that can pass the attendance and distance rules
+// and counts the others under the rule evaluate would have named.
+func (ix *Index) scan(p *plan, out []cand, counts *[numRules]int) []cand {
+	d := ix.d
+	counts[rUnavailable] += ix.unavailable
+	eval := func(i int32) {
+		if r, c := d.evaluate(p, int(i)); r != pass {
+			counts[r]++
+		} else {
+			out = append(out, c)
+		}
+	}
+	switch p.attend {
+	case AttendOnline:
+		counts[rAttendance] += ix.available - ix.joinOnline
+		for _, i := range ix.online {
+			eval(i)
+		}
+	case AttendInPerson:
+		counts[rAttendance] += ix.available - ix.placed - ix.unplaced
+		counts[rNoLocation] += ix.unplaced
+		seen := ix.scanCells(p, false, eval)
+		counts[rDistance] += ix.placed - seen
+	default:
+		counts[rAttendance] += ix.available - ix.reachable
+		counts[rNoLocation] += ix.unplacedOffline
+		for _, i := range ix.online {
+			eval(i)
+		}
+		seen := ix.scanCells(p, true, eval)
+		counts[rDistance] += ix.placedOffline - seen
+	}
+	return out
+}
+
+// scanCells evaluates the groups in every cell that may hold a point within
+// MaxMiles of the origin and returns how many it evaluated. With
+// offlineOnly it skips groups joinable online.
+func (ix *Index) scanCells(p *plan, offlineOnly bool, eval func(int32)) int {
+	if !p.hasOrigin || !(p.maxMiles > 0) {
+		return 0
+	}
+	seen := 0
+	visit := func(row, col int) {
+		span, ok := ix.cells[uint32(row*gridCols+col)]
+		if !ok {
+			return
+		}
+		end := span.end
+		if offlineOnly {
+			end = span.offline
+		}
+		for _, i := range ix.byCell[span.start:end] {
+			eval(i)
+		}
+		seen += int(end - span.start)
+	}
+	// The cap of angular radius r around the origin spans r in latitude and
+	// asin(sin r / cos lat) in longitude; one extra cell on each side absorbs
+	// rounding at cell edges.
+	const deg = 180 / math.Pi
+	r := p.maxMiles / earthRadiusMiles
+	lat0, lon0 := p.origin.Lat, p.origin.Lon
+	r0, r1 := rowOf(lat0-r*deg-gridDegrees), rowOf(lat0+r*deg+gridDegrees)
+	allCols := r >= math.Pi/2 || lat0-r*deg-gridDegrees <= -90 || lat0+r*deg+gridDegrees >= 90
+	var c0, width int
+	if !allCols {
+		x := math.Sin(r) / math.Cos(lat0/deg)
+		if x >= 1 {
+			allCols = true
+		} else {
+			dLon := math.Asin(x)*deg + gridDegrees
+			c0 = int(math.Floor((lon0 - dLon + 180) / gridDegrees))
+			width = int(math.Floor((lon0+dLon+180)/gridDegrees)) - c0 + 1
+			allCols = width >= gridCols
+		}
+	}
+	if allCols {
+		c0, width = 0, gridCols
+	}
+	for row := r0; row <= r1; row++ {
+		for k := 0; k < width; k++ {
+			visit(row, int(mod(int64(c0+k), int64(gridCols))))
+		}
+	}
+	return seen
+}
+
+func rowOf(lat float64) int {
+	return min(gridRows-1, max(0, int(math.Floor((lat+90)/gridDegrees))))
+}
+
+func cellOf(lat, lon float64) uint32 {
+	col := int(mod(int64(math.Floor((lon+180)/gridDegrees)), int64(gridCols)))
+	return uint32(rowOf(lat)*gridCols + col)
+}
+
+// directory is the groups with their facts, shared by Match and Index.
+type directory struct {
+	groups []*Group
+	facts  []facts
+	zones  []*time.Location // facts.zone indexes it; -1 is the client's zone
+	keys   []uint64         // listingKey per group when precomputed (Index)
+}
+
+// facts is what the hard rules and the score read about a group, flattened
+// so a scan touches one small struct per group and not the Group itself.
+type facts struct {
+	flags  uint32
+	prog   uint8 // index in Programs; len(Programs) for an unknown program
+	zone   int32
+	hours  hours // hours of the group's own week at which a session starts
+	lat    float64
+	lon    float64
+	listed int64 // Unix time of the later of Updated and VerifiedOn; 0 if neither
+}
+
+const (
+	fUnavailable uint32 = 1 << iota
+	fInPerson
+	fCoords
+	fJoinOnline // meets online and has a link or dial-in
+	fFamily
+	fOpen
+	fWomen
+	fMen
+	fLGBTQ
+	fYoung
+	fNewcomer
+	fSecular
+	fWheelchair
+	fASL
+	fChildcare
+	fMedYes
+	fMedNo
+	fBadZone // no or unknown time zone: read in the client's zone
+)
+
+func newDirectory(groups []*Group) *directory {
+	d := &directory{groups: groups, facts: make([]facts, len(groups))}
+	zoneIDs := map[string]int32{}
+	progIDs := make(map[Program]uint8, len(Programs))
+	for k, info := range Programs {
+		progIDs[info.Program] = uint8(k)
+	}
+	for i, g := range groups {
+		if g == nil {
+			d.facts[i].flags = fUnavailable
+			continue
+		}
+		d.facts[i] = d.factsOf(g, zoneIDs, progIDs)
+	}
+	return d
+}
+
+func (d *directory) factsOf(g *Group, zoneIDs map[string]int32, progIDs map[Program]uint8) facts {
+	f := facts{prog: uint8(len(Programs)), zone: -1}
+	if k, ok := progIDs[g.Program]; ok {
+		f.prog = k
+	}
+	a, at := g.Attributes, g.Attendance
+	set := func(ok bool, flag uint32) {
+		if ok {
+			f.flags |= flag
+		}
+	}
+	for _, s := range g.Sessions {
+		if validStart(s) {
+			f.hours.set(int(s.Day)*24 + int(s.Start)/60)
+		}
+	}
+	set(at == Inactive || g.Curation.Hidden || f.hours == hours{}, fUnavailable)
+	set(at.MeetsInPerson(), fInPerson)
+	if c := g.Place.Coords; c != nil {
+		f.flags |= fCoords
+		f.lat, f.lon = c.Lat, c.Lon
+	}
+	set(at.MeetsOnline() && g.Online.Has(), fJoinOnline)
+	set(g.Program.Info().Family, fFamily)
+	set(a.Openness == Open, fOpen)
+	set(a.Audience == WomenOnly || g.Program == ProgramWFS, fWomen)
+	set(a.Audience == MenOnly, fMen)
+	set(a.LGBTQ, fLGBTQ)
+	set(a.YoungPeople, fYoung)
+	set(a.Newcomer, fNewcomer)
+	set(a.Secular, fSecular)
+	set(a.Wheelchair, fWheelchair)
+	set(a.ASL, fASL)
+	set(a.Childcare, fChildcare)
+	med := g.Curation.Medication()
+	set(med == MedicationYes || (g.Program == ProgramMAR && med != MedicationNo), fMedYes)
+	set(med == MedicationNo, fMedNo)
+	if last := laterOf(g.Updated, g.Curation.VerifiedOn); !last.IsZero() {
+		f.listed = last.Unix()
+	}
+	id, ok := zoneIDs[g.TimeZone]
+	if !ok {
+		id = -1
+		if loc, err := time.LoadLocation(g.TimeZone); err == nil && g.TimeZone != "" {
+			id = int32(len(d.zones))
+			d.zones = append(d.zones, loc)
+		}
+		zoneIDs[g.TimeZone] = id
+	}
+	f.zone = id
+	set(id < 0, fBadZone)
+	return f
+}
+
+func laterOf(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func programAt(k uint8) ProgramInfo {
+	if int(k) < len(Programs) {
+		return Programs[k]
+	}
+	return ProgramInfo{Program: ProgramOther, Approach: ApproachAny}
+}
+
+func (d *directory) key(i int) uint64 {
+	if d.keys != nil {
+		return d.keys[i]
+	}
+	return listingKey(d.groups[i])
+}
+
+// listingKey identifies a group across its listings: the name and the place
+// (street address and city, else coordinates, else venue) for groups met in
+// person, the link or phone for groups only online. Case, spacing and
+// punctuation are ignored. It is a 64-bit FNV-1a hash; a collision would
+// only fold two groups into one candidate.
+func listingKey(g *Group) uint64 {
+	h := uint64(14695981039346656037)
+	write := func(s string) {
+		space := false
+		for _, r := range s {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				space = true
+				continue
+			}
+			if space {
+				h = (h ^ ' ') * 1099511628211
+				space = false
+			}
+			var buf [utf8.UTFMax]byte
+			for _, b := range buf[:utf8.EncodeRune(buf[:], unicode.ToLower(r))] {
+				h = (h ^ uint64(b)) * 1099511628211
+			}
+		}
+		h = (h ^ 0xff) * 1099511628211 // field separator no text produces
+	}
+	write(g.Name)
+	pl := g.Place
+	switch {
+	case !g.Attendance.MeetsInPerson():
+		write(g.Online.URL)
+		write(g.Online.Phone)
+	case pl.Address != "":
+		write(pl.Address)
+		write(pl.City)
+	case pl.Coords != nil:
+		write(formatCoord(pl.Coords.Lat))
+		write(formatCoord(pl.Coords.Lon))
+	default:
+		write(pl.Location)
+		write(pl.City)
+	}
+	return h
+}
+
+// formatCoord rounds to about 10 m, so two listings of one place that differ
+// in the last digits fold together.
+func formatCoord(x float64) string {
+	return strconv.FormatInt(int64(math.Round(x*1e4)), 10)
+}
+
+// hours is a set of the 168 hours of a week (Sunday 00:00 = 0). The TSML-UI
+// bands start and end on the hour, so "does a session start in a wanted
+// hour" is one AND per group; it is exact whenever the group's zone is a
+// whole number of hours from the client's.
+type hours [3]uint64
+
+const hoursPerWeek = 7 * 24
+
+func (h *hours) set(i int)         { h[i/64] |= 1 << (i % 64) }
+func (h hours) has(i int) bool     { return h[i/64]&(1<<(i%64)) != 0 }
+func (h hours) meets(o hours) bool { return h[0]&o[0]|h[1]&o[1]|h[2]&o[2] != 0 }
+func (h hours) rotate(by int) (r hours) {
+	for i := 0; i < hoursPerWeek; i++ {
+		if h.has(i) {
+			r.set(int(mod(int64(i+by), hoursPerWeek)))
+		}
+	}
+	return r
+}

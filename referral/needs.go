@@ -1,0 +1,301 @@
+package referral
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// For says who will go to the groups: the client, or someone close to them.
+type For string
+
+const (
+	ForSelf   For = "self"   // the person who uses; "" reads as ForSelf
+	ForFamily For = "family" // a family member or friend → family fellowships
+)
+
+// AttendWanted is how the client can take part.
+type AttendWanted string
+
+const (
+	AttendEither   AttendWanted = "any" // "" reads as AttendEither
+	AttendInPerson AttendWanted = "in-person"
+	AttendOnline   AttendWanted = "online"
+)
+
+// Gender is the gender of the person who will attend. It is asked only so that
+// nobody is sent to a group restricted to another gender.
+type Gender string
+
+const (
+	GenderUnspecified Gender = ""
+	GenderWoman       Gender = "woman"
+	GenderMan         Gender = "man"
+	GenderOther       Gender = "other"
+)
+
+// Substances lists the substances in menu order: opioids first, because
+// opiate addiction treatment is where most referrals start.
+var Substances = []Substance{SubstanceOpioids, SubstanceAlcohol, SubstanceStimulants, SubstanceCannabis, SubstanceOther}
+
+// Distance and list bounds.
+const (
+	MaxMiles     = 500 // beyond this "in person" stops meaning anything
+	DefaultLimit = 5   // fits one printed page
+	MaxLimit     = 20  // two pages
+)
+
+// Needs is what the counselor records for one client. The zero value plus an
+// Origin and MaxMiles is a valid "anything nearby" request.
+type Needs struct {
+	For        For
+	Substances []Substance
+	// ZIP is the code as the counselor typed it, kept for messages; Origin is
+	// where it is, resolved by the caller (referral/geo) because the domain
+	// holds no map data. Origin may be nil only when Attend is AttendOnline.
+	ZIP      string
+	Origin   *Point
+	MaxMiles float64 // how far the client can travel, in miles: (0, 500]
+
+	Days   []time.Weekday // days the client can go; empty means any day
+	Times  []TimeBand     // times of day; empty means any time
+	Attend AttendWanted
+
+	Gender    Gender
+	WomenOnly bool // the client wants only women's groups (hard)
+	MenOnly   bool // the client wants only men's groups (hard)
+
+	LGBTQ       bool     // prefers LGBTQ+ groups (soft)
+	YoungPeople bool     // prefers young people's groups (soft)
+	Languages   []string // ISO 639-1 codes every offered group must be held in (hard)
+	Wheelchair  bool     // hard
+	ASL         bool     // hard
+	Childcare   bool     // hard
+
+	MOUD     bool     // takes medication for opioid use disorder (methadone, buprenorphine, naltrexone)
+	Approach Approach // ApproachAny for no preference
+	Limit    int      // how many groups to list; 0 means DefaultLimit
+}
+
+// TimeBand is a part of the day a meeting may start in, as TSML-UI defines
+// them. The bands overlap by an hour, and a start time inside an overlap
+// belongs to both.
+type TimeBand string
+
+const (
+	Morning TimeBand = "morning" // 04:00–11:59
+	Midday  TimeBand = "midday"  // 11:00–16:59
+	Evening TimeBand = "evening" // 16:00–20:59
+	Night   TimeBand = "night"   // 20:00–04:59
+)
+
+// TimeBands lists the bands in the order of the day.
+var TimeBands = []TimeBand{Morning, Midday, Evening, Night}
+
+// hours is the band as whole hours [from, to), to past 24 when it wraps past
+// midnight. Every TSML-UI band starts and ends on the hour, which lets the
+// matcher keep a group's schedule as a bitmap of hours of the week.
+func (b TimeBand) hours() (from, to int, ok bool) {
+	switch b {
+	case Morning:
+		return 4, 12, true
+	case Midday:
+		return 11, 17, true
+	case Evening:
+		return 16, 21, true
+	case Night:
+		return 20, 29, true
+	}
+	return 0, 0, false
+}
+
+// Contains reports whether a meeting starting at c starts in the band.
+// Clocks past 24:00 are folded into the day; NoTime is in no band.
+func (b TimeBand) Contains(c Clock) bool {
+	from, to, ok := b.hours()
+	if !ok || c < 0 {
+		return false
+	}
+	m := int(c) % (24 * 60)
+	if m < from*60 {
+		m += 24 * 60
+	}
+	return m < to*60
+}
+
+// BandsOf returns every band a start time belongs to, in day order.
+func BandsOf(c Clock) []TimeBand {
+	var bs []TimeBand
+	for _, b := range TimeBands {
+		if b.Contains(c) {
+			bs = append(bs, b)
+		}
+	}
+	return bs
+}
+
+// ParseTimeBand reads a band name, ignoring case.
+func ParseTimeBand(s string) (TimeBand, bool) {
+	b := TimeBand(strings.ToLower(strings.TrimSpace(s)))
+	_, _, ok := b.hours()
+	return b, ok
+}
+
+// ParseWeekday reads an English day name or its first three letters
+// ("tue", "Tuesday"), ignoring case.
+func ParseWeekday(s string) (time.Weekday, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if len(s) < 3 {
+		return 0, false
+	}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		name := strings.ToLower(d.String())
+		if s == name || s == name[:3] {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+func (n Needs) forWhom() For {
+	if n.For == "" {
+		return ForSelf
+	}
+	return n.For
+}
+
+func (n Needs) attend() AttendWanted {
+	if n.Attend == "" {
+		return AttendEither
+	}
+	return n.Attend
+}
+
+// limit is how many candidates Match lists: DefaultLimit for 0, clamped to
+// [1, MaxLimit] so an unvalidated value cannot ask for the whole directory.
+func (n Needs) limit() int {
+	switch {
+	case n.Limit == 0:
+		return DefaultLimit
+	case n.Limit < 1:
+		return 1
+	case n.Limit > MaxLimit:
+		return MaxLimit
+	}
+	return n.Limit
+}
+
+// Validate reports every problem with the needs in one EINVALID error that
+// names each need, or nil. Match assumes valid needs.
+func (n Needs) Validate() error {
+	var ps []Problem
+	add := func(field, format string, args ...any) {
+		ps = append(ps, Problem{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	switch n.For {
+	case "", ForSelf, ForFamily:
+	default:
+		add("For", "choose who the groups are for: the client (self) or a family member or friend (family)")
+	}
+	for i, s := range n.Substances {
+		if !isSubstance(s) {
+			add(fmt.Sprintf("Substances[%d]", i), "substance %q is unknown; use opioids, alcohol, stimulants, cannabis or other", s)
+		}
+	}
+	switch n.Attend {
+	case "", AttendEither, AttendInPerson, AttendOnline:
+	default:
+		add("Attend", "attendance %q must be in-person, online or any", n.Attend)
+	}
+	inPerson := n.attend() != AttendOnline
+	if inPerson && n.Origin == nil {
+		if n.ZIP != "" {
+			add("Origin", "ZIP %s has not been placed on the map yet; look it up again", n.ZIP)
+		} else {
+			add("Origin", "enter the client's ZIP code to find groups nearby, or ask for online groups only")
+		}
+	}
+	if o := n.Origin; o != nil && !(o.Lat >= -90 && o.Lat <= 90 && o.Lon >= -180 && o.Lon <= 180) {
+		add("Origin", "the client's location %v,%v is not on the map", o.Lat, o.Lon)
+	}
+	if inPerson || n.MaxMiles != 0 {
+		if !(n.MaxMiles > 0 && n.MaxMiles <= MaxMiles) {
+			add("MaxMiles", "distance must be more than 0 and at most %d miles (got %v)", MaxMiles, n.MaxMiles)
+		}
+	}
+	for i, d := range n.Days {
+		if d < time.Sunday || d > time.Saturday {
+			add(fmt.Sprintf("Days[%d]", i), "weekday %d is unknown; use Sunday to Saturday", int(d))
+		}
+	}
+	for i, b := range n.Times {
+		if _, _, ok := b.hours(); !ok {
+			add(fmt.Sprintf("Times[%d]", i), "time of day %q must be morning, midday, evening or night", b)
+		}
+	}
+	ps = append(ps, n.audienceProblems()...)
+	for i, l := range n.Languages {
+		if !isLanguageCode(l) {
+			add(fmt.Sprintf("Languages[%d]", i), "language %q must be a 2- or 3-letter code such as es or en", l)
+		}
+	}
+	switch n.Approach {
+	case ApproachAny, ApproachTwelveStep, ApproachSecular, ApproachFaith:
+	default:
+		add("Approach", "approach %q must be 12-step, secular, faith or no preference", n.Approach)
+	}
+	if n.MOUD && n.forWhom() == ForFamily {
+		add("MOUD", "medication for opioid use disorder is asked about the client; leave it off when the groups are for a family member")
+	}
+	if n.Limit < 0 || n.Limit > MaxLimit {
+		add("Limit", "list between 1 and %d groups (got %d)", MaxLimit, n.Limit)
+	}
+	sortProblems(ps)
+	return invalid("This referral", ps)
+}
+
+// audienceProblems catches wishes that contradict each other: they would
+// silently leave no group at all.
+func (n Needs) audienceProblems() []Problem {
+	var ps []Problem
+	add := func(field, msg string) { ps = append(ps, Problem{Field: field, Message: msg}) }
+	switch n.Gender {
+	case GenderUnspecified, GenderWoman, GenderMan, GenderOther:
+	default:
+		add("Gender", fmt.Sprintf("gender %q must be woman, man, other or left blank", n.Gender))
+	}
+	switch {
+	case n.WomenOnly && n.MenOnly:
+		add("WomenOnly", "choose women-only or men-only groups, not both")
+	case n.WomenOnly && n.Gender == GenderMan:
+		add("WomenOnly", "women-only groups cannot be offered to a man; untick women-only or change the gender")
+	case n.MenOnly && n.Gender == GenderWoman:
+		add("MenOnly", "men-only groups cannot be offered to a woman; untick men-only or change the gender")
+	case n.WomenOnly && n.Gender == GenderOther:
+		add("WomenOnly", "women-only groups are not offered when the gender is other; untick women-only or change the gender")
+	case n.MenOnly && n.Gender == GenderOther:
+		add("MenOnly", "men-only groups are not offered when the gender is other; untick men-only or change the gender")
+	}
+	return ps
+}
+
+func isSubstance(s Substance) bool {
+	for _, x := range Substances {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func isLanguageCode(s string) bool {
+	if len(s) < 2 || len(s) > 3 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
