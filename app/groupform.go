@@ -53,7 +53,7 @@ type groupForm struct {
 	openness, audience                                             *widget.Select
 	lgbtq, young, seniors, secular, newcomer, wheelchair, asl, kid *widget.Check
 	languages                                                      *widget.Entry
-	formats                                                        *widget.CheckGroup
+	formats                                                        []*widget.Check // one per formatChoice value
 	notes                                                          *widget.Entry
 
 	contactEntity, contactPhone, contactEmail, contactWebsite *widget.Entry
@@ -65,11 +65,14 @@ type groupForm struct {
 	hidden         *widget.Check
 
 	problems      map[string]*widget.Label // field path → red label beside the field
-	otherProblems *widget.Label            // problems with fields the form does not show
+	fieldOrder    []string                 // field paths top to bottom, to list problems in that order
+	labelColumn   *sameWidth
+	otherProblems *widget.Label // problems with fields the form does not show
 	summary       *widget.Label
 	status        *widget.Label
 	save, delete  *widget.Button
 
+	scroll  *container.Scroll
 	content fyne.CanvasObject
 }
 
@@ -90,7 +93,7 @@ type sessionRow struct {
 }
 
 func newGroupForm(now func() time.Time) *groupForm {
-	f := &groupForm{now: now, problems: map[string]*widget.Label{}}
+	f := &groupForm{now: now, problems: map[string]*widget.Label{}, labelColumn: &sameWidth{}}
 	f.buildUI()
 	return f
 }
@@ -132,8 +135,12 @@ func (f *groupForm) buildUI() {
 	f.asl = widget.NewCheck(lang.L("ASL interpreted"), nil)
 	f.kid = widget.NewCheck(lang.L("Child-friendly or childcare"), nil)
 	f.languages = newEntry(lang.L("Language codes, e.g. en, es"))
-	f.formats = widget.NewCheckGroup(formatChoice().labels, nil)
-	f.formats.Horizontal = true
+	formatBox := container.NewGridWithColumns(3)
+	for _, l := range formatChoice().labels {
+		c := widget.NewCheck(l, nil)
+		f.formats = append(f.formats, c)
+		formatBox.Add(c)
+	}
 	f.notes = newMultiLine()
 
 	f.contactEntity = newEntry(lang.L("Group or intergroup"))
@@ -164,7 +171,7 @@ func (f *groupForm) buildUI() {
 			f.row(lang.L("Attendance"), f.attendance, "Attendance"),
 		),
 		f.section(lang.L("Meeting times"),
-			f.row(lang.L("Times"), container.NewVBox(f.sessionBox, container.NewHBox(f.addSession)), ""),
+			f.row(lang.L("Times"), container.NewVBox(f.sessionBox, container.NewHBox(f.addSession)), "Sessions"),
 			f.row(lang.L("Time zone"), f.timeZone, "TimeZone"),
 		),
 		f.section(lang.L("Place"),
@@ -185,11 +192,11 @@ func (f *groupForm) buildUI() {
 		f.section(lang.L("Who and how"),
 			f.row(lang.L("Open or closed"), f.openness, "Attributes.Openness"),
 			f.row(lang.L("Restricted to"), f.audience, "Attributes.Audience"),
-			f.row(lang.L("Welcomes"), container.NewGridWithColumns(3,
+			f.row(lang.L("Welcomes"), container.NewGridWithColumns(2,
 				f.lgbtq, f.young, f.seniors, f.secular, f.newcomer), ""),
-			f.row(lang.L("Access"), container.NewGridWithColumns(3, f.wheelchair, f.asl, f.kid), ""),
+			f.row(lang.L("Access"), container.NewGridWithColumns(2, f.wheelchair, f.asl, f.kid), ""),
 			f.row(lang.L("Languages"), f.languages, "Attributes.Languages"),
-			f.row(lang.L("Format"), f.formats, "Attributes.Formats"),
+			f.row(lang.L("Format"), formatBox, "Attributes.Formats"),
 			f.row(lang.L("Listing notes"), f.notes, "Notes"),
 		),
 		f.section(lang.L("Contact"),
@@ -198,9 +205,10 @@ func (f *groupForm) buildUI() {
 			f.row(lang.L("Email"), f.contactEmail, "Contact.Email"),
 			f.row(lang.L("Website"), f.contactWebsite, "Contact.Website"),
 		),
-		f.section(lang.L("Clinic's own notes (kept when the directory is refreshed)"),
+		f.section(lang.L("Clinic's notes"),
+			f.row("", wrapped(lang.L("Kept when the directory is refreshed from its source."), widget.LowImportance), ""),
 			f.row(lang.L("Medication-friendly"), container.NewVBox(
-				widget.NewLabel(lang.L("Are people on methadone or buprenorphine welcome to take part?")),
+				wrapped(lang.L("Are people on methadone or buprenorphine welcome to take part?"), widget.MediumImportance),
 				f.medication), "Curation.MedicationFriendly"),
 			f.row(lang.L("Verified on"), container.NewBorder(nil, nil, nil, f.verifiedToday, f.verifiedOn), "Curation.VerifiedOn"),
 			f.row(lang.L("Counselor notes"), f.counselorNotes, "Curation.Notes"),
@@ -212,7 +220,8 @@ func (f *groupForm) buildUI() {
 		f.summary,
 		container.NewHBox(f.status, layout.NewSpacer(), f.delete, f.save),
 	)
-	f.content = container.NewBorder(nil, footer, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	f.scroll = container.NewVScroll(container.NewPadded(body))
+	f.content = container.NewBorder(nil, footer, nil, nil, f.scroll)
 }
 
 // section is a bold heading over a two-column form of rows.
@@ -227,14 +236,43 @@ func (f *groupForm) section(heading string, rows ...[]fyne.CanvasObject) fyne.Ca
 }
 
 // row is a label and an input with a problem label under it, registered under
-// the validation field path so problems land beside their field.
+// the validation field path so problems land beside their field. Labels share
+// one column width so the sections line up.
 func (f *groupForm) row(label string, input fyne.CanvasObject, field string) []fyne.CanvasObject {
+	l := widget.NewLabel(label)
+	f.labelColumn.labels = append(f.labelColumn.labels, l)
+	cell := container.New(f.labelColumn, l)
+	f.fieldOrder = append(f.fieldOrder, field)
 	if field == "" {
-		return []fyne.CanvasObject{widget.NewLabel(label), input}
+		return []fyne.CanvasObject{cell, input}
 	}
 	p := newProblemLabel()
 	f.problems[field] = p
-	return []fyne.CanvasObject{widget.NewLabel(label), container.NewVBox(input, p)}
+	return []fyne.CanvasObject{cell, container.NewVBox(input, p)}
+}
+
+func wrapped(text string, importance widget.Importance) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = importance
+	return l
+}
+
+// sameWidth is a layout that makes its object as wide as the widest of
+// labels, so every section's form column starts at the same x.
+type sameWidth struct{ labels []fyne.CanvasObject }
+
+func (m *sameWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := objs[0].MinSize()
+	for _, l := range m.labels {
+		s.Width = max(s.Width, l.MinSize().Width)
+	}
+	return s
+}
+
+func (m *sameWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Resize(size)
+	objs[0].Move(fyne.NewPos(0, 0))
 }
 
 func newProblemLabel() *widget.Label {
@@ -352,11 +390,9 @@ func (f *groupForm) load(g *referral.Group) {
 	f.asl.SetChecked(a.ASL)
 	f.kid.SetChecked(a.Childcare)
 	f.languages.SetText(strings.Join(a.Languages, ", "))
-	var formats []string
-	for _, x := range a.Formats {
-		formats = append(formats, formatChoice().label(x))
+	for i, x := range formatChoice().values {
+		f.formats[i].SetChecked(a.HasFormat(x))
 	}
-	f.formats.SetSelected(formats)
 	f.notes.SetText(g.Notes)
 
 	f.contactEntity.SetText(g.Contact.Entity)
@@ -376,6 +412,7 @@ func (f *groupForm) load(g *referral.Group) {
 	f.clearProblems()
 	f.status.SetText("")
 	f.snapshot = f.current()
+	f.scroll.ScrollToTop()
 	f.content.Refresh()
 }
 
@@ -427,9 +464,9 @@ func (f *groupForm) current() formState {
 	a.Wheelchair, a.ASL, a.Childcare = f.wheelchair.Checked, f.asl.Checked, f.kid.Checked
 	a.Languages = readLanguages(f.languages.Text, add)
 	a.Formats = nil
-	for _, l := range formatChoice().labels { // legend order, not tap order
-		if slices.Contains(f.formats.Selected, l) {
-			a.Formats = append(a.Formats, formatChoice().value(l))
+	for i, x := range formatChoice().values {
+		if f.formats[i].Checked {
+			a.Formats = append(a.Formats, x)
 		}
 	}
 	g.Notes = strings.TrimSpace(f.notes.Text)
@@ -538,6 +575,8 @@ func (f *groupForm) readVerifiedOn(add func(field, msg string)) time.Time {
 // Save button.
 func (f *groupForm) showProblems(ps []referral.Problem) {
 	f.clearProblems()
+	ps = slices.Clone(ps)
+	slices.SortStableFunc(ps, func(a, b referral.Problem) int { return f.position(a.Field) - f.position(b.Field) })
 	msgs := map[*widget.Label][]string{}
 	var order []*widget.Label
 	var names []string
@@ -574,6 +613,15 @@ func (f *groupForm) clearProblems() {
 	}
 	f.otherProblems.Hide()
 	f.summary.Hide()
+}
+
+// position is where a field sits in the form, top to bottom; fields the form
+// does not show come first, as otherProblems is at the top.
+func (f *groupForm) position(field string) int {
+	if _, ok := sessionIndex(field); ok {
+		field = "Sessions"
+	}
+	return slices.Index(f.fieldOrder, field)
 }
 
 // problemLabel finds the label for a field path such as "Online.URL" or
