@@ -16,20 +16,21 @@ var stateZIP = regexp.MustCompile(`^([A-Za-z]{2})(?:\s+(\d{5}(?:-\d{4})?|[A-Za-z
 // into street, city, state, postal code and country. An address it does not
 // recognise is kept whole as the street, so nothing is lost.
 func splitAddress(formatted string, p *referral.Place) {
-	parts := strings.Split(formatted, ",")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
+	var parts []string
+	for _, part := range strings.Split(formatted, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			parts = append(parts, part)
+		}
 	}
 	var country string
 	if n := len(parts); n >= 3 && !strings.ContainsAny(parts[n-1], "0123456789") {
 		country, parts = parts[n-1], parts[:n-1]
 	}
 	n := len(parts)
-	if n < 2 {
-		p.Address = formatted
-		return
+	var m []string
+	if n >= 2 {
+		m = stateZIP.FindStringSubmatch(parts[n-1])
 	}
-	m := stateZIP.FindStringSubmatch(parts[n-1])
 	if m == nil {
 		p.Address = formatted
 		return

@@ -357,7 +357,17 @@ func (p *parser) place(r *recordCtx, d *draft, g *referral.Group) {
 	switch a := strings.ToLower(plain(d.approx)); a {
 	case "yes", "true", "1":
 		g.Place.Approximate = true
-	case "no", "false", "0", "":
+	case "no", "false", "0":
+	case "":
+		// Meeting Guide coordinates come from geocoding the address, so a
+		// listing with a town but no street is a town centre, not a door to
+		// knock on (the plugin marks these approximate; plain feeds do not).
+		// BMLT places are pinned by hand and keep their pin.
+		pl := g.Place
+		if p.format != BMLT && pl.Address == "" && (pl.City != "" || pl.PostalCode != "") {
+			g.Place.Approximate = true
+			r.repair("formatted_address", "only a town, no street address: marked approximate")
+		}
 	default:
 		r.repair("approximate", "%q is neither yes nor no; read as no", a)
 	}

@@ -168,9 +168,20 @@ type vocabulary struct {
 	foldedNames map[string]string
 }
 
+// lookupKey finds a BMLT key in the file's formats, else among the standard
+// keys: servers list only the formats their meetings use, and an export of NA
+// groups is read with the standard keys alone.
+func (v *vocabulary) lookupKey(code string) (bmltFormat, bool) {
+	if f, ok := v.keys[code]; ok {
+		return f, true
+	}
+	f, ok := standardBMLTFormats[code]
+	return f, ok
+}
+
 func (v *vocabulary) isKnown(code string) bool {
 	if v.keys != nil {
-		_, ok := v.keys[code]
+		_, ok := v.lookupKey(code)
 		return ok
 	}
 	_, ok := v.known[code]
@@ -199,7 +210,7 @@ func (v *vocabulary) apply(d *decoded, code string) bool {
 		}
 		return v.isKnown(code)
 	}
-	f, ok := v.keys[code]
+	f, ok := v.lookupKey(code)
 	if !ok {
 		return false
 	}
@@ -215,7 +226,7 @@ func (v *vocabulary) apply(d *decoded, code string) bool {
 // name returns a code's name in lang, falling back to English.
 func (v *vocabulary) name(code, lang string) (string, bool) {
 	if v.keys != nil {
-		f, ok := v.keys[code]
+		f, ok := v.lookupKey(code)
 		return f.name, ok && f.name != ""
 	}
 	names, ok := v.known[code]
