@@ -83,7 +83,8 @@ func (s *directoryScreen) buildUI() {
 	s.attendance.SetSelectedIndex(0)
 	s.weekday = widget.NewSelect(append([]string{lang.L("Any day")}, weekdayChoice().labels...), s.onFilterChanged)
 	s.weekday.SetSelectedIndex(0)
-	s.showAll = widget.NewCheck(lang.L("Include hidden and inactive groups"), func(bool) { s.onFilterChanged("") })
+	// Hidden groups stay listed by default: this is where a counselor un-hides them.
+	s.showAll = widget.NewCheck(lang.L("Include hidden and inactive groups"), s.onShowAllChanged)
 	s.showAll.SetChecked(true)
 	s.count = widget.NewLabel("")
 	s.count.Importance = widget.LowImportance
@@ -192,6 +193,8 @@ func (s *directoryScreen) onFilterChanged(string) {
 	}
 	s.refresh()
 }
+
+func (s *directoryScreen) onShowAllChanged(bool) { s.onFilterChanged("") }
 
 func (s *directoryScreen) onClearFilters() {
 	s.search.SetText("")
@@ -342,6 +345,7 @@ func (s *directoryScreen) onSave() {
 		return
 	}
 	s.form.save.Disable()
+	loaded := s.form.loads
 	s.bg.run(func() {
 		var err error
 		if g.ID == 0 {
@@ -349,7 +353,7 @@ func (s *directoryScreen) onSave() {
 		} else {
 			err = s.groups.UpdateGroup(context.Background(), g)
 		}
-		fyne.Do(func() { s.saved(g, err) })
+		fyne.Do(func() { s.saved(g, loaded, err) })
 	})
 }
 
@@ -366,8 +370,17 @@ func mergeProblems(read, validated []referral.Problem) []referral.Problem {
 	return out
 }
 
-func (s *directoryScreen) saved(g *referral.Group, err error) {
+// saved reports a save. If the counselor has meanwhile opened another group
+// (loaded changed), the form is left alone and only the list is refreshed.
+func (s *directoryScreen) saved(g *referral.Group, loaded int, err error) {
 	s.form.save.Enable()
+	if s.form.loads != loaded {
+		if err != nil {
+			s.showError(err)
+		}
+		s.refresh()
+		return
+	}
 	if err != nil {
 		if ps := referral.ErrorProblems(err); len(ps) > 0 {
 			s.form.showProblems(ps)

@@ -351,3 +351,27 @@ func capture(t *testing.T, w fyne.Window, path string) {
 		t.Fatal(err)
 	}
 }
+
+func TestLateSaveDoesNotPullTheFormBack(t *testing.T) {
+	h := newHarness(t, sampleGroups()...)
+	var queued []func()
+	h.dir.bg.run = func(f func()) { queued = append(queued, f) }
+	f := h.dir.form
+	h.dir.list.Select(0)
+	test.Tap(f.newcomer)
+	test.Tap(f.save)
+	if !f.save.Disabled() {
+		t.Error("Save should wait for the save in flight")
+	}
+	h.dir.list.Select(1)
+	h.tapDialogButton("Discard changes")
+	for _, q := range queued {
+		q()
+	}
+	if f.name.Text != "Grupo Niños de Dios" || f.save.Disabled() {
+		t.Fatalf("the late save pulled the form back to %q", f.name.Text)
+	}
+	if !h.fake.byName("Family Hope").Attributes.Newcomer {
+		t.Fatal("the save itself was lost")
+	}
+}

@@ -34,6 +34,7 @@ type groupForm struct {
 	now func() time.Time
 
 	base     referral.Group // the group as loaded; fields the form does not show are kept from it
+	loads    int            // counts load calls, so a late answer can tell the form moved on
 	snapshot formState      // what read() gave right after load, to tell unsaved edits
 
 	title      *widget.Label
@@ -341,6 +342,7 @@ func (f *groupForm) onVerifiedToday() {
 // load shows g in the form and forgets any earlier edits and problems.
 func (f *groupForm) load(g *referral.Group) {
 	f.base = *g
+	f.loads++
 	if g.ID == 0 {
 		f.title.SetText(lang.L("New group"))
 	} else {
