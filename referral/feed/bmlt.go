@@ -168,7 +168,7 @@ func bmltShapeError(dec *json.Decoder, key string, err error) error {
 }
 
 func (m *bmltRecord) draft(i int) *draft {
-	d := &draft{index: i, idField: "id_bigint"}
+	d := &draft{index: i, idField: "id_bigint", nameField: "meeting_name"}
 	d.id = d.text("id_bigint", m.ID)
 	d.name = d.text("meeting_name", m.Name)
 	if wd := plain(d.text("weekday_tinyint", m.Weekday)); wd != "" {

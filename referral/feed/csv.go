@@ -111,7 +111,7 @@ func (p *parser) readCSV(rd io.Reader) error {
 }
 
 func (row csvRow) draft(i int, parts bool) *draft {
-	d := &draft{index: i, idField: "Slug", daysNamed: true}
+	d := &draft{index: i, idField: "Slug", nameField: "Name", daysNamed: true}
 	d.id = row.get("Slug")
 	d.altID = row.get("ID")
 	d.name = row.get("Name")

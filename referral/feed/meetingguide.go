@@ -68,7 +68,7 @@ func (p *parser) readMeetingGuide(r io.Reader) error {
 }
 
 func (m *mgRecord) draft(i int) *draft {
-	d := &draft{index: i, idField: "slug"}
+	d := &draft{index: i, idField: "slug", nameField: "name"}
 	d.id = d.text("slug", m.Slug)
 	d.altID = d.text("id", m.ID)
 	d.name = d.text("name", m.Name)

@@ -67,12 +67,13 @@ func (p *parser) result() *Result {
 // draft is one record as a reader found it, in strings, before the rules
 // every format shares (repairs, defaults, validation) make it a Group.
 type draft struct {
-	index   int
-	idField string // the feed's name for its id field, for messages
-	id      string
-	altID   string // a second id (TSML's numeric id) used when id is missing
-	name    string
-	program string
+	index     int
+	idField   string // the feed's names for its id and name fields, for messages
+	nameField string
+	id        string
+	altID     string // a second id (TSML's numeric id) used when id is missing
+	name      string
+	program   string
 
 	days       []string // as written; nil when the record gives no day
 	daysNamed  bool     // the format writes day names (CSV); not a repair there
@@ -142,7 +143,13 @@ func (p *parser) add(d *draft) error {
 		return nil
 	}
 	if r.name == "" {
-		r.skip("name", "the record has no name")
+		reason := "the record has no name"
+		for _, pr := range d.problems {
+			if pr.field == d.nameField {
+				reason += ": " + pr.msg
+			}
+		}
+		r.skip(d.nameField, "%s", reason)
 		return nil
 	}
 	g := &referral.Group{Source: p.opts.Source, SourceID: r.id, Name: r.name}
