@@ -1,10 +1,13 @@
 package feed
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"referraldesk/referral"
 )
@@ -152,5 +155,45 @@ func TestCancel(t *testing.T) {
 	}
 	if len(calls) != 1 || calls[0] != progressEvery {
 		t.Errorf("progress calls %v", calls)
+	}
+}
+
+// TestSchedules: a day list is one group with several sessions; no day is a
+// by-appointment group; sessions at different times are written as one
+// record per time.
+func TestSchedules(t *testing.T) {
+	in := `[{"name":"Several days","slug":"a","day":[3,1],"time":"23:00","end_time":"00:30","address":"1 Main St"},
+		{"name":"By appointment","slug":"b","address":"1 Main St"}]`
+	res, err := Parse(context.Background(), strings.NewReader(in), aa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := res.Groups[0], res.Groups[1]
+	want := []referral.Session{{Day: time.Monday, Start: 23 * 60, End: 24*60 + 30}, {Day: time.Wednesday, Start: 23 * 60, End: 24*60 + 30}}
+	if !reflect.DeepEqual(a.Sessions, want) {
+		t.Errorf("sessions %v, want %v", a.Sessions, want)
+	}
+	if b.Sessions != nil {
+		t.Errorf("by appointment has sessions %v", b.Sessions)
+	}
+	a.Sessions = append(a.Sessions, referral.Session{Day: time.Friday, Start: 12 * 60, End: referral.NoTime})
+	for _, w := range writers {
+		t.Run(w.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := w.write(&buf, res.Groups); err != nil {
+				t.Fatal(err)
+			}
+			again, err := Parse(context.Background(), &buf, aa)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, g := range again.Groups {
+				ids = append(ids, g.SourceID)
+			}
+			if want := []string{"a", "a-2", "b"}; !reflect.DeepEqual(ids, want) {
+				t.Errorf("ids %v, want %v", ids, want)
+			}
+		})
 	}
 }
