@@ -2,7 +2,6 @@ package feed
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -142,11 +141,7 @@ func (p *parser) readBMLT(r io.Reader) error {
 	}
 	vocab := standardNAVocabulary()
 	if formats != nil {
-		prog := p.opts.Program
-		if prog == "" {
-			prog = referral.ProgramNA
-		}
-		vocab = bmltVocabulary(prog, formats)
+		vocab = bmltVocabulary(formats)
 	}
 	for _, d := range drafts {
 		d.vocab = vocab
@@ -238,6 +233,3 @@ func (m *bmltRecord) draft(i int) *draft {
 	}
 	return d
 }
-
-// String is for debugging reports.
-func (f bmltFormat) String() string { return fmt.Sprintf("%s (%s)", f.name, f.worldID) }

@@ -201,7 +201,7 @@ func Parse(ctx context.Context, r io.Reader, opts Options) (*Result, error) {
 		err = p.readBMLT(br)
 	case CSV:
 		err = p.readCSV(br)
-	default:
+	default: // a forced format with a name this package does not know
 		_, err = ParseFormat(string(format))
 	}
 	if err != nil {

@@ -37,7 +37,7 @@ func checkParse(t *testing.T, data []byte, opts Options) {
 		}
 		ids[g.SourceID] = true
 	}
-	if len(res.Groups)+len(res.Skipped) > res.Records && res.Format != BMLT {
+	if len(res.Groups)+len(res.Skipped) > res.Records {
 		t.Fatalf("%d groups and %d skipped from %d records", len(res.Groups), len(res.Skipped), res.Records)
 	}
 	for _, w := range writers {

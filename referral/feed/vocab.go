@@ -157,15 +157,13 @@ var standardBMLTFormats = map[string]bmltFormat{
 // vocabulary turns one fellowship's codes into attributes. Codes may arrive
 // misspelled, in the wrong case or as names ("Open"); canonical fixes that.
 type vocabulary struct {
-	program  referral.Program // for reports
 	meanings map[string]meaning
 	// keys, when set, are BMLT format keys → world id; codes are keys.
 	keys map[string]bmltFormat
 	// known lists codes that exist but have no meaning here (nil for keys).
-	known       map[string]map[string]string
-	misspelled  map[string]string
-	byFold      map[string]string // lower-case code or name → code, when unambiguous
-	foldedNames map[string]string
+	known      map[string]map[string]string
+	misspelled map[string]string
+	byFold     map[string]string // lower-case code or name → code, when unambiguous
 }
 
 // lookupKey finds a BMLT key in the file's formats, else among the standard
@@ -287,11 +285,11 @@ var meetingGuideVocabulary = sync.OnceValue(func() *vocabulary {
 })
 
 var standardNAVocabulary = sync.OnceValue(func() *vocabulary {
-	return bmltVocabulary(referral.ProgramNA, standardBMLTFormats)
+	return bmltVocabulary(standardBMLTFormats)
 })
 
-func bmltVocabulary(p referral.Program, keys map[string]bmltFormat) *vocabulary {
-	return (&vocabulary{program: p, meanings: worldIDMeanings, keys: keys}).index()
+func bmltVocabulary(keys map[string]bmltFormat) *vocabulary {
+	return (&vocabulary{meanings: worldIDMeanings, keys: keys}).index()
 }
 
 // vocabularyFor picks the vocabulary of a program's codes: NA speaks BMLT
@@ -300,9 +298,7 @@ func vocabularyFor(p referral.Program) *vocabulary {
 	if p == referral.ProgramNA {
 		return standardNAVocabulary()
 	}
-	v := *meetingGuideVocabulary()
-	v.program = p
-	return &v
+	return meetingGuideVocabulary()
 }
 
 // TypeName returns the name of a program's type code in a language ("en",
@@ -312,7 +308,7 @@ func TypeName(p referral.Program, code, lang string) (string, bool) {
 	return vocabularyFor(p).name(code, lang)
 }
 
-// decodeTypes canonicalises a record's codes (dropping repeats) and reads
+// decode canonicalises a record's codes (dropping repeats) and reads
 // what they say. It returns the codes to keep, notes on repairs and the codes
 // nobody knows.
 func (v *vocabulary) decode(raw []string) (codes []string, d decoded, notes, unknown []string) {
