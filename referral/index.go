@@ -3,6 +3,7 @@ package referral
 import (
 	"math"
 	"strconv"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -20,6 +21,8 @@ type Index struct {
 	online []int32 // available groups joinable online
 	byCell []int32 // available in-person groups with coordinates, grouped by cell
 	cells  map[uint32]cellSpan
+
+	scratch sync.Pool // of *scratch, one per concurrent Match
 
 	// Sizes of the sets the rules work on, so skipped groups can be counted
 	// under the rule that would have excluded them.
@@ -116,7 +119,12 @@ func (ix *Index) Len() int { return len(ix.d.groups) }
 // Match is Match(needs, groups, now) over the indexed groups, with the same
 // result.
 func (ix *Index) Match(needs Needs, now time.Time) Result {
-	return ix.d.match(needs, now, ix.scan)
+	sc, _ := ix.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = new(scratch)
+	}
+	defer ix.scratch.Put(sc)
+	return ix.d.match(needs, now, ix.scan, sc)
 }
 
 // scan evaluates only groups that can pass the attendance and distance rules
@@ -222,18 +230,25 @@ type directory struct {
 	facts  []facts
 	zones  []*time.Location // facts.zone indexes it; -1 is the client's zone
 	keys   []uint64         // listingKey per group when precomputed (Index)
+	starts []int32          // every group's valid session starts as minutes of its week; facts.start0:start1
 }
 
 // facts is what the hard rules and the score read about a group, flattened
 // so a scan touches one small struct per group and not the Group itself.
+// It is 64 bytes, one cache line: the scan is bound by memory, not by
+// arithmetic.
 type facts struct {
 	flags  uint32
+	zone   int16 // index in directory.zones; -1 is the client's zone
 	prog   uint8 // index in Programs; len(Programs) for an unknown program
-	zone   int32
 	hours  hours // hours of the group's own week at which a session starts
 	lat    float64
 	lon    float64
 	listed int64 // Unix time of the later of Updated and VerifiedOn; 0 if neither
+	// The group's sessions are starts[start0:start0+nStarts], so the schedule
+	// rule never follows pointers into the Group.
+	start0  int32
+	nStarts uint16
 }
 
 const (
@@ -276,6 +291,9 @@ func newDirectory(groups []*Group) *directory {
 
 func (d *directory) factsOf(g *Group, zoneIDs map[string]int32, progIDs map[Program]uint8) facts {
 	f := facts{prog: uint8(len(Programs)), zone: -1}
+	if len(g.Sessions) > math.MaxUint16 {
+		return facts{flags: fUnavailable} // not a weekly group; no feed lists this
+	}
 	if k, ok := progIDs[g.Program]; ok {
 		f.prog = k
 	}
@@ -285,11 +303,14 @@ func (d *directory) factsOf(g *Group, zoneIDs map[string]int32, progIDs map[Prog
 			f.flags |= flag
 		}
 	}
+	f.start0 = int32(len(d.starts))
 	for _, s := range g.Sessions {
 		if validStart(s) {
 			f.hours.set(int(s.Day)*24 + int(s.Start)/60)
+			d.starts = append(d.starts, weekMinute(s))
 		}
 	}
+	f.nStarts = uint16(len(d.starts) - int(f.start0))
 	set(at == Inactive || g.Curation.Hidden || f.hours == hours{}, fUnavailable)
 	set(at.MeetsInPerson(), fInPerson)
 	if c := g.Place.Coords; c != nil {
@@ -315,6 +336,9 @@ func (d *directory) factsOf(g *Group, zoneIDs map[string]int32, progIDs map[Prog
 		f.listed = last.Unix()
 	}
 	id, ok := zoneIDs[g.TimeZone]
+	if !ok && len(d.zones) >= math.MaxInt16 {
+		id, ok = -1, true // absurdly many zones: read the rest in the client's
+	}
 	if !ok {
 		id = -1
 		if loc, err := time.LoadLocation(g.TimeZone); err == nil && g.TimeZone != "" {
@@ -323,7 +347,7 @@ func (d *directory) factsOf(g *Group, zoneIDs map[string]int32, progIDs map[Prog
 		}
 		zoneIDs[g.TimeZone] = id
 	}
-	f.zone = id
+	f.zone = int16(id)
 	set(id < 0, fBadZone)
 	return f
 }

@@ -181,7 +181,7 @@ func (r Result) MostExcluding() (Rule, int) {
 // directory matched many times, build an Index once and use Index.Match.
 func Match(needs Needs, groups []*Group, now time.Time) Result {
 	d := newDirectory(groups)
-	return d.match(needs, now, d.scanAll)
+	return d.match(needs, now, d.scanAll, new(scratch))
 }
 
 // scanner runs the hard rules over (a part of) the directory, adding the
@@ -383,8 +383,8 @@ func (d *directory) evaluate(p *plan, i int) (rule, cand) {
 		return rSchedule, c // the bitmap settles most groups without their sessions
 	}
 	c.until = -1
-	for _, s := range d.groups[i].Sessions {
-		u, ok := p.fit(s, zs)
+	for _, m := range d.starts[f.start0 : f.start0+int32(f.nStarts)] {
+		u, ok := p.fitAt(m, zs)
 		if !ok {
 			continue
 		}
@@ -396,39 +396,60 @@ func (d *directory) evaluate(p *plan, i int) (rule, cand) {
 	if c.nFit == 0 {
 		return rSchedule, c
 	}
+	p.nearby(f, &c)
 	c.static = p.staticScore(f, &c)
 	return pass, c
 }
 
 // reach decides whether the client can get to the group the way they want.
+// A group the client may join online passes whatever its distance, so its
+// distance is left to nearby, after the cheaper rules have had their say.
 func (p *plan) reach(f *facts, c *cand) rule {
 	fl := f.flags
 	online := fl&fJoinOnline != 0
-	if p.attend == AttendOnline {
+	if p.attend == AttendOnline || (p.attend == AttendEither && online) {
 		if !online {
 			return rAttendance
 		}
 		c.online = true
 		return pass
 	}
-	viaOnline := p.attend == AttendEither && online
 	inPerson := fl&fInPerson != 0
-	if inPerson && fl&fCoords != 0 && p.hasOrigin {
-		if d := Miles(p.origin, Point{f.lat, f.lon}); d <= p.maxMiles {
-			c.dist = d
-			return pass
-		}
-	}
 	switch {
-	case viaOnline:
-		c.online = true
-		return pass
 	case !inPerson:
 		return rAttendance
 	case fl&fCoords == 0:
 		return rNoLocation
 	}
+	if d := p.miles(f); d <= p.maxMiles {
+		c.dist = d
+		return pass
+	}
 	return rDistance
+}
+
+// nearby sets the distance of a group reached online that the client could
+// also walk into: then it counts as in person.
+func (p *plan) nearby(f *facts, c *cand) {
+	if p.attend == AttendEither && f.flags&(fInPerson|fCoords) == fInPerson|fCoords {
+		if d := p.miles(f); d <= p.maxMiles {
+			c.dist, c.online = d, false
+		}
+	}
+}
+
+// miles is the distance from the client to the group, +Inf with no origin.
+// Groups farther north or south than MaxMiles are settled without the
+// trigonometry: the great-circle distance is never less than the difference
+// in latitude (the margin covers rounding).
+func (p *plan) miles(f *facts) float64 {
+	if !p.hasOrigin {
+		return math.Inf(1)
+	}
+	if math.Abs(f.lat-p.origin.Lat)*(math.Pi/180*earthRadiusMiles) > p.maxMiles*(1+1e-9)+1e-9 {
+		return math.Inf(1)
+	}
+	return Miles(p.origin, Point{f.lat, f.lon})
 }
 
 // fit reports whether session s fits the wanted days and times and, if so,
@@ -437,12 +458,18 @@ func (p *plan) fit(s Session, zs *zoneState) (int64, bool) {
 	if !validStart(s) {
 		return 0, false
 	}
-	m := int64(s.Day)*24*60 + int64(s.Start)
-	if !p.anyTime && !p.fitsClient(m-zs.deltaMin) {
+	return p.fitAt(weekMinute(s), zs)
+}
+
+// fitAt is fit for a session starting at minute m of the group's week.
+func (p *plan) fitAt(m int32, zs *zoneState) (int64, bool) {
+	if !p.anyTime && !p.fitsClient(int64(m)-zs.deltaMin) {
 		return 0, false
 	}
-	return mod(m*60-zs.nowSec, weekSecs), true
+	return mod(int64(m)*60-zs.nowSec, weekSecs), true
 }
+
+func weekMinute(s Session) int32 { return int32(s.Day)*24*60 + int32(s.Start) }
 
 func validStart(s Session) bool {
 	return s.Day >= time.Sunday && s.Day <= time.Saturday && s.Start >= 0 && s.Start < 24*60
@@ -565,30 +592,39 @@ func mod(a, m int64) int64 {
 
 // match runs the scan, folds listings of one group together, picks a varied
 // short list and explains it.
-func (d *directory) match(n Needs, now time.Time, scan scanner) Result {
+func (d *directory) match(n Needs, now time.Time, scan scanner, sc *scratch) Result {
 	p := d.newPlan(n, now)
 	var counts [numRules]int
-	cands := scan(p, nil, &counts)
-	groups := d.fold(p, cands)
+	sc.cands = scan(p, sc.cands[:0], &counts)
+	groups := d.fold(p, sc.cands, sc)
 	res := Result{Matched: len(groups), Excluded: map[Rule]int{}}
 	for r := rUnavailable; r < numRules; r++ {
 		if counts[r] > 0 {
 			res.Excluded[Rules[r-1]] = counts[r]
 		}
 	}
-	for _, m := range d.pick(p, groups, n.limit()) {
+	for _, m := range d.pick(groups, n.limit()) {
 		res.Candidates = append(res.Candidates, d.candidate(p, m))
 	}
 	if len(res.Candidates) < n.limit() {
-		res.Widen = d.widen(n, now, scan, len(groups))
+		res.Widen = d.widen(n, now, scan, len(groups), sc)
 	}
 	return res
+}
+
+// scratch is the working memory of one match, kept between matches by an
+// Index: a match over a big directory keeps thousands of listings, and
+// allocating them anew each time costs more than the matching.
+type scratch struct {
+	cands  []cand
+	folded []folded
+	byKey  map[uint64]int32
 }
 
 // folded is one group: its best listing and any others of the same group.
 type folded struct {
 	best    cand
-	members []cand // all listings, best included
+	members []cand // every listing, best first; nil while there is only best
 	score   float64
 	until   int64
 	nFit    int
@@ -596,25 +632,47 @@ type folded struct {
 }
 
 // fold merges listings with the same name and place into one group.
-func (d *directory) fold(p *plan, cands []cand) []*folded {
-	byKey := make(map[uint64]*folded, len(cands))
-	var out []*folded
+func (d *directory) fold(p *plan, cands []cand, sc *scratch) []folded {
+	if sc.byKey == nil {
+		sc.byKey = make(map[uint64]int32, len(cands))
+	}
+	byKey := sc.byKey
+	clear(byKey)
+	out := sc.folded[:0]
+	defer func() { sc.folded = out[:0] }()
 	for _, c := range cands {
 		k := d.key(int(c.i))
-		f := byKey[k]
-		if f == nil {
-			f = &folded{best: c, until: c.until}
-			byKey[k] = f
-			out = append(out, f)
-		} else if d.better(c, f.best) {
-			f.best = c
+		j, ok := byKey[k]
+		if !ok {
+			byKey[k] = int32(len(out))
+			out = append(out, folded{best: c, until: c.until, nFit: c.nFit})
+			continue
+		}
+		f := &out[j]
+		if f.members == nil {
+			f.members = []cand{f.best}
 		}
 		f.members = append(f.members, c)
+		if d.better(c, f.best) {
+			f.best = c
+		}
 		f.until = min(f.until, c.until)
 		f.nFit += c.nFit
 	}
 	clientNow := p.zones[0].nowSec
-	for _, f := range out {
+	for j := range out {
+		f := &out[j]
+		// Listings arrive in scan order, which differs between Match and
+		// Index; ranking them makes Also and Sessions the same either way.
+		slices.SortFunc(f.members, func(a, b cand) int {
+			switch {
+			case a.i == b.i:
+				return 0
+			case d.better(a, b):
+				return -1
+			}
+			return 1
+		})
 		f.score = f.best.static + wSoon*(1-float64(f.until)/float64(weekSecs)) +
 			wExtraSession*float64(min(maxExtraSessions, f.nFit-1))
 		f.day = time.Weekday(mod(clientNow+f.until, weekSecs) / 86400)
@@ -653,26 +711,20 @@ func (d *directory) tieBreak(a, b cand) int {
 }
 
 // pick chooses up to limit groups greedily: at each step the group with the
-// best score after the variety penalty for programs and days already picked.
-func (d *directory) pick(p *plan, groups []*folded, limit int) []*folded {
-	slices.SortFunc(groups, func(a, b *folded) int {
-		if a.score != b.score {
-			return cmp.Compare(b.score, a.score)
-		}
-		return d.tieBreak(a.best, b.best)
-	})
-	progCount := map[uint8]int{}
+// best score after the variety penalty for the programs and days already
+// picked (ties: distance, name, ID). Each step is one pass over the groups,
+// which for a short list is cheaper than sorting thousands of matches.
+func (d *directory) pick(groups []folded, limit int) []*folded {
+	progCount := make([]int, len(Programs)+1)
 	var dayCount [7]int
 	var picked []*folded
-	taken := make([]bool, len(groups))
+	taken := make([]bool, len(groups)) // small next to the groups; not worth pooling
 	for len(picked) < limit {
 		best, bestAdj := -1, 0.0
-		for j, g := range groups {
-			if taken[j] {
-				continue
-			}
-			if best >= 0 && g.score < bestAdj {
-				break // sorted by score, and penalties only lower it
+		for j := range groups {
+			g := &groups[j]
+			if taken[j] || (best >= 0 && g.score < bestAdj) {
+				continue // the penalty only lowers a score
 			}
 			adj := g.score - wRepeatProgram*float64(progCount[d.facts[g.best.i].prog]) -
 				wRepeatDay*float64(dayCount[g.day])
@@ -684,7 +736,7 @@ func (d *directory) pick(p *plan, groups []*folded, limit int) []*folded {
 			break
 		}
 		taken[best] = true
-		g := groups[best]
+		g := &groups[best]
 		picked = append(picked, g)
 		progCount[d.facts[g.best.i].prog]++
 		dayCount[g.day]++
@@ -707,7 +759,11 @@ func (d *directory) candidate(p *plan, f *folded) Candidate {
 		zs    *zoneState
 	}
 	var fits []timed
-	for _, m := range f.members {
+	members := f.members
+	if members == nil {
+		members = []cand{f.best}
+	}
+	for _, m := range members {
 		mg := d.groups[m.i]
 		if m.i != f.best.i {
 			c.Also = append(c.Also, mg)
@@ -852,8 +908,8 @@ func substanceWords(subs []Substance) string {
 	for i, s := range subs {
 		words[i] = string(s)
 	}
-	if len(words) == 1 {
-		return words[0]
+	if len(words) < 2 {
+		return strings.Join(words, "")
 	}
 	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
@@ -874,11 +930,12 @@ func languageName(code string) string {
 
 // widen tries each loosened need the client set and counts the groups it
 // would let through, so an empty or short list says what to change.
-func (d *directory) widen(n Needs, now time.Time, scan scanner, matched int) []Widening {
+func (d *directory) widen(n Needs, now time.Time, scan scanner, matched int, sc *scratch) []Widening {
 	count := func(m Needs) int {
 		p := d.newPlan(m, now)
 		var counts [numRules]int
-		return len(d.fold(p, scan(p, nil, &counts)))
+		sc.cands = scan(p, sc.cands[:0], &counts)
+		return len(d.fold(p, sc.cands, sc))
 	}
 	verb, verbs, rest := "fits", "fit", ""
 	if len(n.Days) > 0 || len(n.Times) > 0 {
