@@ -66,6 +66,7 @@ var venueTypes = map[string]referral.Attendance{"1": referral.InPerson, "2": ref
 func (p *parser) readBMLT(r io.Reader) error {
 	const what = "BMLT"
 	dec := json.NewDecoder(r)
+	dec.UseNumber() // Token would fail on a number too large for float64
 	tok, err := dec.Token()
 	if err != nil {
 		return jsonError(dec, what, err)

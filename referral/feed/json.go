@@ -96,6 +96,8 @@ func jsonError(dec *json.Decoder, what string, err error) error {
 		return referral.Errorf(referral.EINVALID, "the %s file ends in the middle of a record (byte %d); it may be cut short — download it again", what, dec.InputOffset())
 	case errors.As(err, &syn):
 		return referral.Errorf(referral.EINVALID, "the %s file is not valid JSON at byte %d: %s", what, syn.Offset, syn.Error())
+	case errors.As(err, new(*json.UnmarshalTypeError)):
+		return referral.Errorf(referral.EINVALID, "the %s file is JSON of the wrong shape near byte %d: %v", what, dec.InputOffset(), err)
 	}
 	var ref *referral.Error
 	if errors.As(err, &ref) {
@@ -130,6 +132,8 @@ func describeToken(tok json.Token) string {
 		return fmt.Sprintf("the text %q", truncate(v, 40))
 	case nil:
 		return "null"
+	case json.Number:
+		return "the number " + truncate(string(v), 20)
 	}
 	return fmt.Sprintf("the value %v", tok)
 }

@@ -55,6 +55,7 @@ type mgRecord struct {
 func (p *parser) readMeetingGuide(r io.Reader) error {
 	const what = "Meeting Guide"
 	dec := json.NewDecoder(r)
+	dec.UseNumber() // Token would fail on a number too large for float64
 	if err := expectDelim(dec, '[', what, "a list of meetings"); err != nil {
 		return err
 	}
