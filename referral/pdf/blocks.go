@@ -51,13 +51,14 @@ type logoInfo struct {
 
 // sheetBuilder turns a sheet into blocks with one language, scale and width.
 type sheetBuilder struct {
-	s    referral.Sheet
-	t    *texts
-	sc   scale
-	m    measurer
-	w    float64 // content width
-	logo *logoInfo
-	lim  limits
+	s     referral.Sheet
+	t     *texts
+	sc    scale
+	m     measurer
+	w     float64 // content width
+	logo  *logoInfo
+	lim   limits
+	codes qrCodes
 }
 
 func (b *sheetBuilder) flow() *flow { return &flow{m: b.m, sc: b.sc} }
@@ -136,7 +137,7 @@ func (b *sheetBuilder) card(n int, g *referral.Group) block {
 	f := b.flow()
 	x := b.sc.badgeGutter + cardPad
 	right := b.w - cardPad
-	link := qrLink(g)
+	link := b.codes.link(g)
 	if link != "" {
 		right -= b.sc.qr + qrGap
 	}
@@ -401,7 +402,7 @@ func (b *sheetBuilder) footers(l *layout) {
 		page := strings.NewReplacer("{page}", fmt.Sprint(p+1), "{pages}", fmt.Sprint(len(l.pages))).Replace(b.t.Page)
 		pw := b.m.width(st, page) + 0.5
 		l.pages[p] = append(l.pages[p],
-			item{kind: kRule, rect: rect{marginSide, y - 1.5, l.pageW - 2*marginSide, 0}, stroke: &cardLine, lineW: 0.3, block: -1},
+			item{kind: kRule, rect: rect{marginSide, y - 1.2, l.pageW - 2*marginSide, 0}, stroke: &cardLine, lineW: 0.3, block: -1},
 			item{kind: kText, rect: rect{l.pageW - marginSide - pw, y, pw, lh}, text: page, st: st, align: "R", block: -1},
 		)
 		if lines := b.m.wrap(st, left, l.pageW-2*marginSide-pw-6); len(lines) > 0 {

@@ -14,7 +14,7 @@ const (
 	marginSide   = 12.0 // left and right
 	marginTop    = 9.0
 	marginBottom = 14.0 // leaves room for the footer line
-	footerFromB  = 7.5  // footer text's top, from the bottom edge
+	footerFromB  = 10.0 // footer text's top, from the bottom edge; clear of printers' unprintable rim
 
 	blockGap    = 3.0 // between cards and sections
 	cardPad     = 2.8

@@ -33,7 +33,6 @@ import (
 	"github.com/boombuler/barcode"
 	"github.com/boombuler/barcode/qr"
 	"github.com/jung-kurt/gofpdf"
-	pdfbarcode "github.com/jung-kurt/gofpdf/contrib/barcode"
 	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
@@ -43,10 +42,6 @@ import (
 
 const (
 	fontFamily = "Go"
-	// qrModulePx is the pixel size of one QR module in the image handed to
-	// the barcode package. It encodes images as JPEG; at 8 px a module fills
-	// one JPEG block exactly, so the code stays sharp black and white.
-	qrModulePx = 8
 	// qrMaxModules is the largest code drawn (version 14). Beyond it the
 	// modules get too small to scan at the printed size; the link is still
 	// printed as text.
@@ -107,12 +102,12 @@ func (r Renderer) build(s referral.Sheet) (*gofpdf.Fpdf, *layout, error) {
 		sc = largePrint
 	}
 	pageW, pageH := doc.GetPageSize()
-	b := &sheetBuilder{s: s, t: t, sc: sc, m: docMeasurer{doc}, w: pageW - 2*marginSide, logo: logo}
+	b := &sheetBuilder{s: s, t: t, sc: sc, m: docMeasurer{doc}, w: pageW - 2*marginSide, logo: logo, codes: qrCodes{}}
 	l := b.layoutSheet(pageW, pageH)
 	if logo != nil {
 		doc.RegisterImageOptionsReader("logo", gofpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(logo.png))
 	}
-	draw(doc, l)
+	draw(doc, l, b.codes)
 	if err := doc.Error(); err != nil {
 		return nil, nil, fmt.Errorf("render sheet: %w", err)
 	}
@@ -168,7 +163,7 @@ func (m docMeasurer) width(st style, s string) float64 {
 }
 
 // draw paints the laid-out items, page by page.
-func draw(doc *gofpdf.Fpdf, l *layout) {
+func draw(doc *gofpdf.Fpdf, l *layout, codes qrCodes) {
 	m := docMeasurer{doc}
 	for _, items := range l.pages {
 		doc.AddPage()
@@ -195,7 +190,7 @@ func draw(doc *gofpdf.Fpdf, l *layout) {
 					doc.LinkString(it.x, it.y, m.width(it.st, it.text), it.h, it.link)
 				}
 			case kQR:
-				drawQR(doc, it)
+				drawQR(doc, it, codes[it.text])
 			case kImage:
 				doc.ImageOptions("logo", it.x, it.y, it.w, it.h, false, gofpdf.ImageOptions{ImageType: "PNG"}, 0, "")
 			}
@@ -219,13 +214,24 @@ func setPaint(doc *gofpdf.Fpdf, it item) string {
 	return style
 }
 
-// qrLink returns the link a group's QR code should carry, or "" for none:
-// only web links of groups that meet online, and only ones short enough to
-// scan when printed.
-func qrLink(g *referral.Group) string {
+// qrCodes encodes each group's online link once per sheet: encoding is most
+// of the time a sheet takes, and layout asks for the codes more than once.
+type qrCodes map[string]barcode.Barcode
+
+// link returns the link a group's QR code should carry, or "" for none: only
+// web links of groups that meet online, and only ones short enough to scan
+// when printed.
+func (c qrCodes) link(g *referral.Group) string {
 	if g.Attendance == referral.InPerson || g.Online.URL == "" {
 		return ""
 	}
+	if code, ok := c[g.Online.URL]; ok {
+		if code == nil {
+			return ""
+		}
+		return g.Online.URL
+	}
+	c[g.Online.URL] = nil
 	u, err := url.Parse(g.Online.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return ""
@@ -234,25 +240,45 @@ func qrLink(g *referral.Group) string {
 	if err != nil || code.Bounds().Dx() > qrMaxModules {
 		return ""
 	}
+	c[g.Online.URL] = code
 	return g.Online.URL
 }
 
-// drawQR encodes the link, scales it to whole JPEG blocks per module and hands
-// it to gofpdf's barcode package, which embeds it as an image.
-func drawQR(doc *gofpdf.Fpdf, it item) {
-	code, err := qr.Encode(it.text, qr.M, qr.Auto)
-	if err != nil {
-		doc.SetError(fmt.Errorf("qr code: %w", err))
+// drawQR draws the link's QR code as filled squares, one run of dark
+// modules at a time. Vectors print sharp at any size and come out the same
+// bytes every time. (gofpdf's contrib/barcode embeds codes as JPEG images,
+// and gofpdf v1.16.2 orders images of equal width at random even with
+// catalog sort, which broke golden files for sheets with two codes.)
+func drawQR(doc *gofpdf.Fpdf, it item, code barcode.Barcode) {
+	if code == nil {
+		doc.SetError(fmt.Errorf("qr code for a link was not encoded"))
 		return
 	}
 	n := code.Bounds().Dx()
-	scaled, err := barcode.Scale(code, n*qrModulePx, n*qrModulePx)
-	if err != nil {
-		doc.SetError(fmt.Errorf("qr code: %w", err))
-		return
+	mod := it.w / float64(n)
+	doc.SetFillColor(0, 0, 0)
+	for row := 0; row < n; row++ {
+		for col := 0; col < n; {
+			if !isDark(code, col, row) {
+				col++
+				continue
+			}
+			start := col
+			for col < n && isDark(code, col, row) {
+				col++
+			}
+			// A hair of overlap with the next row keeps viewers from
+			// drawing light seams between rows.
+			doc.Rect(it.x+float64(start)*mod, it.y+float64(row)*mod, float64(col-start)*mod, mod+qrSeam, "F")
+		}
 	}
-	key := pdfbarcode.Register(scaled)
-	pdfbarcode.Barcode(doc, key, it.x, it.y, it.w, it.h, false)
+}
+
+const qrSeam = 0.02 // mm
+
+func isDark(code barcode.Barcode, x, y int) bool {
+	r, _, _, _ := code.At(x, y).RGBA()
+	return r < 0x8000
 }
 
 // decodeLogo reads the clinic logo and re-encodes it as a plain 8-bit PNG no
