@@ -313,8 +313,19 @@ func TestIndexAgreesWithMatch(t *testing.T) {
 		referral.Point{Lat: 71.3, Lon: -156.8}, referral.Point{Lat: 40.0, Lon: -75.0})
 	groups := replicate(templateGroups(), 4000, pts, 7)
 	groups = append(groups, sampleDirectory()...)
-	ix := referral.NewIndex(groups)
 	rng := rand.New(rand.NewPCG(3, 4))
+	// Feeds list many groups once per weekday: clone some listings onto other
+	// days so folding is exercised, and give a few French.
+	for k := 0; k < 400; k++ {
+		g := *groups[rng.IntN(4000)]
+		g.ID = int64(10000 + k)
+		g.Sessions = []referral.Session{{Day: time.Weekday(rng.IntN(7)), Start: referral.Clock(rng.IntN(24 * 60)), End: referral.NoTime}}
+		if k%5 == 0 {
+			g.Attributes.Languages = []string{"fr", "en"}
+		}
+		groups = append(groups, &g)
+	}
+	ix := referral.NewIndex(groups)
 	zones := []string{"America/New_York", "America/Chicago", "America/Los_Angeles", "Asia/Kolkata", "UTC"}
 	runs := 400
 	if testing.Short() {
@@ -364,8 +375,13 @@ func randomNeeds(rng *rand.Rand, pts []referral.Point) referral.Needs {
 	n.MOUD = n.For == referral.ForSelf && rng.IntN(2) == 0
 	n.LGBTQ, n.YoungPeople = rng.IntN(4) == 0, rng.IntN(4) == 0
 	n.Wheelchair, n.Childcare = rng.IntN(4) == 0, rng.IntN(10) == 0
-	if rng.IntN(5) == 0 {
+	switch rng.IntN(8) {
+	case 0:
 		n.Languages = []string{"es"}
+	case 1:
+		n.Languages = []string{"fr"}
+	case 2:
+		n.Languages = []string{"EN"}
 	}
 	return n
 }

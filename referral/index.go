@@ -3,6 +3,7 @@ package referral
 import (
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode"
@@ -18,8 +19,8 @@ import (
 // change. It is safe for concurrent use by Match calls.
 type Index struct {
 	d      *directory
-	online []int32 // available groups joinable online
-	byCell []int32 // available in-person groups with coordinates, grouped by cell
+	online int32   // slots [0, online) hold the available groups joinable online
+	byCell []int32 // slots of available in-person groups with coordinates, grouped by cell
 	cells  map[uint32]cellSpan
 
 	scratch sync.Pool // of *scratch, one per concurrent Match
@@ -53,25 +54,36 @@ const (
 
 // NewIndex prepares groups for matching. It keeps the slice; do not change
 // the groups while the Index is in use.
+//
+// The facts are stored in the order a match reads them: groups joinable
+// online first, then the other placed groups cell by cell, then the rest,
+// so the scans walk memory front to back.
 func NewIndex(groups []*Group) *Index {
-	d := newDirectory(groups)
-	d.keys = make([]uint64, len(groups))
-	ix := &Index{d: d, cells: map[uint32]cellSpan{}}
+	in := newDirectory(groups)
+	ix := &Index{cells: map[uint32]cellSpan{}}
+	var joinable, rest []int32
 	perCell := map[uint32][]int32{}
 	var cellOrder []uint32
-	for i, f := range d.facts {
-		if f.flags&fUnavailable != 0 {
+	for i, f := range in.facts {
+		fl := f.flags
+		online, inPerson := fl&fJoinOnline != 0, fl&fInPerson != 0
+		placed := inPerson && fl&fCoords != 0
+		switch {
+		case fl&fUnavailable != 0:
 			ix.unavailable++
+			rest = append(rest, int32(i))
 			continue
+		case online:
+			joinable = append(joinable, int32(i))
+		case !placed:
+			rest = append(rest, int32(i))
 		}
-		d.keys[i] = listingKey(groups[i])
 		ix.available++
-		online := f.flags&fJoinOnline != 0
-		inPerson := f.flags&fInPerson != 0
-		placed := inPerson && f.flags&fCoords != 0
 		if online {
 			ix.joinOnline++
-			ix.online = append(ix.online, int32(i))
+		}
+		if online || inPerson {
+			ix.reachable++
 		}
 		switch {
 		case placed:
@@ -90,27 +102,66 @@ func NewIndex(groups []*Group) *Index {
 				ix.unplacedOffline++
 			}
 		}
-		if online || inPerson {
-			ix.reachable++
+	}
+	// Slots: online groups, then placed offline groups by cell, then the rest.
+	d := &directory{groups: groups, zones: in.zones, starts: in.starts,
+		facts: make([]facts, 0, len(groups)), groupOf: make([]int32, 0, len(groups)), keys: make([]uint64, 0, len(groups))}
+	slotOf := make([]int32, len(groups))
+	add := func(i int32) {
+		slotOf[i] = int32(len(d.facts))
+		d.facts = append(d.facts, in.facts[i])
+		d.groupOf = append(d.groupOf, i)
+		if in.facts[i].flags&fUnavailable != 0 {
+			d.keys = append(d.keys, 0)
+		} else {
+			d.keys = append(d.keys, listingKey(groups[i]))
 		}
 	}
+	for _, i := range joinable {
+		add(i)
+	}
+	ix.online = int32(len(d.facts))
 	ix.byCell = make([]int32, 0, ix.placed)
 	for _, c := range cellOrder {
 		span := cellSpan{start: int32(len(ix.byCell))}
-		for pass := 0; pass < 2; pass++ {
-			for _, i := range perCell[c] {
-				if (d.facts[i].flags&fJoinOnline != 0) == (pass == 1) {
-					ix.byCell = append(ix.byCell, i)
-				}
+		for _, i := range perCell[c] {
+			if in.facts[i].flags&fJoinOnline == 0 {
+				add(i)
+				ix.byCell = append(ix.byCell, slotOf[i])
 			}
-			if pass == 0 {
-				span.offline = int32(len(ix.byCell))
+		}
+		span.offline = int32(len(ix.byCell))
+		for _, i := range perCell[c] {
+			if in.facts[i].flags&fJoinOnline != 0 {
+				ix.byCell = append(ix.byCell, slotOf[i])
 			}
 		}
 		span.end = int32(len(ix.byCell))
 		ix.cells[c] = span
 	}
+	for _, i := range rest {
+		add(i)
+	}
+	markShared(d)
+	ix.d = d
 	return ix
+}
+
+// markShared flags listings whose key another available listing shares, so
+// folding can skip its map for the rest.
+func markShared(d *directory) {
+	first := make(map[uint64]int32, len(d.keys))
+	for i, k := range d.keys {
+		if d.facts[i].flags&fUnavailable != 0 {
+			continue
+		}
+		if j, ok := first[k]; ok {
+			d.facts[i].flags |= fShared
+			d.facts[j].flags |= fShared
+		} else {
+			first[k] = int32(i)
+		}
+	}
 }
 
 // Len reports how many groups the index holds.
@@ -133,7 +184,7 @@ func (ix *Index) scan(p *plan, out []cand, counts *[numRules]int) []cand {
 	d := ix.d
 	counts[rUnavailable] += ix.unavailable
 	eval := func(i int32) {
-		if r, c := d.evaluate(p, int(i)); r != pass {
+		if r, c := d.evaluate(p, i); r != pass {
 			counts[r]++
 		} else {
 			out = append(out, c)
@@ -142,7 +193,7 @@ func (ix *Index) scan(p *plan, out []cand, counts *[numRules]int) []cand {
 	switch p.attend {
 	case AttendOnline:
 		counts[rAttendance] += ix.available - ix.joinOnline
-		for _, i := range ix.online {
+		for i := range ix.online {
 			eval(i)
 		}
 	case AttendInPerson:
@@ -153,7 +204,7 @@ func (ix *Index) scan(p *plan, out []cand, counts *[numRules]int) []cand {
 	default:
 		counts[rAttendance] += ix.available - ix.reachable
 		counts[rNoLocation] += ix.unplacedOffline
-		for _, i := range ix.online {
+		for i := range ix.online {
 			eval(i)
 		}
 		seen := ix.scanCells(p, true, eval)
@@ -225,12 +276,16 @@ func cellOf(lat, lon float64) uint32 {
 }
 
 // directory is the groups with their facts, shared by Match and Index.
+// Facts are kept in slots: for Match slot i is groups[i]; an Index reorders
+// the slots into the order it scans them (see NewIndex) and keeps the way
+// back in groupOf.
 type directory struct {
-	groups []*Group
-	facts  []facts
-	zones  []*time.Location // facts.zone indexes it; -1 is the client's zone
-	keys   []uint64         // listingKey per group when precomputed (Index)
-	starts []int32          // every group's valid session starts as minutes of its week; facts.start0:start1
+	groups  []*Group
+	groupOf []int32 // slot → index in groups; nil when they are the same
+	facts   []facts
+	zones   []*time.Location // facts.zone indexes it; -1 is the client's zone
+	keys    []uint64         // listingKey per group when precomputed (Index)
+	starts  []int32          // every group's valid session starts as minutes of its week; facts.start0:start1
 }
 
 // facts is what the hard rules and the score read about a group, flattened
@@ -270,7 +325,23 @@ const (
 	fMedYes
 	fMedNo
 	fBadZone // no or unknown time zone: read in the client's zone
+	fShared  // Index only: another listing has the same listingKey
+	fEnglish // held in English, or states no language
+	fSpanish
+	fOtherLanguage // states a language besides English and Spanish
 )
+
+// group returns the group in slot i.
+func (d *directory) group(i int32) *Group { return d.groups[d.inputIndex(i)] }
+
+// inputIndex returns the position in the caller's slice of the group in
+// slot i.
+func (d *directory) inputIndex(i int32) int32 {
+	if d.groupOf != nil {
+		return d.groupOf[i]
+	}
+	return i
+}
 
 func newDirectory(groups []*Group) *directory {
 	d := &directory{groups: groups, facts: make([]facts, len(groups))}
@@ -329,6 +400,11 @@ func (d *directory) factsOf(g *Group, zoneIDs map[string]int32, progIDs map[Prog
 	set(a.Wheelchair, fWheelchair)
 	set(a.ASL, fASL)
 	set(a.Childcare, fChildcare)
+	set(len(a.Languages) == 0 || a.HasLanguage("en"), fEnglish)
+	set(a.HasLanguage("es"), fSpanish)
+	for _, l := range a.Languages {
+		set(!strings.EqualFold(l, "en") && !strings.EqualFold(l, "es"), fOtherLanguage)
+	}
 	med := g.Curation.Medication()
 	set(med == MedicationYes || (g.Program == ProgramMAR && med != MedicationNo), fMedYes)
 	set(med == MedicationNo, fMedNo)
@@ -366,11 +442,11 @@ func programAt(k uint8) ProgramInfo {
 	return ProgramInfo{Program: ProgramOther, Approach: ApproachAny}
 }
 
-func (d *directory) key(i int) uint64 {
+func (d *directory) key(i int32) uint64 {
 	if d.keys != nil {
 		return d.keys[i]
 	}
-	return listingKey(d.groups[i])
+	return listingKey(d.group(i))
 }
 
 // listingKey identifies a group across its listings: the name and the place

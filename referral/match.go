@@ -190,7 +190,7 @@ type scanner func(p *plan, out []cand, counts *[numRules]int) []cand
 
 // cand is a group that passed the hard rules.
 type cand struct {
-	i      int32
+	i      int32   // the group's slot in directory.facts
 	online bool    // reached online
 	dist   float64 // NaN when reached online
 	static float64 // score without the schedule part
@@ -200,7 +200,7 @@ type cand struct {
 
 func (d *directory) scanAll(p *plan, out []cand, counts *[numRules]int) []cand {
 	for i := range d.facts {
-		r, c := d.evaluate(p, i)
+		r, c := d.evaluate(p, int32(i))
 		if r != pass {
 			counts[r]++
 			continue
@@ -348,13 +348,13 @@ func (p *plan) fitsClient(m int64) bool {
 }
 
 // evaluate applies the hard rules to group i and, if it passes, scores it.
-func (d *directory) evaluate(p *plan, i int) (rule, cand) {
+func (d *directory) evaluate(p *plan, i int32) (rule, cand) {
 	f := &d.facts[i]
 	fl := f.flags
 	if fl&fUnavailable != 0 {
 		return rUnavailable, cand{}
 	}
-	c := cand{i: int32(i), dist: math.NaN()}
+	c := cand{i: i, dist: math.NaN()}
 	if r := p.reach(f, &c); r != pass {
 		return r, c
 	}
@@ -368,7 +368,7 @@ func (d *directory) evaluate(p *plan, i int) (rule, cand) {
 		return rAudience, c
 	}
 	for _, l := range p.langs {
-		if !speaks(d.groups[i], l) {
+		if !d.speaks(i, l) {
 			return rLanguage, c
 		}
 	}
@@ -573,13 +573,20 @@ var relevanceTable = map[Program][6]float64{
 	ProgramOther:             {8, 8, 8, 8, 8, 8},
 }
 
-// speaks reports whether the group is held in lang; no stated language
-// counts as English.
-func speaks(g *Group, lang string) bool {
-	if len(g.Attributes.Languages) == 0 {
-		return strings.EqualFold(lang, "en")
+// speaks reports whether group i is held in lang; no stated language counts
+// as English. The flags answer for English and Spanish, the languages most
+// asked for, without reading the Group.
+func (d *directory) speaks(i int32, lang string) bool {
+	fl := d.facts[i].flags
+	switch {
+	case strings.EqualFold(lang, "en"):
+		return fl&fEnglish != 0
+	case strings.EqualFold(lang, "es"):
+		return fl&fSpanish != 0
+	case fl&fOtherLanguage == 0:
+		return false
 	}
-	return g.Attributes.HasLanguage(lang)
+	return d.group(i).Attributes.HasLanguage(lang)
 }
 
 func mod(a, m int64) int64 {
@@ -641,7 +648,11 @@ func (d *directory) fold(p *plan, cands []cand, sc *scratch) []folded {
 	out := sc.folded[:0]
 	defer func() { sc.folded = out[:0] }()
 	for _, c := range cands {
-		k := d.key(int(c.i))
+		if d.keys != nil && d.facts[c.i].flags&fShared == 0 {
+			out = append(out, folded{best: c, until: c.until, nFit: c.nFit})
+			continue // the Index knows no other listing shares this key
+		}
+		k := d.key(c.i)
 		j, ok := byKey[k]
 		if !ok {
 			byKey[k] = int32(len(out))
@@ -700,14 +711,14 @@ func (d *directory) tieBreak(a, b cand) int {
 	case !an && a.dist != b.dist:
 		return cmp.Compare(a.dist, b.dist)
 	}
-	ga, gb := d.groups[a.i], d.groups[b.i]
+	ga, gb := d.group(a.i), d.group(b.i)
 	if c := strings.Compare(ga.Name, gb.Name); c != 0 {
 		return c
 	}
 	if c := cmp.Compare(ga.ID, gb.ID); c != 0 {
 		return c
 	}
-	return cmp.Compare(a.i, b.i) // equal IDs (unsaved groups): input order
+	return cmp.Compare(d.inputIndex(a.i), d.inputIndex(b.i)) // equal IDs (unsaved groups): input order
 }
 
 // pick chooses up to limit groups greedily: at each step the group with the
@@ -746,7 +757,7 @@ func (d *directory) pick(groups []folded, limit int) []*folded {
 
 // candidate turns a picked group into what the counselor sees.
 func (d *directory) candidate(p *plan, f *folded) Candidate {
-	g := d.groups[f.best.i]
+	g := d.group(f.best.i)
 	c := Candidate{
 		Group:         g,
 		Score:         f.score,
@@ -764,7 +775,7 @@ func (d *directory) candidate(p *plan, f *folded) Candidate {
 		members = []cand{f.best}
 	}
 	for _, m := range members {
-		mg := d.groups[m.i]
+		mg := d.group(m.i)
 		if m.i != f.best.i {
 			c.Also = append(c.Also, mg)
 		}
@@ -800,7 +811,7 @@ func nextAt(now time.Time, loc *time.Location, s Session) time.Time {
 }
 
 func (d *directory) reasons(p *plan, f *folded, deltaMin int64, sessions []Session) []string {
-	g := d.groups[f.best.i]
+	g := d.group(f.best.i)
 	fl := d.facts[f.best.i].flags
 	var rs []string
 	add := func(ok bool, s string) {
@@ -850,7 +861,7 @@ func (d *directory) reasons(p *plan, f *folded, deltaMin int64, sessions []Sessi
 }
 
 func (d *directory) cautions(p *plan, f *folded) []string {
-	g := d.groups[f.best.i]
+	g := d.group(f.best.i)
 	fa := &d.facts[f.best.i]
 	var cs []string
 	switch age := p.nowUnix - fa.listed; {
