@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -136,6 +137,11 @@ func TestGroupLifecycle(t *testing.T) {
 		}
 		assertNames(t, s, referral.GroupFilter{})
 		assertNames(t, s, referral.GroupFilter{IncludeHidden: true}, g.Name)
+		for _, f := range []referral.GroupFilter{{Limit: 1}, {Text: "serenity", Limit: 1}} {
+			if _, total, err := s.FindGroups(ctx, f); err != nil || total != 0 {
+				t.Errorf("hidden group counted: FindGroups(%+v) total = %d, %v", f, total, err)
+			}
+		}
 	})
 	t.Run("delete", func(t *testing.T) {
 		if err := s.DeleteGroup(ctx, g.ID); err != nil {
@@ -388,6 +394,7 @@ func TestFindGroups(t *testing.T) {
 		{"weekday with inactive", referral.GroupFilter{Weekday: new(time.Monday), IncludeInactive: true},
 			[]string{"closed down", "Hope on Spruce"}, 2},
 		{"weekday sunday matches none", referral.GroupFilter{Weekday: new(time.Sunday)}, []string{}, 0},
+		{"weekday out of range matches none", referral.GroupFilter{Weekday: new(time.Weekday(-1))}, []string{}, 0},
 		{"source", referral.GroupFilter{Source: "aa-sepia"}, []string{"apple tree", "Hope on Spruce"}, 2},
 		{"manual source", referral.GroupFilter{Source: referral.SourceManual}, []string{"Saturday Serenity"}, 1},
 		{"filters combine", referral.GroupFilter{Source: "aa-sepia", Weekday: new(time.Friday)}, []string{"apple tree"}, 1},
@@ -397,6 +404,13 @@ func TestFindGroups(t *testing.T) {
 		{"offset past the end", referral.GroupFilter{Offset: 10, Limit: 5}, []string{}, 4},
 		// "a" also starts AA and the aliases "alcoholics anonymous" and "narcotics anonymous".
 		{"limit with text", referral.GroupFilter{Text: "a", Limit: 1}, []string{"apple tree"}, 3},
+		{"text with filters", referral.GroupFilter{Text: "a", Program: referral.ProgramAA, IncludeInactive: true},
+			[]string{"apple tree", "closed down", "Hope on Spruce"}, 3},
+		{"text with hidden", referral.GroupFilter{Text: "camden", IncludeHidden: true}, []string{"hidden gem", "Saturday Serenity"}, 2},
+		{"text and weekday", referral.GroupFilter{Text: "philadelphia", Weekday: new(time.Monday), IncludeInactive: true},
+			[]string{"closed down", "Hope on Spruce"}, 2},
+		{"text and source", referral.GroupFilter{Text: "camden", Source: referral.SourceManual}, []string{"Saturday Serenity"}, 1},
+		{"text and attendance", referral.GroupFilter{Text: "sao", Attendance: referral.Online}, []string{"Grupo Niño Feliz"}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -409,6 +423,13 @@ func TestFindGroups(t *testing.T) {
 			}
 			if total != tt.total {
 				t.Errorf("total = %d, want %d", total, tt.total)
+			}
+			// A full page makes FindGroups count in the search index; that
+			// count must agree with the rows the filter selects.
+			one := tt.filter
+			one.Offset, one.Limit = 0, 1
+			if _, total, err := s.FindGroups(context.Background(), one); err != nil || total != tt.total {
+				t.Errorf("total with Limit 1 = %d, %v; want %d", total, err, tt.total)
 			}
 		})
 	}
@@ -463,6 +484,51 @@ func TestFindGroupsHostileText(t *testing.T) {
 			}
 			if tt.want != nil && !slices.Equal(names(groups), tt.want) {
 				t.Errorf("FindGroups(%q) = %q, want %q", tt.text, names(groups), tt.want)
+			}
+		})
+	}
+}
+
+// TestFindGroupsManyMatches covers both page plans: walking the name index
+// (many matches for the page) and sorting the matches (few, or no limit).
+func TestFindGroupsManyMatches(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t)
+	s := sqlite.NewGroupService(db)
+	var groups []*referral.Group
+	var want []string
+	for i := range 60 {
+		name := fmt.Sprintf("Plan %02d", 59-i) // stored in reverse name order
+		if i%2 == 0 {
+			name = strings.ToLower(name)
+		}
+		groups = append(groups, group(name, referral.ProgramAA, referral.InPerson, time.Monday, "Erie", "x", fmt.Sprint(i)))
+		want = append([]string{name}, want...)
+	}
+	if err := s.CreateGroups(ctx, groups); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name          string
+		offset, limit int
+	}{
+		{"first page, index walk", 0, 2},
+		{"later page, index walk", 5, 2},
+		{"page too big to walk", 10, 20},
+		{"no limit", 50, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, total, err := s.FindGroups(ctx, referral.GroupFilter{Text: "plan", Offset: tt.offset, Limit: tt.limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			end := len(want)
+			if tt.limit > 0 {
+				end = tt.offset + tt.limit
+			}
+			if !slices.Equal(names(got), want[tt.offset:end]) || total != len(want) {
+				t.Errorf("got %q, total %d; want %q, %d", names(got), total, want[tt.offset:end], len(want))
 			}
 		})
 	}

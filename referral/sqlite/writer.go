@@ -35,7 +35,7 @@ func prepareWriter(ctx context.Context, tx *sql.Tx, now string) (*writer, error)
 		days = ?, lat = ?, lon = ?, data = ?, modified_at = ?
 		WHERE id = ?`)
 	w.searchRow = prepare(`INSERT OR REPLACE INTO groups_fts
-		(rowid, name, program, location, address, city, regions, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+		(rowid, name, program, location, address, city, regions, notes, facets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	w.upsertCuration = prepare(`INSERT INTO curation
 		(source, source_id, medication_friendly, verified_on, notes, hidden, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (source, source_id) DO UPDATE SET
@@ -87,7 +87,7 @@ func (w *writer) insert(ctx context.Context, g *referral.Group) error {
 	if g.ID, err = res.LastInsertId(); err != nil {
 		return fmt.Errorf("create group %q: %w", g.Name, err)
 	}
-	return w.index(ctx, g)
+	return nil
 }
 
 // update replaces the directory data of the stored group g.ID.
@@ -100,16 +100,17 @@ func (w *writer) update(ctx context.Context, g *referral.Group) error {
 	if _, err := w.updateGroup.ExecContext(ctx, args...); err != nil {
 		return fmt.Errorf("update group %d: %w", g.ID, conflict(g, err))
 	}
-	return w.index(ctx, g)
+	return nil
 }
 
-// index writes g's search row. The program column carries the program's
-// aliases too, so "alanon" or "narcotics" find the groups.
+// index writes g's search row, once its curation is known (Hidden is a
+// facet). The program column carries the program's aliases too, so "alanon"
+// or "narcotics" find the groups.
 func (w *writer) index(ctx context.Context, g *referral.Group) error {
 	program := strings.Join(append([]string{string(g.Program)}, g.Program.Info().Aliases...), " ")
 	notes := strings.TrimSpace(g.Notes + "\n" + g.Place.Notes)
 	_, err := w.searchRow.ExecContext(ctx, g.ID, g.Name, program, g.Place.Location, g.Place.Address,
-		g.Place.City, strings.Join(g.Place.Regions, "\n"), notes)
+		g.Place.City, strings.Join(g.Place.Regions, "\n"), notes, strings.Join(facetTokens(g), " "))
 	if err != nil {
 		return fmt.Errorf("index group %d: %w", g.ID, err)
 	}
