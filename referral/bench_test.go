@@ -1,6 +1,7 @@
 package referral_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -384,4 +385,41 @@ func randomNeeds(rng *rand.Rand, pts []referral.Point) referral.Needs {
 		n.Languages = []string{"EN"}
 	}
 	return n
+}
+
+// TestIndexConcurrentMatch shares one Index between goroutines (the GUI
+// matches off the UI goroutine while a CLI-style caller may too): pooled
+// scratch memory must not leak between matches.
+func TestIndexConcurrentMatch(t *testing.T) {
+	pts := zipCentroids(t)
+	groups := replicate(templateGroups(), 3000, pts, 11)
+	ix := referral.NewIndex(groups)
+	rng := rand.New(rand.NewPCG(5, 6))
+	var needs []referral.Needs
+	for len(needs) < 12 {
+		if n := randomNeeds(rng, pts); n.Validate() == nil {
+			needs = append(needs, n)
+		}
+	}
+	want := make([]string, len(needs))
+	for k, n := range needs {
+		want[k] = describe(ix.Match(n, testNow))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*len(needs))
+	for w := 0; w < 4; w++ {
+		wg.Go(func() {
+			for k := range needs {
+				k = (k + w*3) % len(needs)
+				if got := describe(ix.Match(needs[k], testNow)); got != want[k] {
+					errs <- fmt.Sprintf("worker %d needs %d differ", w, k)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }

@@ -294,9 +294,9 @@ type directory struct {
 // arithmetic.
 type facts struct {
 	flags  uint32
-	zone   int16 // index in directory.zones; -1 is the client's zone
-	prog   uint8 // index in Programs; len(Programs) for an unknown program
-	hours  hours // hours of the group's own week at which a session starts
+	zone   int16     // index in directory.zones; -1 is the client's zone
+	prog   uint8     // index in Programs; len(Programs) for an unknown program
+	hours  weekHours // hours of the group's own week at which a session starts
 	lat    float64
 	lon    float64
 	listed int64 // Unix time of the later of Updated and VerifiedOn; 0 if neither
@@ -382,7 +382,7 @@ func (d *directory) factsOf(g *Group, zoneIDs map[string]int32, progIDs map[Prog
 		}
 	}
 	f.nStarts = uint16(len(d.starts) - int(f.start0))
-	set(at == Inactive || g.Curation.Hidden || f.hours == hours{}, fUnavailable)
+	set(at == Inactive || g.Curation.Hidden || f.hours == weekHours{}, fUnavailable)
 	set(at.MeetsInPerson(), fInPerson)
 	if c := g.Place.Coords; c != nil {
 		f.flags |= fCoords
@@ -499,18 +499,18 @@ func formatCoord(x float64) string {
 	return strconv.FormatInt(int64(math.Round(x*1e4)), 10)
 }
 
-// hours is a set of the 168 hours of a week (Sunday 00:00 = 0). The TSML-UI
+// weekHours is a set of the 168 hours of a week (Sunday 00:00 = 0). The TSML-UI
 // bands start and end on the hour, so "does a session start in a wanted
 // hour" is one AND per group; it is exact whenever the group's zone is a
 // whole number of hours from the client's.
-type hours [3]uint64
+type weekHours [3]uint64
 
 const hoursPerWeek = 7 * 24
 
-func (h *hours) set(i int)         { h[i/64] |= 1 << (i % 64) }
-func (h hours) has(i int) bool     { return h[i/64]&(1<<(i%64)) != 0 }
-func (h hours) meets(o hours) bool { return h[0]&o[0]|h[1]&o[1]|h[2]&o[2] != 0 }
-func (h hours) rotate(by int) (r hours) {
+func (h *weekHours) set(i int)             { h[i/64] |= 1 << (i % 64) }
+func (h weekHours) has(i int) bool         { return h[i/64]&(1<<(i%64)) != 0 }
+func (h weekHours) meets(o weekHours) bool { return h[0]&o[0]|h[1]&o[1]|h[2]&o[2] != 0 }
+func (h weekHours) rotate(by int) (r weekHours) {
 	for i := 0; i < hoursPerWeek; i++ {
 		if h.has(i) {
 			r.set(int(mod(int64(i+by), hoursPerWeek)))

@@ -9,58 +9,6 @@ import (
 	"time"
 )
 
-// Matching, in words a counselor would use:
-//
-// Hard rules take a group off the list. They are checked in the order of
-// Rules, and an excluded group is counted under the first rule it fails, so
-// Result.Excluded says how many groups each need turned away that the needs
-// before it had let through.
-//
-//   - Unavailable: inactive, hidden by the clinic, or no meeting times listed
-//     (a sheet needs a time to go).
-//   - Attendance: the client wants in person only and the group meets only
-//     online, or the client wants online only and the group cannot be joined
-//     from afar (online needs a link or a dial-in number).
-//   - NoLocation: the group meets in person but the directory gives no map
-//     location, so its distance is unknown.
-//   - Distance: farther than MaxMiles (exactly MaxMiles is in) and not
-//     joinable online by a client who would accept that.
-//   - ForWhom: a family fellowship (Al-Anon, Nar-Anon) for the client; for a
-//     family member, a client fellowship's meeting unless it is marked open.
-//     Open meetings are kept for family members because in many towns they are
-//     the only meeting nearby, but they rank well below family groups.
-//   - Audience: a group restricted to another gender. A women-only group needs
-//     a client who is a woman, or whose gender is blank but who asked for
-//     women-only groups (and likewise for men); "other" and a blank gender get
-//     neither. Women for Sobriety is read as women-only. Asking for women- or
-//     men-only groups drops every group open to all.
-//   - Language: the group is not held in every language the client needs. A
-//     group that states no language counts as English, as US directories
-//     leave English unsaid.
-//   - Access: the client needs wheelchair access, ASL or childcare and the
-//     group does not list it.
-//   - Medication: the clinic marked the group as not welcoming people on
-//     methadone or buprenorphine and the client takes such medication.
-//   - Schedule: no session starts on a wanted day in a wanted time band.
-//     Days and bands are the client's: now's location is taken as the
-//     client's time zone and a session is moved into it before it is checked
-//     (the offset is taken at now). A sheet listing meetings the client said
-//     they cannot attend is worse than a short sheet, so this is a filter, not
-//     a preference; Result.Widen says how many groups meet at other times.
-//
-// A soft score ranks what is left (see the weights below): distance, how soon
-// the group next meets and how many wanted times it offers, the program's
-// relevance to the substances, newcomer-friendly and open meetings,
-// medication-friendly over unknown for a client on MOUD, the approach,
-// LGBTQ+ and young people's groups when preferred, and a recent listing.
-//
-// Listings with the same name and place are one group (feeds often list each
-// weekday apart): they become one Candidate holding all their fitting
-// sessions. The short list is then picked greedily for variety: each pick
-// lowers the score of candidates of the same program or the same next-meeting
-// day. Ties break on score, then distance, then name, then ID, so the same
-// needs, directory and now always give the same list.
-
 // Soft-score weights, in points. Only their relative sizes matter.
 const (
 	wDistance         = 30.0 // in person at the client's door; falls to 0 at MaxMiles
@@ -176,9 +124,61 @@ func (r Result) MostExcluding() (Rule, int) {
 	return best, n
 }
 
-// Match ranks the groups for the needs at time now. It is pure and
-// deterministic; needs are assumed valid (Needs.Validate). For a large
-// directory matched many times, build an Index once and use Index.Match.
+// Match ranks the groups for the needs at time now and explains what it left
+// out. It is deterministic and has no side effects (it reads time zones from
+// the system's tz database); needs are assumed valid (Needs.Validate). For a
+// large directory matched many times, build an Index once and use
+// Index.Match, which gives the same Result.
+//
+// Hard rules take a group off the list. They are checked in the order of
+// Rules, and an excluded group is counted under the first rule it fails, so
+// Result.Excluded says how many groups each need turned away that the needs
+// before it had let through.
+//
+//   - Unavailable: inactive, hidden by the clinic, or no meeting times listed
+//     (a sheet needs a time to go).
+//   - Attendance: the client wants in person only and the group meets only
+//     online, or the client wants online only and the group cannot be joined
+//     from afar (online needs a link or a dial-in number).
+//   - NoLocation: the group meets in person but the directory gives no map
+//     location, so its distance is unknown.
+//   - Distance: farther than MaxMiles (exactly MaxMiles is in) and not
+//     joinable online by a client who would accept that.
+//   - ForWhom: a family fellowship (Al-Anon, Nar-Anon) for the client; for a
+//     family member, a client fellowship's meeting unless it is marked open.
+//     Open meetings are kept for family members because in many towns they are
+//     the only meeting nearby, but they rank well below family groups.
+//   - Audience: a group restricted to another gender. A women-only group needs
+//     a client who is a woman, or whose gender is blank but who asked for
+//     women-only groups (and likewise for men); "other" and a blank gender get
+//     neither. Women for Sobriety is read as women-only. Asking for women- or
+//     men-only groups drops every group open to all.
+//   - Language: the group is not held in every language the client needs. A
+//     group that states no language counts as English, as US directories
+//     leave English unsaid.
+//   - Access: the client needs wheelchair access, ASL or childcare and the
+//     group does not list it.
+//   - Medication: the clinic marked the group as not welcoming people on
+//     methadone or buprenorphine and the client takes such medication.
+//   - Schedule: no session starts on a wanted day in a wanted time band.
+//     Days and bands are the client's: now's location is taken as the
+//     client's time zone and a session is moved into it before it is checked
+//     (the offset is taken at now). A sheet listing meetings the client said
+//     they cannot attend is worse than a short sheet, so this is a filter, not
+//     a preference; Result.Widen says how many groups meet at other times.
+//
+// A soft score ranks what is left (the w… constants): distance, how soon
+// the group next meets and how many wanted times it offers, the program's
+// relevance to the substances, newcomer-friendly and open meetings,
+// medication-friendly over unknown for a client on MOUD, the approach,
+// LGBTQ+ and young people's groups when preferred, and a recent listing.
+//
+// Listings with the same name and place are one group (feeds often list each
+// weekday apart): they become one Candidate holding all their fitting
+// sessions. The short list is then picked greedily for variety: each pick
+// lowers the score of candidates of the same program or the same next-meeting
+// day. Ties break on score, then distance, then name, then ID, so the same
+// needs, directory and now always give the same list.
 func Match(needs Needs, groups []*Group, now time.Time) Result {
 	d := newDirectory(groups)
 	return d.match(needs, now, d.scanAll, new(scratch))
@@ -236,10 +236,10 @@ type plan struct {
 // zoneState is a time zone as seen at now.
 type zoneState struct {
 	loc      *time.Location
-	deltaMin int64 // the zone's UTC offset minus the client's, in minutes
-	exact    bool  // delta is whole hours, so the hour bitmap can prefilter
-	want     hours // the wanted hours moved into this zone's week
-	nowSec   int64 // seconds since Sunday 00:00 in this zone
+	deltaMin int64     // the zone's UTC offset minus the client's, in minutes
+	exact    bool      // delta is whole hours, so the hour bitmap can prefilter
+	want     weekHours // the wanted hours moved into this zone's week
+	nowSec   int64     // seconds since Sunday 00:00 in this zone
 }
 
 func (d *directory) newPlan(n Needs, now time.Time) *plan {
@@ -319,8 +319,8 @@ func (d *directory) zoneStates(p *plan) []zoneState {
 }
 
 // wantedHours is the set of hours of the client's week a session may start in.
-func (p *plan) wantedHours() hours {
-	var h hours
+func (p *plan) wantedHours() weekHours {
+	var h weekHours
 	for hw := 0; hw < hoursPerWeek; hw++ {
 		if p.fitsClient(int64(hw) * 60) {
 			h.set(hw)
@@ -837,8 +837,9 @@ func (d *directory) reasons(p *plan, f *folded, deltaMin int64, sessions []Sessi
 	add(info.Family && p.family, "for family and friends")
 	add(!info.Family && p.family, "open meeting — family and friends may attend")
 	add(g.Program == ProgramMAR, "medication-assisted recovery group")
-	add(p.progScore[d.facts[f.best.i].prog] >= 20 && len(p.needs.Substances) > 0,
-		fmt.Sprintf("%s is a good fit for %s", g.Program, substanceWords(p.needs.Substances)))
+	if fits := bestFits(g.Program, p.needs.Substances); len(fits) > 0 && !p.family && g.Program != ProgramMAR {
+		add(true, fmt.Sprintf("%s is built for %s use", g.Program, substanceWords(fits)))
+	}
 	for _, l := range p.langs {
 		add(true, languageName(l)+"-speaking")
 	}
@@ -914,15 +915,40 @@ var approachWords = map[Approach]string{
 	ApproachFaith:      "faith-based",
 }
 
+// bestFits lists the client's substances the program is built around (the
+// top of relevanceTable), for the reason that says so.
+func bestFits(prog Program, subs []Substance) []Substance {
+	row, ok := relevanceTable[prog]
+	if !ok {
+		return nil
+	}
+	var fits []Substance
+	for _, s := range subs {
+		if k := slices.Index(Substances, s); k >= 0 && row[k] >= 20 && !slices.Contains(fits, s) {
+			fits = append(fits, s)
+		}
+	}
+	return fits
+}
+
+// substanceWords joins substances as an adjective: "opioid and stimulant".
 func substanceWords(subs []Substance) string {
 	words := make([]string, len(subs))
 	for i, s := range subs {
-		words[i] = string(s)
+		words[i] = substanceAdjective[s]
 	}
 	if len(words) < 2 {
 		return strings.Join(words, "")
 	}
 	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+var substanceAdjective = map[Substance]string{
+	SubstanceOpioids:    "opioid",
+	SubstanceAlcohol:    "alcohol",
+	SubstanceStimulants: "stimulant",
+	SubstanceCannabis:   "cannabis",
+	SubstanceOther:      "drug",
 }
 
 var languageNames = map[string]string{
@@ -1018,10 +1044,6 @@ func (d *directory) widen(n Needs, now time.Time, scan scanner, matched int, sc 
 	}
 	return ws
 }
-
-// DefaultMiles is the distance widen assumes for an online-only client who
-// has a ZIP but gave no distance.
-const DefaultMiles = 10
 
 func scheduleWords(n Needs) string {
 	var parts []string

@@ -419,7 +419,7 @@ func TestMatchReasonsAndCautions(t *testing.T) {
 		reasons  []string
 		cautions []string
 	}{
-		{1, []string{"Tuesday evening", "1.0 mi away", "Spanish-speaking", "welcomes people on medication", "open to anyone"}, nil},
+		{1, []string{"Tuesday evening", "1.0 mi away", "NA is built for opioid use", "Spanish-speaking", "welcomes people on medication", "open to anyone"}, nil},
 		{2, []string{"online — join from home"}, []string{"medication policy unknown — ask the group"}},
 		{3, nil, []string{"listing not updated since 2021 — call ahead", "medication policy unknown — ask the group", "address is approximate"}},
 		{4, []string{"Tuesday evening"}, []string{"times are local to the group (America/Chicago)"}},

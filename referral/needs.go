@@ -43,6 +43,9 @@ const (
 	MaxMiles     = 500 // beyond this "in person" stops meaning anything
 	DefaultLimit = 5   // fits one printed page
 	MaxLimit     = 20  // two pages
+	// DefaultMiles is the distance Match's widening assumes when it tries
+	// "in person or online" for an online-only client who gave no distance.
+	DefaultMiles = 10
 )
 
 // Needs is what the counselor records for one client. The zero value plus an
