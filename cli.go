@@ -1,0 +1,327 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"referraldesk/referral"
+	"referraldesk/referral/sqlite"
+)
+
+// Exit codes, as DESIGN.md §4 fixes them.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+const dbEnv = "REFERRALDESK_DB"
+
+// usageError is a mistake in how the command was called: exit 2 and a hint.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Sprintf(format, args...)}
+}
+
+// cli holds what every sub-command needs.
+type cli struct {
+	stdout, stderr io.Writer
+	dbPath         string
+	db             *sqlite.DB
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(c *cli, args []string) error
+}
+
+var commands = []command{
+	{"groups", "groups [--json] [--all] [TEXT]   list or search the directory", (*cli).groups},
+}
+
+// run is the whole program behind main: it parses args, opens the store and
+// runs a sub-command or, with none, the window. It returns the exit code.
+func run(args []string, stdout, stderr io.Writer, window func(*sqlite.DB) error) int {
+	c := &cli{stdout: stdout, stderr: stderr}
+	err := c.dispatch(args, window)
+	if c.db != nil {
+		if cerr := c.db.Close(); err == nil {
+			err = cerr
+		}
+	}
+	var u usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &u):
+		fmt.Fprintf(stderr, "referraldesk: %s (try: referraldesk help)\n", u.msg)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "referraldesk: %s\n", oneLine(referral.ErrorMessage(err)))
+		if referral.ErrorCode(err) == referral.EINTERNAL {
+			fmt.Fprintf(stderr, "referraldesk: detail: %v\n", err)
+		}
+		return exitFail
+	}
+}
+
+func (c *cli) dispatch(args []string, window func(*sqlite.DB) error) error {
+	global := flag.NewFlagSet("referraldesk", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	global.StringVar(&c.dbPath, "db", "", "database file")
+	if err := global.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	rest := global.Args()
+	if len(rest) == 0 {
+		if err := c.open(); err != nil {
+			return err
+		}
+		return window(c.db)
+	}
+	name, rest := rest[0], rest[1:]
+	if name == "help" || name == "-h" {
+		c.help()
+		return nil
+	}
+	for _, cmd := range commands {
+		if cmd.name == name {
+			return cmd.run(c, rest)
+		}
+	}
+	return usagef("unknown command %q", name)
+}
+
+func (c *cli) help() {
+	fmt.Fprintln(c.stdout, "usage: referraldesk [--db PATH] [COMMAND ...]")
+	fmt.Fprintln(c.stdout, "  (no command)   open the window")
+	for _, cmd := range commands {
+		fmt.Fprintln(c.stdout, "  "+cmd.summary)
+	}
+	fmt.Fprintf(c.stdout, "The database is --db PATH, else $%s, else %s.\n", dbEnv, defaultDBPath())
+}
+
+// flags returns a flag set for a sub-command that also accepts --db.
+func (c *cli) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.dbPath, "db", c.dbPath, "database file")
+	return fs
+}
+
+// parse parses a sub-command's flags, turning flag errors into usage errors.
+// Flags may come after positional arguments, as people type them.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, usagef("%s takes: %s", fs.Name(), flagNames(fs))
+			}
+			return nil, usagef("%s: %v", fs.Name(), err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+func flagNames(fs *flag.FlagSet) string {
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, "--"+f.Name) })
+	return strings.Join(names, " ")
+}
+
+// open opens the store the flags, the environment or the default name.
+func (c *cli) open() error {
+	path := c.dbPath
+	if path == "" {
+		path = os.Getenv(dbEnv)
+	}
+	if path == "" {
+		path = defaultDBPath()
+	}
+	db, err := sqlite.Open(path)
+	if err != nil {
+		return err
+	}
+	c.db = db
+	return nil
+}
+
+// defaultDBPath is in the user's config directory, which Open creates 0700.
+func defaultDBPath() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		dir = "."
+	}
+	return filepath.Join(dir, "referraldesk", "referraldesk.db")
+}
+
+func (c *cli) groups(args []string) error {
+	fs := c.flags("groups")
+	asJSON := fs.Bool("json", false, "print JSON")
+	all := fs.Bool("all", false, "include hidden and inactive groups")
+	words, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	groups, _, err := sqlite.NewGroupService(c.db).FindGroups(context.Background(), referral.GroupFilter{
+		Text:            strings.Join(words, " "),
+		IncludeHidden:   *all,
+		IncludeInactive: *all,
+	})
+	if err != nil {
+		return fmt.Errorf("list groups: %w", err)
+	}
+	if *asJSON {
+		out := make([]groupJSON, len(groups))
+		for i, g := range groups {
+			out[i] = toGroupJSON(g)
+		}
+		return writeJSON(c.stdout, out)
+	}
+	return writeGroupTable(c.stdout, groups)
+}
+
+func writeGroupTable(w io.Writer, groups []*referral.Group) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tPROGRAM\tNAME\tWHEN\tWHERE")
+	for _, g := range groups {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", g.ID, g.Program, oneLine(g.Name), sessionsText(g.Sessions), whereText(g))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "%d groups\n", len(groups))
+	return err
+}
+
+func sessionsText(ss []referral.Session) string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = s.Day.String()[:3] + " " + s.Start.String()
+	}
+	if len(parts) == 0 {
+		return "by appointment"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func whereText(g *referral.Group) string {
+	switch {
+	case g.Attendance == referral.Online:
+		return "online"
+	case g.Place.City != "":
+		return g.Place.City
+	default:
+		return g.Place.Location
+	}
+}
+
+// groupJSON is the shape every command that prints groups uses.
+type groupJSON struct {
+	ID                 int64         `json:"id"`
+	Source             string        `json:"source"`
+	SourceID           string        `json:"source_id"`
+	Name               string        `json:"name"`
+	Program            string        `json:"program"`
+	Sessions           []sessionJSON `json:"sessions"`
+	TimeZone           string        `json:"timezone"`
+	Attendance         string        `json:"attendance"`
+	Location           string        `json:"location"`
+	Address            string        `json:"address"`
+	City               string        `json:"city"`
+	State              string        `json:"state"`
+	PostalCode         string        `json:"postal_code"`
+	Latitude           *float64      `json:"latitude"`
+	Longitude          *float64      `json:"longitude"`
+	ConferenceURL      string        `json:"conference_url"`
+	ConferencePhone    string        `json:"conference_phone"`
+	Types              []string      `json:"types"`
+	Attributes         []string      `json:"attributes"`
+	Notes              string        `json:"notes"`
+	MedicationFriendly string        `json:"medication_friendly"`
+	VerifiedOn         string        `json:"verified_on"`
+	CounselorNotes     string        `json:"counselor_notes"`
+	Hidden             bool          `json:"hidden"`
+	Updated            string        `json:"updated"`
+}
+
+type sessionJSON struct {
+	Day   string `json:"day"`
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+func toGroupJSON(g *referral.Group) groupJSON {
+	j := groupJSON{
+		ID: g.ID, Source: g.Source, SourceID: g.SourceID, Name: g.Name, Program: string(g.Program),
+		Sessions: make([]sessionJSON, len(g.Sessions)), TimeZone: g.TimeZone, Attendance: string(g.Attendance),
+		Location: g.Place.Location, Address: g.Place.Address, City: g.Place.City, State: g.Place.State,
+		PostalCode: g.Place.PostalCode, ConferenceURL: g.Online.URL, ConferencePhone: g.Online.Phone,
+		Types: nonNil(g.Types), Attributes: nonNil(g.Attributes.Words()), Notes: g.Notes,
+		MedicationFriendly: string(g.Curation.Medication()), CounselorNotes: g.Curation.Notes,
+		Hidden: g.Curation.Hidden, VerifiedOn: dateText(g.Curation.VerifiedOn), Updated: timeText(g.Updated),
+	}
+	for i, s := range g.Sessions {
+		j.Sessions[i] = sessionJSON{Day: strings.ToLower(s.Day.String()[:3]), Start: s.Start.String(), End: s.End.String()}
+	}
+	if p := g.Place.Coords; p != nil {
+		j.Latitude, j.Longitude = &p.Lat, &p.Lon
+	}
+	return j
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func dateText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// oneLine keeps a message or a cell on one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,28 @@
+// Command referraldesk is Referral Desk: a desktop app that matches a client's
+// needs to a local directory of support groups and prints a referral sheet.
+// Without arguments it opens the window; with a sub-command it serves admins
+// and scripts (see cli.go and the README).
+package main
+
+import (
+	"os"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"referraldesk/app"
+	"referraldesk/referral/sqlite"
+)
+
+const appID = "org.referraldesk.desk"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, openWindow))
+}
+
+// openWindow is the main job: the window over the store at dbPath.
+func openWindow(db *sqlite.DB) error {
+	a := fyneapp.NewWithID(appID)
+	w := app.NewMainWindow(a, app.Services{Groups: sqlite.NewGroupService(db)})
+	w.ShowAndRun()
+	return nil
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Referral Desk on a Debian 12 machine with Go 1.26:
+#   bash run.sh            install what is missing, build, open the window
+#   bash run.sh ARGS...    the same, then run the command line (e.g. groups --json)
+#   bash run.sh test       install what is missing, then run every check and test
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages: the cgo toolchain and X11/Wayland/GL headers the window
+# needs, poppler-utils whose pdftotext the sheet tests read PDFs back with, and
+# Xvfb for looking at the window without a screen.
+packages=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev
+  libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev
+  libxkbcommon-dev poppler-utils xvfb xauth)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "run.sh: installing ${missing[*]}" >&2
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  go mod download
+}
+
+export LANG=en_US.UTF-8 # fyne logs a locale error on every start without it
+
+install_missing
+if [ "${1:-}" = test ]; then
+  go vet ./...
+  # The domain must stay pure: no GUI, SQL or PDF package behind it.
+  if leaks=$(go list -deps ./referral | grep -E '^fyne.io/|^database/sql$|gofpdf'); then
+    echo "run.sh: package referral imports $leaks" >&2
+    exit 1
+  fi
+  # -tags ci swaps in fyne's software driver, so package main tests need no display.
+  exec go test -race -tags ci ./...
+fi
+go build -o referraldesk .
+exec ./referraldesk "$@"
