@@ -308,25 +308,71 @@ func (b *sheetBuilder) infoParts(colW float64) []part {
 // fit and carries the rest to the next page.
 func (b *sheetBuilder) info() block {
 	colW := (b.w - colGap) / 2
-	return columns(b.infoParts(colW), colW)
+	return columns(b.infoParts(colW), colW, true)
 }
 
-// columns sets parts in two columns as evenly as it can. Each part goes to
-// one column, keeping their order within it; the first stays top left so the
-// help lines lead. Seven parts make 64 ways to try, so it tries them all.
-func columns(parts []part, colW float64) block {
-	best, bestMask := math.Inf(1), 0
-	for mask := 0; mask < 1<<len(parts); mask += 2 { // bit i set: part i on the right
+// columns sets parts in two columns as evenly as it can. With boxes, the
+// first two parts (help lines and overdose) open the two columns side by
+// side; the rest keep their reading order, the first ones down the left
+// column and the others down the right. When the page is nearly full, the
+// block's split first tries mixing the order of the sections (whatever packs
+// tightest), and only then carries sections to the next page.
+func columns(parts []part, colW float64, boxes bool) block {
+	blk := arrange(parts, colW, boxes, false)
+	blk.split = func(avail float64) (*block, *block) {
+		for k := len(parts); k >= 1; k-- {
+			for _, mix := range []bool{false, true} {
+				first := arrange(parts[:k], colW, boxes, mix)
+				if first.h > avail {
+					continue
+				}
+				if k == len(parts) {
+					return &first, nil
+				}
+				rest := columns(parts[k:], colW, false)
+				return &first, &rest
+			}
+		}
+		return nil, nil
+	}
+	return blk
+}
+
+// arrange places parts in two columns: in reading order (see columns), or
+// with mix in whichever order gives the shortest block.
+func arrange(parts []part, colW float64, boxes, mix bool) block {
+	heights := func(colOf func(i int) int) float64 {
 		var h [2]float64
 		for i, p := range parts {
-			col := mask >> i & 1
+			col := colOf(i)
 			if h[col] > 0 {
 				h[col] += blockGap
 			}
 			h[col] += p.h
 		}
-		if m := math.Max(h[0], h[1]); m < best-1e-9 {
-			best, bestMask = m, mask
+		return math.Max(h[0], h[1])
+	}
+	pinned := 0
+	if boxes && len(parts) >= 2 {
+		pinned = 2
+	}
+	best, bestMask := math.Inf(1), 0
+	for k := pinned; k <= len(parts); k++ {
+		mask := 0
+		for i := range parts {
+			if (i < pinned && i%2 == 1) || (i >= pinned && i >= k) {
+				mask |= 1 << i
+			}
+		}
+		if h := heights(func(i int) int { return mask >> i & 1 }); h < best-1e-9 {
+			best, bestMask = h, mask
+		}
+	}
+	if mix {
+		for mask := 0; mask < 1<<len(parts); mask += 2 { // the first part stays top left
+			if h := heights(func(i int) int { return mask >> i & 1 }); h < best-1e-9 {
+				best, bestMask = h, mask
+			}
 		}
 	}
 	var items []item
@@ -339,19 +385,7 @@ func columns(parts []part, colW float64) block {
 		items = append(items, shift(append([]item(nil), p.items...), float64(col)*(colW+colGap), y[col])...)
 		y[col] += p.h
 	}
-	blk := block{kind: "info", h: best, items: items}
-	if len(parts) > 1 {
-		blk.split = func(avail float64) (*block, *block) {
-			for k := len(parts) - 1; k >= 1; k-- {
-				if first := columns(parts[:k], colW); first.h <= avail {
-					rest := columns(parts[k:], colW)
-					return &first, &rest
-				}
-			}
-			return nil, nil
-		}
-	}
-	return blk
+	return block{kind: "info", h: best, items: items}
 }
 
 func (b *sheetBuilder) section(f *flow, s section, w float64) float64 {

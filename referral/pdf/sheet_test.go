@@ -130,11 +130,11 @@ func TestTextReadsBack(t *testing.T) {
 			want = append(want, "988", "1-800-662-4357", "1-800-487-4889", "911", "Kensington Recovery Clinic", "(215) 555-0100", "Maria López")
 			if s.Lang == referral.Spanish {
 				want = append(want, "Grupos de apoyo para ti", "3 de marzo de 2026", "martes y jueves 19:00 – 20:00 EST",
-					"lunes a viernes 07:00 – 08:00 CDT", "Línea Nacional de Ayuda de SAMHSA", "Sobredosis: qué hacer",
+					"lunes a viernes 07:00 – 08:00 CST", "Línea Nacional de Ayuda de SAMHSA", "Sobredosis: qué hacer",
 					"Por qué ayuda un grupo", "Tu primera reunión", "Cómo encontrar más grupos", "Abierta", "naloxona")
 			} else {
 				want = append(want, "Support groups for you", "March 3, 2026", "Tuesday and Thursday 7:00 PM – 8:00 PM EST",
-					"Monday to Friday 7:00 AM – 8:00 AM CDT", "Friday 11:00 PM – 12:30 AM PST", "SAMHSA National Helpline",
+					"Monday to Friday 7:00 AM – 8:00 AM CST", "Friday 11:00 PM – 12:30 AM PST", "SAMHSA National Helpline",
 					"Overdose: what to do", "Why a group helps", "Your first meeting", "How to find more groups",
 					"Listing updated January 12, 2026 — call ahead if unsure.", "naloxone")
 			}

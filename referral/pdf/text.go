@@ -153,7 +153,7 @@ func truncate(s string, max int) string {
 	}
 	r := []rune(s)[:max-1]
 	cut := len(r)
-	for i := len(r) - 1; i > len(r)*3/4; i-- {
+	for i := len(r) - 1; i > len(r)/2; i-- {
 		if r[i] == ' ' {
 			cut = i
 			break

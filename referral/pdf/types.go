@@ -3,56 +3,12 @@ package pdf
 import (
 	"strings"
 
+	"referraldesk/assets"
 	"referraldesk/referral"
 )
 
-// typeNames are the Meeting Guide names (code4recovery spec,
-// assets/meeting-guide-types.json) of the type codes a sheet can show, in
-// English and Spanish. The sheet speaks the fellowships' own vocabulary so
-// the words match what the person will see in meeting apps. A test keeps this
-// table equal to the spec file.
-var typeNames = map[string][2]string{
-	"O":     {"Open", "Abierta"},
-	"C":     {"Closed", "Cerrada"},
-	"W":     {"Women", "Mujeres"},
-	"M":     {"Men", "Hombres"},
-	"LGBTQ": {"LGBTQ", "LGBTQ"},
-	"Y":     {"Young People", "Gente joven"},
-	"SEN":   {"Seniors", "Personas mayores"},
-	"A":     {"Secular", "Secular"},
-	"BE":    {"Newcomer", "Principiantes"},
-	"X":     {"Wheelchair Access", "Acceso en silla de ruedas"},
-	"ASL":   {"American Sign Language", "Lenguaje por señas"},
-	"CF":    {"Child-Friendly", "Niño amigable"},
-	"SP":    {"Speaker", "Orador"},
-	"D":     {"Discussion", "Discusión"},
-	"ST":    {"Step Study", "Estudio de pasos"},
-	"LIT":   {"Literature", "Literatura"},
-	"MED":   {"Meditation", "Meditación"},
-	// Languages, by the ISO 639-1 code the domain keeps (see langCodes).
-	"EN":  {"English", "Inglés"},
-	"S":   {"Spanish", "Español"},
-	"FR":  {"French", "Francés"},
-	"DE":  {"German", "Alemán"},
-	"ITA": {"Italian", "Italiano"},
-	"POR": {"Portuguese", "Portugués"},
-	"POL": {"Polish", "Polaco"},
-	"RUS": {"Russian", "Ruso"},
-	"UK":  {"Ukrainian", "Ucraniano"},
-	"KOR": {"Korean", "Coreano"},
-	"JA":  {"Japanese", "Japonés"},
-	"AR":  {"Arabic", "Árabe"},
-	"HE":  {"Hebrew", "Hebreo"},
-	"FA":  {"Persian", "Persa"},
-	"HI":  {"Hindi", "Hindi"},
-	"TL":  {"Tagalog", "Tagalo"},
-	"TUR": {"Turkish", "Turco"},
-	"EL":  {"Greek", "Griego"},
-	"NL":  {"Dutch", "Holandés"},
-	"TH":  {"Thai", "Tailandés"},
-}
-
 // langCodes maps the domain's ISO 639-1 language codes to Meeting Guide codes.
+// Languages without a Meeting Guide code are not printed.
 var langCodes = map[string]string{
 	"en": "EN", "es": "S", "fr": "FR", "de": "DE", "it": "ITA", "pt": "POR",
 	"pl": "POL", "ru": "RUS", "uk": "UK", "ko": "KOR", "ja": "JA", "ar": "AR",
@@ -68,16 +24,15 @@ var formatCodes = map[referral.Format]string{
 	referral.FormatMeditation: "MED",
 }
 
-// typeName returns the spec's name of code in the sheet's language.
+// typeName returns the Meeting Guide name of a type code in the sheet's
+// language, from the code4recovery spec's translations, so the words match
+// what the person will see in meeting apps. A code the spec lacks prints as
+// itself (a test keeps every code used here in the spec).
 func typeName(code string, l referral.Lang) string {
-	n, ok := typeNames[code]
-	if !ok {
-		return code
+	if n := assets.MeetingGuideTypes()[code][string(l)]; n != "" {
+		return n
 	}
-	if l == referral.Spanish {
-		return n[1]
-	}
-	return n[0]
+	return code
 }
 
 // attributeCodes returns the Meeting Guide codes for a group's attributes in

@@ -10,9 +10,9 @@ import (
 
 // schedule returns one line per distinct meeting time of g, such as
 // "Monday, Wednesday and Friday 7:00 PM – 8:00 PM EST" or
-// "martes 19:00 EST". The zone abbreviation is the one in force at the next
-// such meeting after from, so a sheet printed in March says EDT once the
-// clocks have changed.
+// "martes 19:00 EST". The zone abbreviation is the one in force at the
+// soonest such meeting from the sheet's date, so a sheet printed in March
+// says EDT once the clocks have changed.
 func (t *texts) schedule(g *referral.Group, from time.Time) []string {
 	if len(g.Sessions) == 0 {
 		return []string{t.CallForTimes}
@@ -42,7 +42,7 @@ func (t *texts) schedule(g *referral.Group, from time.Time) []string {
 			line += " – " + t.clock(k.end)
 		}
 		if g.TimeZone != "" && loc != nil {
-			line += " " + zoneAbbrev(loc, from, ds[0], k.start)
+			line += " " + zoneAbbrev(loc, from, soonest(from.In(loc).Weekday(), ds), k.start)
 		}
 		lines = append(lines, line)
 	}
@@ -83,6 +83,13 @@ func (t *texts) list(parts []string) string {
 		return strings.Join(parts, "")
 	}
 	return strings.Join(parts[:len(parts)-1], ", ") + " " + t.And + " " + parts[len(parts)-1]
+}
+
+// soonest returns the first of days on or after today.
+func soonest(today time.Weekday, days []time.Weekday) time.Weekday {
+	return slices.MinFunc(days, func(a, b time.Weekday) int {
+		return (int(a)-int(today)+7)%7 - (int(b)-int(today)+7)%7
+	})
 }
 
 // zoneAbbrev returns the abbreviation of loc at the first meeting on day at

@@ -1,0 +1,207 @@
+package pdf
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"referraldesk/assets"
+	"referraldesk/referral"
+)
+
+func TestClean(t *testing.T) {
+	const ph = "[other alphabet]"
+	tests := []struct{ name, in, want string }{
+		{"plain", "Hope on Broad Street", "Hope on Broad Street"},
+		{"spanish accents kept", "Grupo Niño — mañana, ¿sí?", "Grupo Niño — mañana, ¿sí?"},
+		{"combining tilde composed", "Espan\u0303ol", "Español"},
+		{"emoji dropped", "🙏 Hope 🌅 Group 👩‍👩‍👧", "Hope Group"},
+		{"emoji before comma", "Main St 🏠, Apt 2", "Main St, Apt 2"},
+		{"arabic run is one placeholder", "Hope مجموعة الأمل Group", "Hope " + ph + " Group"},
+		{"hebrew", "קבוצת תקווה", ph},
+		{"cjk", "希望小组 Hope", ph + " Hope"},
+		{"bidi controls dropped", "a\u202Eb\u202Cc\u200Fd", "abcd"},
+		{"html block tags become spaces", "<p>Side door</p><p>Ring the bell</p>", "Side door Ring the bell"},
+		{"html inline tags join", "<b>123</b>A Main St", "123A Main St"},
+		{"html entities", "Tom &amp; Jerry &lt;3", "Tom & Jerry <3"},
+		{"less-than kept", "a < b and c<5", "a < b and c<5"},
+		{"unclosed tag kept", "a <b", "a <b"},
+		{"whitespace collapsed", "  one\n\ttwo\r\n three  ", "one two three"},
+		{"control chars", "a\x00b\x1bc", "a b c"},
+		{"astral emoji dropped, astral letter replaced", "x\U0001F600y\U00010000z", "xy" + ph + "z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := clean(tt.in, ph); got != tt.want {
+				t.Errorf("clean(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzClean(f *testing.F) {
+	f.Add("🙏 <b>Grupo</b> مجموعة &amp; ñ")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := clean(s, "[?]")
+		for _, r := range out {
+			if !hasGlyph(r) {
+				t.Fatalf("clean(%q) kept %U, which the fonts cannot draw", s, r)
+			}
+		}
+		if got := truncate(out, 20); utf8.RuneCountInString(got) > 20 {
+			t.Fatalf("truncate gave %d runes", utf8.RuneCountInString(got))
+		}
+	})
+}
+
+func TestTruncate(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"no limit at all", 0, "no limit at all"},
+		{"Serenity and courage group", 20, "Serenity and…"},
+		{"Supercalifragilistic", 10, "Supercali…"},
+	} {
+		if got := truncate(tt.in, tt.max); got != tt.want {
+			t.Errorf("truncate(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		}
+	}
+}
+
+func TestSchedule(t *testing.T) {
+	tue := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC) // a Tuesday, before US clocks change on March 8
+	sat := time.Date(2026, 3, 7, 9, 0, 0, 0, time.UTC)
+	s := func(d time.Weekday, start, end referral.Clock) referral.Session {
+		return referral.Session{Day: d, Start: start, End: end}
+	}
+	tests := []struct {
+		name     string
+		lang     referral.Lang
+		from     time.Time
+		zone     string
+		sessions []referral.Session
+		want     []string
+	}{
+		{"one", "en", tue, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"Tuesday 7:00 PM EST"}},
+		{"spanish", "es", tue, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"martes 19:00 EST"}},
+		{"daylight time after the change", "en", sat, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"Tuesday 7:00 PM EDT"}},
+		{"noon and midnight", "en", tue, "", []referral.Session{s(time.Monday, 0, 12*60)}, []string{"Monday 12:00 AM – 12:00 PM"}},
+		{"past midnight", "en", tue, "America/Los_Angeles", []referral.Session{s(time.Friday, 23*60, 24*60+30)}, []string{"Friday 11:00 PM – 12:30 AM PST"}},
+		{"weekdays", "en", tue, "America/Chicago", []referral.Session{
+			s(time.Friday, 7*60, 8*60), s(time.Monday, 7*60, 8*60), s(time.Tuesday, 7*60, 8*60), s(time.Wednesday, 7*60, 8*60), s(time.Thursday, 7*60, 8*60),
+		}, []string{"Monday to Friday 7:00 AM – 8:00 AM CST"}},
+		{"two times", "es", tue, "America/New_York", []referral.Session{
+			s(time.Saturday, 10*60, referral.NoTime), s(time.Monday, 19*60, 20*60), s(time.Wednesday, 19*60, 20*60),
+		}, []string{"lunes y miércoles 19:00 – 20:00 EST", "sábado 10:00 EST"}},
+		{"every day", "es", tue, "", []referral.Session{
+			s(0, 60, -1), s(1, 60, -1), s(2, 60, -1), s(3, 60, -1), s(4, 60, -1), s(5, 60, -1), s(6, 60, -1),
+		}, []string{"Todos los días 01:00"}},
+		{"numeric zone", "en", tue, "America/Sao_Paulo", []referral.Session{s(time.Monday, 20*60, -1)}, []string{"Monday 8:00 PM UTC-03"}},
+		{"no sessions", "en", tue, "", nil, []string{"Call for days and times"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tx, err := textsFor(tt.lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := &referral.Group{TimeZone: tt.zone, Sessions: tt.sessions}
+			if got := tx.schedule(g, tt.from); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("schedule = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestTexts checks that both languages say everything the sheet needs, with
+// the help numbers exactly right.
+func TestTexts(t *testing.T) {
+	for _, l := range referral.Langs {
+		t.Run(string(l), func(t *testing.T) {
+			tx, err := textsFor(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var empty []string
+			var walk func(path string, v reflect.Value)
+			walk = func(path string, v reflect.Value) {
+				switch v.Kind() {
+				case reflect.String:
+					if strings.TrimSpace(v.String()) == "" {
+						empty = append(empty, path)
+					}
+				case reflect.Struct:
+					for i := 0; i < v.NumField(); i++ {
+						if v.Type().Field(i).Name == "Text" || v.Type().Field(i).Name == "Items" {
+							continue // a section has a paragraph or a list
+						}
+						walk(path+"."+v.Type().Field(i).Name, v.Field(i))
+					}
+				case reflect.Slice, reflect.Array:
+					for i := 0; i < v.Len(); i++ {
+						walk(path, v.Index(i))
+					}
+				}
+			}
+			walk(string(l), reflect.ValueOf(*tx))
+			if len(empty) > 0 {
+				t.Errorf("empty texts: %v", empty)
+			}
+			numbers := []string{}
+			for _, h := range tx.HelpNow.Lines {
+				numbers = append(numbers, h.Number+" "+h.Text)
+			}
+			all := strings.Join(numbers, " ")
+			for _, n := range []string{"988", "1-800-662-4357", "1-800-487-4889", "911"} {
+				if !strings.Contains(all, n) {
+					t.Errorf("help lines lack %s", n)
+				}
+			}
+			for _, p := range referral.Programs {
+				if tx.Programs[p.Program] == "" {
+					t.Errorf("no name for program %s", p.Program)
+				}
+			}
+			for _, a := range []referral.Attendance{referral.InPerson, referral.Online, referral.Hybrid} {
+				if tx.Attendance[a] == "" {
+					t.Errorf("no word for attendance %s", a)
+				}
+			}
+			for _, c := range []string{"O", "C", "SP", "D", "ST", "A"} {
+				if tx.Legend.Items[c] == "" {
+					t.Errorf("legend does not explain %s", c)
+				}
+			}
+			if len(tx.Why.Items) != 5 {
+				t.Errorf("why a group helps has %d points, want the seed's 5", len(tx.Why.Items))
+			}
+		})
+	}
+}
+
+// TestTypeNamesInSpec checks that every type code the sheet can print has a
+// name in both sheet languages in the spec's vocabulary.
+func TestTypeNamesInSpec(t *testing.T) {
+	codes := []string{"O", "C", "W", "M", "LGBTQ", "Y", "SEN", "A", "BE", "X", "ASL", "CF"}
+	for _, c := range langCodes {
+		codes = append(codes, c)
+	}
+	for _, c := range formatCodes {
+		codes = append(codes, c)
+	}
+	for _, c := range codes {
+		for _, l := range referral.Langs {
+			if n := assets.MeetingGuideTypes()[c][string(l)]; n == "" {
+				t.Errorf("the spec has no %s name for type %s", l, c)
+			}
+		}
+	}
+	if got := typeName("S", referral.Spanish); got != "Español" {
+		t.Errorf("typeName(S, es) = %q", got)
+	}
+}
