@@ -59,7 +59,7 @@ func (s *GroupService) FindGroups(ctx context.Context, f referral.GroupFilter) (
 			return nil
 		}
 		from := `groups g`
-		if f.Text != "" && f.Limit > 0 && total >= 20*(max(f.Offset, 0)+f.Limit) {
+		if matchExpression(f.Text) != "" && f.Limit > 0 && total >= 20*(max(f.Offset, 0)+f.Limit) {
 			from = `groups g INDEXED BY groups_name`
 		}
 		where, args := groupWhere(f)
@@ -84,6 +84,9 @@ func (s *GroupService) FindGroups(ctx context.Context, f referral.GroupFilter) (
 // carries no curation, curation already stored for its Source and SourceID (from
 // before an import removed and re-added it) is kept and read into g.Curation.
 func (s *GroupService) CreateGroup(ctx context.Context, g *referral.Group) error {
+	if err := g.Validate(); err != nil {
+		return err // as Validate made it, without CreateGroups' batch position
+	}
 	return s.CreateGroups(ctx, []*referral.Group{g})
 }
 

@@ -252,7 +252,11 @@ func TestInvalidWritesNothing(t *testing.T) {
 			bad := fullGroup()
 			bad.SourceID = "other"
 			bk.break_(bad)
-			wantCode(t, s.CreateGroup(ctx, bad), referral.EINVALID)
+			err := s.CreateGroup(ctx, bad)
+			wantCode(t, err, referral.EINVALID)
+			if want := bad.Validate(); err.Error() != want.Error() {
+				t.Errorf("CreateGroup error = %q, want Validate's %q", err, want)
+			}
 			if bad.ID != 0 {
 				t.Errorf("invalid group got ID %d", bad.ID)
 			}
