@@ -787,12 +787,14 @@ func (d *directory) candidate(p *plan, f *folded) Candidate {
 		}
 	}
 	slices.SortStableFunc(fits, func(a, b timed) int { return cmp.Compare(a.until, b.until) })
+	var when []string // in the client's time, soonest first
 	for _, t := range fits {
 		c.Sessions = append(c.Sessions, t.s)
+		when = append(when, p.whenWords(t.s, t.zs.deltaMin))
 	}
 	first := fits[0]
 	c.NextMeeting = nextAt(p.now, first.zs.loc, first.s)
-	c.Reasons = d.reasons(p, f, fits[0].zs.deltaMin, c.Sessions)
+	c.Reasons = d.reasons(p, f, when)
 	c.Cautions = d.cautions(p, f)
 	return c
 }
@@ -810,7 +812,7 @@ func nextAt(now time.Time, loc *time.Location, s Session) time.Time {
 	return start
 }
 
-func (d *directory) reasons(p *plan, f *folded, deltaMin int64, sessions []Session) []string {
+func (d *directory) reasons(p *plan, f *folded, when []string) []string {
 	g := d.group(f.best.i)
 	fl := d.facts[f.best.i].flags
 	var rs []string
@@ -819,11 +821,11 @@ func (d *directory) reasons(p *plan, f *folded, deltaMin int64, sessions []Sessi
 			rs = append(rs, s)
 		}
 	}
-	for _, s := range sessions {
+	for _, w := range when {
 		if len(rs) == 3 {
-			break
+			break // the sheet lists every time; three say enough here
 		}
-		add(true, p.whenWords(s, deltaMin))
+		add(true, w)
 	}
 	switch {
 	case f.best.online:
@@ -994,17 +996,20 @@ func (d *directory) widen(n Needs, now time.Time, scan scanner, matched int, sc 
 			ws = append(ws, Widening{Rule: r, Count: k, Message: msg(k)})
 		}
 	}
-	within := fmt.Sprintf("within %s miles", trimFloat(n.MaxMiles))
+	orOnline := "" // a client who takes either also counts groups online
+	if n.attend() == AttendEither {
+		orOnline = " or online"
+	}
+	scope := fmt.Sprintf("within %s miles%s", trimFloat(n.MaxMiles), orOnline)
+	if n.attend() == AttendOnline {
+		scope = "online"
+	}
 	if n.attend() != AttendOnline && n.MaxMiles < MaxMiles {
 		m := n
 		m.MaxMiles = min(MaxMiles, 3*n.MaxMiles)
 		try(RuleDistance, m, func(k int) string {
-			return fmt.Sprintf("%s; %s within %s miles", head(within), do(k), trimFloat(m.MaxMiles))
+			return fmt.Sprintf("%s; %s within %s miles%s", head(scope), do(k), trimFloat(m.MaxMiles), orOnline)
 		})
-	}
-	scope := within
-	if n.attend() == AttendOnline {
-		scope = "online"
 	}
 	if len(n.Days) > 0 || len(n.Times) > 0 {
 		m := n

@@ -606,6 +606,14 @@ func TestMatchWiden(t *testing.T) {
 	if r, k := res.MostExcluding(); r != referral.RuleDistance || k != 2 {
 		t.Errorf("most excluding %s %d", r, k)
 	}
+	t.Run("either counts online in the scope", func(t *testing.T) {
+		n.Attend = referral.AttendEither
+		res := matchBoth(t, n, groups[:2])
+		if len(res.Widen) == 0 || res.Widen[0].Message !=
+			"no group within 5 miles or online meets on Tuesday in the evening; 2 do within 15 miles or online" {
+			t.Errorf("widen %+v", res.Widen)
+		}
+	})
 }
 
 // sampleDirectory is a small mixed directory for fuzzing.
