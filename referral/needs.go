@@ -60,8 +60,11 @@ type Needs struct {
 	Origin   *Point
 	MaxMiles float64 // how far the client can travel, in miles: (0, 500]
 
-	Days   []time.Weekday // days the client can go; empty means any day
-	Times  []TimeBand     // times of day; empty means any time
+	// Days the client can go; empty means any day. A command line given
+	// "--days" with nothing after it must report a usage error, not pass an
+	// empty list that would read as "any day".
+	Days   []time.Weekday
+	Times  []TimeBand // times of day; empty means any time
 	Attend AttendWanted
 
 	Gender    Gender
