@@ -43,10 +43,8 @@ func maxPages(large bool) int {
 
 // logoInfo is the clinic logo, already decoded and re-encoded for gofpdf.
 type logoInfo struct {
-	png        []byte
-	pxW, pxH   int
-	mmW, mmH   float64
-	registered string
+	png      []byte
+	mmW, mmH float64
 }
 
 // sheetBuilder turns a sheet into blocks with one language, scale and width.

@@ -16,7 +16,7 @@ const (
 	marginBottom = 14.0 // leaves room for the footer line
 	footerFromB  = 10.0 // footer text's top, from the bottom edge; clear of printers' unprintable rim
 
-	blockGap    = 3.0 // between cards and sections
+	blockGap    = 2.6 // between cards and sections
 	cardPad     = 2.8
 	cardRadius  = 2.2
 	badgeRadius = 3.3
@@ -43,8 +43,8 @@ type scale struct {
 }
 
 var (
-	normalPrint = scale{body: 10.5, small: 9, h1: 20, h2: 12, name: 12.5, clinic: 14, footer: 8,
-		leading: 1.2, badgeGutter: 10, qr: 20, bullet: 4}
+	normalPrint = scale{body: 10.5, small: 9, h1: 18, h2: 12, name: 12.5, clinic: 14, footer: 8,
+		leading: 1.17, badgeGutter: 10, qr: 20, bullet: 4}
 	largePrint = scale{body: 14, small: 12, h1: 24, h2: 16, name: 16, clinic: 17, footer: 11,
 		leading: 1.2, badgeGutter: 12, qr: 25, bullet: 5.5}
 )

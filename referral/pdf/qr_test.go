@@ -22,7 +22,7 @@ func TestQRScansToTheLink(t *testing.T) {
 	if _, err := exec.LookPath("pdftoppm"); err != nil {
 		t.Skip("pdftoppm not found: install poppler-utils to scan sheets")
 	}
-	const dpi = 200
+	const dpi = 150
 	junk := testSheet(8, referral.English, referral.Letter, false)
 	junk.Groups = hostileGroups(true)
 	for name, s := range map[string]referral.Sheet{
@@ -37,7 +37,7 @@ func TestQRScansToTheLink(t *testing.T) {
 			if err := os.WriteFile(path, pdf, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if out, err := exec.Command("pdftoppm", "-r", fmt.Sprint(dpi), "-png", path, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
+			if out, err := exec.Command("pdftoppm", "-gray", "-r", fmt.Sprint(dpi), "-png", path, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
 				t.Fatalf("pdftoppm: %v %s", err, out)
 			}
 			want := map[string]bool{}

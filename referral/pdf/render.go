@@ -11,8 +11,13 @@
 //     removed, and each run of letters in a script they lack replaced by a
 //     visible placeholder ("[other alphabet]"), so the sheet is never lost to
 //     gofpdf's sticky error and never prints boxes.
-//   - Directory text is shortened (with "…") only as far as needed for eight
-//     groups to fit on two pages; one page when everything fits.
+//   - One page when everything fits. Directory text is shortened (with "…")
+//     only as far as needed for eight groups to fit on two pages. Large print
+//     (14 pt) needs about 1.8 times the paper, so it may take three.
+//   - QR codes are drawn as vector squares from boombuler's matrix, not
+//     through gofpdf's contrib/barcode (see drawQR).
+//   - Times show the group's own zone abbreviation (EST, CDT); that needs the
+//     time zone database, so a Windows build should import time/tzdata.
 //   - A clinic logo that is not a PNG or JPEG, or cannot be decoded, is an
 //     EINVALID error naming Settings, not silently dropped.
 //   - What is printed comes from the sheet only: no needs, substances,
@@ -305,5 +310,5 @@ func decodeLogo(b []byte) (*logoInfo, error) {
 		return nil, fmt.Errorf("encode logo: %w", err)
 	}
 	mmW, mmH := fitLogo(w, h)
-	return &logoInfo{png: buf.Bytes(), pxW: w, pxH: h, mmW: mmW, mmH: mmH}, nil
+	return &logoInfo{png: buf.Bytes(), mmW: mmW, mmH: mmH}, nil
 }
