@@ -1,0 +1,85 @@
+package referral
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// ImportOptions say how to read one directory file.
+type ImportOptions struct {
+	Source   string  // the source's name; listings are replaced per source
+	Format   string  // "meeting-guide", "bmlt", "csv"; "" detects it from the content
+	Program  Program // fellowship of records that do not name one
+	TimeZone string  // IANA zone for records that do not give one
+	// Progress, when set, is called off the caller's goroutine with the number
+	// of records read so far.
+	Progress func(done int)
+}
+
+// RecordNote says what happened to one record of an imported file.
+type RecordNote struct {
+	Index    int    // 0-based position of the record in the file
+	SourceID string // the record's slug or id, if it had one
+	Name     string // the record's name, if it had one
+	Field    string // the feed's field concerned
+	Text     string // the reason it was skipped, or the repair made
+}
+
+// ImportReport is what an import did, for the person who ran it.
+type ImportReport struct {
+	File      string
+	Source    string
+	Format    string
+	Added     int
+	Updated   int
+	Removed   int
+	Unchanged int
+	Skipped   []RecordNote
+	Repaired  []RecordNote
+	// UnknownTypes lists type codes no vocabulary explains, each once; they
+	// stay on the groups as raw codes.
+	UnknownTypes []string
+}
+
+// Source is one directory that groups were imported from.
+type Source struct {
+	Name       string
+	Format     string
+	Groups     int
+	LastImport time.Time
+}
+
+// DirectoryService brings whole directories in and out of the store.
+type DirectoryService interface {
+	// Import reads one file and, in one transaction, adds, updates and removes
+	// the listings of opts.Source so they equal the file's, keeping curation.
+	// A file that cannot be read changes nothing. Cancelling ctx leaves the
+	// directory as it was.
+	Import(ctx context.Context, r io.Reader, opts ImportOptions) (*ImportReport, error)
+	// Export writes the directory, or one source when source is not "", in
+	// format "meeting-guide" or "csv".
+	Export(ctx context.Context, w io.Writer, format, source string) error
+	// Sources lists the imported sources by name.
+	Sources(ctx context.Context) ([]Source, error)
+	// RemoveSource deletes every listing of a source; curation is kept in case
+	// it is imported again.
+	RemoveSource(ctx context.Context, name string) error
+}
+
+// MatchService matches a client's needs against the whole directory.
+type MatchService interface {
+	Match(ctx context.Context, needs Needs, now time.Time) (Result, error)
+}
+
+// ZIPLocation is where a ZIP code is.
+type ZIPLocation struct {
+	Point       Point
+	ZCTA        string // the Census area used; differs from the ZIP when Approximate
+	Approximate bool   // the ZIP has no area of its own; the nearest one with its prefix was used
+}
+
+// Locator finds where a ZIP code is.
+type Locator interface {
+	LocateZIP(zip string) (ZIPLocation, error)
+}
