@@ -1,0 +1,328 @@
+package referral
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Settings are the clinic's choices, kept in the database so the window and
+// the command line print the same sheets and keep the log equally long.
+type Settings struct {
+	Clinic        Clinic  // heads every sheet
+	Counselor     string  // printed on the sheet; at most 60 letters
+	DefaultMiles  float64 // the distance a new referral starts with
+	SheetLang     Lang
+	SheetPaper    Paper
+	RetentionDays int // referral log entries older than this are purged
+	// FeedTimeZone is the IANA zone given to imported listings that name
+	// none. "" means the machine's own zone: see FeedZone.
+	FeedTimeZone string
+}
+
+// Settings bounds and defaults.
+const (
+	DefaultRetentionDays = 90
+	// MaxRetentionDays is ten years: long enough for any clinic policy,
+	// short enough that a typo cannot mean "keep forever".
+	MaxRetentionDays = 3650
+	// MaxLogoBytes keeps the logo a header picture; it is stored in the
+	// database and embedded in every sheet.
+	MaxLogoBytes = 2 << 20
+	// FallbackTimeZone is the feed zone when neither the settings nor the
+	// machine name one.
+	FallbackTimeZone = "America/New_York"
+)
+
+// DefaultSettings are what a clinic starts with before saving any.
+// FeedTimeZone is left "" (the machine's zone) so the defaults stay the same
+// on every machine and the domain reads no system state.
+func DefaultSettings() Settings {
+	return Settings{
+		DefaultMiles:  DefaultMiles,
+		SheetLang:     English,
+		SheetPaper:    Letter,
+		RetentionDays: DefaultRetentionDays,
+	}
+}
+
+// FeedZone is the IANA zone to give imported listings that name none: the
+// saved one, else machine (the caller's reading of the machine's zone name,
+// e.g. from $TZ or /etc/localtime) when it is a real IANA name, else
+// FallbackTimeZone. The caller passes machine so this stays a pure function.
+func (s Settings) FeedZone(machine string) string {
+	switch {
+	case s.FeedTimeZone != "":
+		return s.FeedTimeZone
+	case isIANAZone(machine):
+		return machine
+	}
+	return FallbackTimeZone
+}
+
+// RetentionCutoff is the instant before which referral log entries are
+// expired at now. Days are counted as 24 hours so the cutoff does not move
+// with daylight-saving changes.
+func (s Settings) RetentionCutoff(now time.Time) time.Time {
+	days := s.RetentionDays
+	if days < 1 || days > MaxRetentionDays {
+		// An unvalidated value must not purge everything (0) or nothing.
+		days = DefaultRetentionDays
+	}
+	return now.Add(-time.Duration(days) * 24 * time.Hour)
+}
+
+// Sheet starts a referral sheet as these settings head it: clinic,
+// counselor, language and paper. The caller adds the groups and first name.
+func (s Settings) Sheet(date time.Time) Sheet {
+	return Sheet{Clinic: s.Clinic, Date: date, Counselor: s.Counselor, Lang: s.SheetLang, Paper: s.SheetPaper}
+}
+
+// Validate reports every problem with the settings in one EINVALID error that
+// names each field, or nil.
+func (s Settings) Validate() error {
+	ps := s.problems()
+	sortProblems(ps)
+	return invalid("The settings", ps)
+}
+
+func (s Settings) problems() []Problem {
+	var ps []Problem
+	add := func(field, format string, args ...any) {
+		ps = append(ps, Problem{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	if w := s.Clinic.Website; w != "" && !isWebLink(w) {
+		add("Clinic.Website", "the clinic website %q must start with http:// or https://", w)
+	}
+	if p := s.Clinic.Phone; p != "" && !isPhone(p) {
+		add("Clinic.Phone", "the clinic phone %q may hold only digits, spaces and + ( ) - . , # *", p)
+	}
+	switch logo := s.Clinic.Logo; {
+	case len(logo) == 0:
+	case !IsLogoImage(logo):
+		add("Clinic.Logo", "the clinic logo must be a PNG or JPEG picture")
+	case len(logo) > MaxLogoBytes:
+		add("Clinic.Logo", "the clinic logo is %.1f MB; use a picture of at most 2 MB", float64(len(logo))/(1<<20))
+	}
+	if utf8.RuneCountInString(strings.TrimSpace(s.Counselor)) > maxCounselor {
+		add("Counselor", "the counselor's name is too long (at most %d letters)", maxCounselor)
+	}
+	if !(s.DefaultMiles > 0 && s.DefaultMiles <= MaxMiles) {
+		add("DefaultMiles", "the default distance must be more than 0 and at most %d miles (got %v)", MaxMiles, s.DefaultMiles)
+	}
+	if !isLang(s.SheetLang) {
+		add("SheetLang", "sheet language %q is not available; use en (English) or es (Spanish)", s.SheetLang)
+	}
+	if !isPaper(s.SheetPaper) {
+		add("SheetPaper", "paper %q is unknown; use letter or a4", s.SheetPaper)
+	}
+	if s.RetentionDays < 1 || s.RetentionDays > MaxRetentionDays {
+		add("RetentionDays", "keep the referral log between 1 and %d days (got %d)", MaxRetentionDays, s.RetentionDays)
+	}
+	if s.FeedTimeZone != "" && !isIANAZone(s.FeedTimeZone) {
+		add("FeedTimeZone", "time zone %q is unknown; use an IANA name such as America/New_York, or leave it empty for this computer's zone", s.FeedTimeZone)
+	}
+	return ps
+}
+
+// SetLogo replaces the clinic logo with the bytes of a PNG or JPEG file (nil
+// removes it). Reading the file is the caller's job: the domain touches no
+// files, and the command line maps clinic.logo=PATH to this.
+func (s *Settings) SetLogo(b []byte) error {
+	c := *s
+	c.Clinic.Logo = b
+	if err := c.fieldError("Clinic.Logo"); err != nil {
+		return err
+	}
+	*s = c
+	return nil
+}
+
+// KeyValue is one setting as the command line shows and takes it.
+type KeyValue struct {
+	Key, Value string
+}
+
+// settingKey ties a command-line key to a field: how to show it and how to
+// read it. Parsing errors are returned as plain text; Set codes them.
+type settingKey struct {
+	key, field string
+	get        func(s *Settings) string
+	set        func(s *Settings, v string) error
+}
+
+// settingKeys are in the order the command line lists them.
+var settingKeys = []settingKey{
+	{"clinic.name", "Clinic.Name",
+		func(s *Settings) string { return s.Clinic.Name },
+		func(s *Settings, v string) error { s.Clinic.Name = v; return nil }},
+	{"clinic.address", "Clinic.Address",
+		func(s *Settings) string { return s.Clinic.Address },
+		func(s *Settings, v string) error { s.Clinic.Address = v; return nil }},
+	{"clinic.phone", "Clinic.Phone",
+		func(s *Settings) string { return s.Clinic.Phone },
+		func(s *Settings, v string) error { s.Clinic.Phone = v; return nil }},
+	{"clinic.website", "Clinic.Website",
+		func(s *Settings) string { return s.Clinic.Website },
+		func(s *Settings, v string) error { s.Clinic.Website = v; return nil }},
+	{"clinic.logo", "Clinic.Logo", logoSummary, setLogoKey},
+	{"counselor", "Counselor",
+		func(s *Settings) string { return s.Counselor },
+		func(s *Settings, v string) error { s.Counselor = v; return nil }},
+	{"default.miles", "DefaultMiles",
+		func(s *Settings) string { return strconv.FormatFloat(s.DefaultMiles, 'f', -1, 64) },
+		func(s *Settings, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return fmt.Errorf("default.miles must be a number of miles, such as 10")
+			}
+			s.DefaultMiles = f
+			return nil
+		}},
+	{"sheet.lang", "SheetLang",
+		func(s *Settings) string { return string(s.SheetLang) },
+		func(s *Settings, v string) error { s.SheetLang = Lang(strings.ToLower(v)); return nil }},
+	{"sheet.paper", "SheetPaper",
+		func(s *Settings) string { return string(s.SheetPaper) },
+		func(s *Settings, v string) error { s.SheetPaper = Paper(strings.ToLower(v)); return nil }},
+	{"retention.days", "RetentionDays",
+		func(s *Settings) string { return strconv.Itoa(s.RetentionDays) },
+		func(s *Settings, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("retention.days must be a whole number of days, such as 90")
+			}
+			s.RetentionDays = n
+			return nil
+		}},
+	{"feed.timezone", "FeedTimeZone",
+		func(s *Settings) string { return s.FeedTimeZone },
+		func(s *Settings, v string) error { s.FeedTimeZone = v; return nil }},
+}
+
+// SettingKeys lists the keys Set takes and Values shows, in order.
+func SettingKeys() []string {
+	keys := make([]string, len(settingKeys))
+	for i, k := range settingKeys {
+		keys[i] = k.key
+	}
+	return keys
+}
+
+// Values shows every setting as text, in SettingKeys order. The logo is
+// described ("PNG, 12 KB"), not shown; an unset feed.timezone is "".
+func (s Settings) Values() []KeyValue {
+	kvs := make([]KeyValue, len(settingKeys))
+	for i, k := range settingKeys {
+		kvs[i] = KeyValue{k.key, k.get(&s)}
+	}
+	return kvs
+}
+
+// Set changes one setting from its text form, as `referraldesk settings
+// KEY=VALUE` gives it. The value is trimmed; an empty value clears a text
+// setting. The new value is checked at once (so the error names the key the
+// person typed) and s is left unchanged when it is refused.
+//
+// clinic.logo takes only "" here, which removes the logo: the logo is a
+// file's bytes, so the command line reads the file and calls SetLogo.
+func (s *Settings) Set(key, value string) error {
+	key = strings.ToLower(strings.TrimSpace(key))
+	for _, k := range settingKeys {
+		if k.key != key {
+			continue
+		}
+		c := *s
+		if err := k.set(&c, strings.TrimSpace(value)); err != nil {
+			return &Error{Code: EINVALID, Message: err.Error(), Problems: []Problem{{Field: k.field, Message: err.Error()}}}
+		}
+		if err := c.fieldError(k.field); err != nil {
+			return err
+		}
+		*s = c
+		return nil
+	}
+	return &Error{
+		Code:     EINVALID,
+		Message:  fmt.Sprintf("There is no setting %q; use one of %s.", key, strings.Join(SettingKeys(), ", ")),
+		Problems: []Problem{{Field: "Key", Message: "unknown setting"}},
+	}
+}
+
+// fieldError is Validate's verdict on one field only, so that setting one key
+// does not fail because of another that is still to be set.
+func (s Settings) fieldError(field string) error {
+	var mine []Problem
+	for _, p := range s.problems() {
+		if p.Field == field {
+			mine = append(mine, p)
+		}
+	}
+	return invalid("The settings", mine)
+}
+
+func logoSummary(s *Settings) string {
+	b := s.Clinic.Logo
+	if len(b) == 0 {
+		return ""
+	}
+	kind := "JPEG"
+	if b[0] == 0x89 {
+		kind = "PNG"
+	}
+	if !IsLogoImage(b) {
+		kind = "not a picture"
+	}
+	return fmt.Sprintf("%s, %d KB", kind, (len(b)+1023)/1024)
+}
+
+func setLogoKey(s *Settings, v string) error {
+	if v != "" {
+		return fmt.Errorf("clinic.logo takes a PNG or JPEG file: give its path to the settings command, or leave it empty to remove the logo")
+	}
+	s.Clinic.Logo = nil
+	return nil
+}
+
+func isLang(l Lang) bool {
+	for _, x := range Langs {
+		if l == x {
+			return true
+		}
+	}
+	return false
+}
+
+func isPaper(p Paper) bool {
+	for _, x := range Papers {
+		if p == x {
+			return true
+		}
+	}
+	return false
+}
+
+// isIANAZone reports whether name is a zone time.LoadLocation knows by name.
+// "" and "Local" load too, but mean whatever machine runs the code, which a
+// setting or a listing must not.
+func isIANAZone(name string) bool {
+	if name == "" || name == "Local" {
+		return false
+	}
+	_, err := time.LoadLocation(name)
+	return err == nil
+}
+
+// SettingsService keeps the clinic's settings.
+type SettingsService interface {
+	// Settings returns the saved settings, or DefaultSettings when none were
+	// ever saved.
+	Settings(ctx context.Context) (Settings, error)
+	// SaveSettings validates and stores the settings; invalid settings are
+	// refused with EINVALID and nothing is written. Referral log entries
+	// older than the new retention period are purged at once.
+	SaveSettings(ctx context.Context, s Settings) error
+}

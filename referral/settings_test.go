@@ -1,0 +1,256 @@
+package referral_test
+
+import (
+	"bytes"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"referraldesk/referral"
+)
+
+var (
+	pngLogo  = []byte("\x89PNG\r\n\x1a\nrest")
+	jpegLogo = []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10}
+)
+
+func TestDefaultSettingsAreValid(t *testing.T) {
+	s := referral.DefaultSettings()
+	if err := s.Validate(); err != nil {
+		t.Fatalf("DefaultSettings().Validate() = %v", err)
+	}
+	want := referral.Settings{DefaultMiles: 10, SheetLang: referral.English, SheetPaper: referral.Letter, RetentionDays: 90}
+	if !settingsEqual(s, want) {
+		t.Errorf("DefaultSettings() = %+v, want %+v", s, want)
+	}
+}
+
+func TestSettingsValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(s *referral.Settings)
+		field  string // "" = valid
+		says   string
+	}{
+		{"defaults", func(s *referral.Settings) {}, "", ""},
+		{"everything set", func(s *referral.Settings) {
+			s.Clinic = referral.Clinic{Name: "Broad Street Clinic", Address: "1 Broad St", Phone: "(215) 555-0100",
+				Website: "https://clinic.example", Logo: pngLogo}
+			s.Counselor, s.DefaultMiles, s.SheetLang, s.SheetPaper = "Dana Ortiz", 25.5, referral.Spanish, referral.A4
+			s.RetentionDays, s.FeedTimeZone = 3650, "America/Chicago"
+		}, "", ""},
+		{"jpeg logo", func(s *referral.Settings) { s.Clinic.Logo = jpegLogo }, "", ""},
+		{"one day", func(s *referral.Settings) { s.RetentionDays = 1 }, "", ""},
+		{"max miles", func(s *referral.Settings) { s.DefaultMiles = referral.MaxMiles }, "", ""},
+		{"retention zero", func(s *referral.Settings) { s.RetentionDays = 0 }, "RetentionDays", "between 1 and 3650 days (got 0)"},
+		{"retention too long", func(s *referral.Settings) { s.RetentionDays = 3651 }, "RetentionDays", "between 1 and 3650"},
+		{"miles zero", func(s *referral.Settings) { s.DefaultMiles = 0 }, "DefaultMiles", "more than 0 and at most 500"},
+		{"miles too far", func(s *referral.Settings) { s.DefaultMiles = 501 }, "DefaultMiles", "at most 500"},
+		{"french", func(s *referral.Settings) { s.SheetLang = "fr" }, "SheetLang", `"fr" is not available`},
+		{"no lang", func(s *referral.Settings) { s.SheetLang = "" }, "SheetLang", "not available"},
+		{"legal paper", func(s *referral.Settings) { s.SheetPaper = "legal" }, "SheetPaper", `"legal" is unknown`},
+		{"unknown zone", func(s *referral.Settings) { s.FeedTimeZone = "Mars/Olympus" }, "FeedTimeZone", "IANA"},
+		{"Local is not a zone", func(s *referral.Settings) { s.FeedTimeZone = "Local" }, "FeedTimeZone", "IANA"},
+		{"logo not a picture", func(s *referral.Settings) { s.Clinic.Logo = []byte("GIF89a") }, "Clinic.Logo", "PNG or JPEG"},
+		{"logo too big", func(s *referral.Settings) {
+			s.Clinic.Logo = append(bytes.Clone(pngLogo), make([]byte, referral.MaxLogoBytes)...)
+		}, "Clinic.Logo", "at most 2 MB"},
+		{"website without scheme", func(s *referral.Settings) { s.Clinic.Website = "clinic.example" }, "Clinic.Website", "http://"},
+		{"website ftp", func(s *referral.Settings) { s.Clinic.Website = "ftp://clinic.example" }, "Clinic.Website", "https://"},
+		{"phone letters", func(s *referral.Settings) { s.Clinic.Phone = "call us" }, "Clinic.Phone", "digits"},
+		{"long counselor", func(s *referral.Settings) { s.Counselor = strings.Repeat("é", 61) }, "Counselor", "too long"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := referral.DefaultSettings()
+			tt.change(&s)
+			assertProblem(t, s.Validate(), tt.field, tt.says)
+		})
+	}
+}
+
+// assertProblem checks that err is nil when field is "", and otherwise an
+// EINVALID error naming field with a message containing says.
+func assertProblem(t *testing.T, err error, field, says string) {
+	t.Helper()
+	if field == "" {
+		if err != nil {
+			t.Fatalf("error = %v, want none", err)
+		}
+		return
+	}
+	if referral.ErrorCode(err) != referral.EINVALID {
+		t.Fatalf("error = %v (code %q), want EINVALID", err, referral.ErrorCode(err))
+	}
+	for _, p := range referral.ErrorProblems(err) {
+		if p.Field == field && strings.Contains(p.Message, says) {
+			return
+		}
+	}
+	t.Errorf("problems = %+v, want field %s saying %q", referral.ErrorProblems(err), field, says)
+}
+
+func TestSettingsSet(t *testing.T) {
+	tests := []struct {
+		key, value string
+		check      func(s referral.Settings) bool
+		field      string // "" = accepted
+		says       string
+	}{
+		{"clinic.name", " Broad Street Clinic ", func(s referral.Settings) bool { return s.Clinic.Name == "Broad Street Clinic" }, "", ""},
+		{"clinic.address", "1 Broad St, Philadelphia", func(s referral.Settings) bool { return s.Clinic.Address == "1 Broad St, Philadelphia" }, "", ""},
+		{"clinic.phone", "215-555-0100", func(s referral.Settings) bool { return s.Clinic.Phone == "215-555-0100" }, "", ""},
+		{"clinic.website", "https://clinic.example", func(s referral.Settings) bool { return s.Clinic.Website == "https://clinic.example" }, "", ""},
+		{"CLINIC.WEBSITE", "", func(s referral.Settings) bool { return s.Clinic.Website == "" }, "", ""},
+		{"clinic.logo", "", func(s referral.Settings) bool { return s.Clinic.Logo == nil }, "", ""},
+		{"counselor", "Dana Ortiz", func(s referral.Settings) bool { return s.Counselor == "Dana Ortiz" }, "", ""},
+		{"default.miles", "7.5", func(s referral.Settings) bool { return s.DefaultMiles == 7.5 }, "", ""},
+		{"sheet.lang", "ES", func(s referral.Settings) bool { return s.SheetLang == referral.Spanish }, "", ""},
+		{"sheet.paper", "A4", func(s referral.Settings) bool { return s.SheetPaper == referral.A4 }, "", ""},
+		{"retention.days", "30", func(s referral.Settings) bool { return s.RetentionDays == 30 }, "", ""},
+		{"feed.timezone", "America/Denver", func(s referral.Settings) bool { return s.FeedTimeZone == "America/Denver" }, "", ""},
+		{"feed.timezone", "", func(s referral.Settings) bool { return s.FeedTimeZone == "" }, "", ""},
+
+		{"clinic.website", "clinic.example", nil, "Clinic.Website", "http"},
+		{"clinic.logo", "/tmp/logo.png", nil, "Clinic.Logo", "give its path to the settings command"},
+		{"default.miles", "ten", nil, "DefaultMiles", "number of miles"},
+		{"default.miles", "0", nil, "DefaultMiles", "more than 0"},
+		{"retention.days", "90.5", nil, "RetentionDays", "whole number"},
+		{"retention.days", "0", nil, "RetentionDays", "between 1 and 3650"},
+		{"sheet.lang", "fr", nil, "SheetLang", "not available"},
+		{"sheet.paper", "legal", nil, "SheetPaper", "unknown"},
+		{"feed.timezone", "EST5EDT-nope", nil, "FeedTimeZone", "IANA"},
+		{"retention", "30", nil, "Key", "unknown setting"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key+"="+tt.value, func(t *testing.T) {
+			s := referral.DefaultSettings()
+			s.Clinic.Website, s.Clinic.Logo = "https://old.example", pngLogo
+			before := s
+			err := s.Set(tt.key, tt.value)
+			assertProblem(t, err, tt.field, tt.says)
+			if tt.field != "" {
+				if !settingsEqual(s, before) {
+					t.Errorf("refused Set changed the settings: %+v", s)
+				}
+				return
+			}
+			if !tt.check(s) {
+				t.Errorf("after Set(%q, %q): %+v", tt.key, tt.value, s)
+			}
+		})
+	}
+}
+
+func TestSettingsSetOneKeyIgnoresOthers(t *testing.T) {
+	// A command line sets keys one by one; an already-bad value of another
+	// key must not block the key being set (SaveSettings catches it).
+	s := referral.DefaultSettings()
+	s.RetentionDays = 0
+	if err := s.Set("clinic.name", "Broad Street Clinic"); err != nil {
+		t.Fatalf("Set: %v", err)
+	}
+}
+
+func TestSettingsUnknownKeyListsKeys(t *testing.T) {
+	s := referral.DefaultSettings()
+	msg := referral.ErrorMessage(s.Set("colour", "blue"))
+	for _, k := range referral.SettingKeys() {
+		if !strings.Contains(msg, k) {
+			t.Errorf("message %q does not list %s", msg, k)
+		}
+	}
+}
+
+func TestSettingsValuesRoundTrip(t *testing.T) {
+	s := referral.DefaultSettings()
+	s.Clinic = referral.Clinic{Name: "Broad Street Clinic", Address: "1 Broad St", Phone: "215-555-0100",
+		Website: "https://clinic.example", Logo: append(bytes.Clone(pngLogo), make([]byte, 3000)...)}
+	s.Counselor, s.DefaultMiles, s.SheetLang, s.SheetPaper = "Dana Ortiz", 7.5, referral.Spanish, referral.A4
+	s.RetentionDays, s.FeedTimeZone = 30, "America/Chicago"
+
+	kvs := s.Values()
+	var keys []string
+	for _, kv := range kvs {
+		keys = append(keys, kv.Key)
+	}
+	if !slices.Equal(keys, referral.SettingKeys()) {
+		t.Fatalf("Values keys = %v, want %v", keys, referral.SettingKeys())
+	}
+	if kvs[4].Value != "PNG, 3 KB" {
+		t.Errorf("clinic.logo = %q, want a description", kvs[4].Value)
+	}
+
+	// Every value but the logo reads back through Set.
+	got := referral.DefaultSettings()
+	got.Clinic.Logo = s.Clinic.Logo
+	for _, kv := range kvs {
+		if kv.Key == "clinic.logo" {
+			continue
+		}
+		if err := got.Set(kv.Key, kv.Value); err != nil {
+			t.Fatalf("Set(%q, %q): %v", kv.Key, kv.Value, err)
+		}
+	}
+	if !settingsEqual(got, s) {
+		t.Errorf("round trip = %+v, want %+v", got, s)
+	}
+}
+
+func TestSettingsSetLogo(t *testing.T) {
+	s := referral.DefaultSettings()
+	if err := s.SetLogo(jpegLogo); err != nil || !bytes.Equal(s.Clinic.Logo, jpegLogo) {
+		t.Fatalf("SetLogo(jpeg) = %v, logo %v", err, s.Clinic.Logo)
+	}
+	assertProblem(t, s.SetLogo([]byte("not an image")), "Clinic.Logo", "PNG or JPEG")
+	if !bytes.Equal(s.Clinic.Logo, jpegLogo) {
+		t.Error("refused SetLogo replaced the logo")
+	}
+	if err := s.SetLogo(nil); err != nil || s.Clinic.Logo != nil {
+		t.Errorf("SetLogo(nil) = %v, logo %v", err, s.Clinic.Logo)
+	}
+}
+
+func TestSettingsFeedZone(t *testing.T) {
+	tests := []struct {
+		saved, machine, want string
+	}{
+		{"America/Chicago", "Europe/Berlin", "America/Chicago"},
+		{"", "Europe/Berlin", "Europe/Berlin"},
+		{"", "Local", referral.FallbackTimeZone},
+		{"", "", referral.FallbackTimeZone},
+		{"", "not/a zone", referral.FallbackTimeZone},
+	}
+	for _, tt := range tests {
+		s := referral.Settings{FeedTimeZone: tt.saved}
+		if got := s.FeedZone(tt.machine); got != tt.want {
+			t.Errorf("FeedZone(saved %q, machine %q) = %q, want %q", tt.saved, tt.machine, got, tt.want)
+		}
+	}
+}
+
+func TestSettingsRetentionCutoff(t *testing.T) {
+	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		days int
+		want time.Time
+	}{
+		{90, now.Add(-90 * 24 * time.Hour)},
+		{1, now.Add(-24 * time.Hour)},
+		{0, now.Add(-90 * 24 * time.Hour)},  // never "purge everything"
+		{-5, now.Add(-90 * 24 * time.Hour)}, // nor a cutoff in the future
+	}
+	for _, tt := range tests {
+		if got := (referral.Settings{RetentionDays: tt.days}).RetentionCutoff(now); !got.Equal(tt.want) {
+			t.Errorf("RetentionCutoff(%d days) = %v, want %v", tt.days, got, tt.want)
+		}
+	}
+}
+
+func settingsEqual(a, b referral.Settings) bool {
+	la, lb := a.Clinic.Logo, b.Clinic.Logo
+	a.Clinic.Logo, b.Clinic.Logo = nil, nil
+	return reflect.DeepEqual(a, b) && bytes.Equal(la, lb)
+}
