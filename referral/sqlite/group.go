@@ -21,7 +21,8 @@ var _ referral.GroupService = (*GroupService)(nil)
 
 // GroupService is the directory of groups and their curation, stored in a DB.
 type GroupService struct {
-	db *DB
+	db    *DB
+	match matchIndex // see match.go
 }
 
 // NewGroupService returns the group directory kept in db.
@@ -103,7 +104,7 @@ func (s *GroupService) CreateGroups(ctx context.Context, groups []*referral.Grou
 			return err
 		}
 	}
-	err := s.db.write(ctx, func(tx *sql.Tx, now string) error {
+	err := s.write(ctx, func(tx *sql.Tx, now string) error {
 		w, err := prepareWriter(ctx, tx, now)
 		if err != nil {
 			return err
@@ -145,7 +146,7 @@ func (s *GroupService) UpdateGroup(ctx context.Context, g *referral.Group) error
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	return s.db.write(ctx, func(tx *sql.Tx, now string) error {
+	return s.write(ctx, func(tx *sql.Tx, now string) error {
 		source, sourceID, err := groupKey(ctx, tx, g.ID)
 		if err != nil {
 			return err
@@ -180,7 +181,7 @@ func (s *GroupService) UpdateGroup(ctx context.Context, g *referral.Group) error
 // it. (An import that drops a listing deletes only the groups row, so the
 // curation is there when the listing comes back.)
 func (s *GroupService) DeleteGroup(ctx context.Context, id int64) error {
-	return s.db.write(ctx, func(tx *sql.Tx, now string) error {
+	return s.write(ctx, func(tx *sql.Tx, now string) error {
 		source, sourceID, err := groupKey(ctx, tx, id)
 		if err != nil {
 			return err
@@ -198,7 +199,7 @@ func (s *GroupService) DeleteGroup(ctx context.Context, id int64) error {
 // SetCuration replaces the clinic's curation of a group and returns the group.
 func (s *GroupService) SetCuration(ctx context.Context, id int64, c referral.Curation) (*referral.Group, error) {
 	var g *referral.Group
-	err := s.db.write(ctx, func(tx *sql.Tx, now string) error {
+	err := s.write(ctx, func(tx *sql.Tx, now string) error {
 		var err error
 		if g, err = findGroupByID(ctx, tx, id); err != nil {
 			return err
