@@ -22,9 +22,9 @@ var _ referral.HistoryService = (*HistoryService)(nil)
 // never shown even when no purge has run since it expired.
 //
 // Client data is erased, not just unlinked: writes run with SQLite's
-// secure_delete on, so deleted rows are overwritten in the file, and a purge
-// or delete that removed something checkpoints and truncates the WAL, which
-// would otherwise keep old copies of the pages.
+// secure_delete on, so deleted rows are overwritten in the file, and a write
+// that deleted an entry or replaced a follow-up checkpoints and truncates the
+// WAL, which would otherwise keep old copies of the pages.
 type HistoryService struct {
 	db *DB
 }
