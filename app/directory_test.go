@@ -329,7 +329,7 @@ func TestStaleQueryIsIgnored(t *testing.T) {
 
 func TestWindowHasDirectoryArea(t *testing.T) {
 	h := newHarness(t, sampleGroups()...)
-	if h.win.Title() != "Referral Desk" || len(h.main.tabs.Items) != 1 || h.main.tabs.Items[0].Text != "Directory" {
+	if h.win.Title() != "Referral Desk" || h.main.tabs.Selected().Text != "Directory" {
 		t.Fatalf("window %q with tabs %v", h.win.Title(), h.main.tabs.Items)
 	}
 	h.dir.list.Select(2)

@@ -221,6 +221,11 @@ func newHarness(t *testing.T, gs ...referral.Group) *harness {
 	bg := background{run: func(f func()) { f() }, after: h.timers.after}
 	h.main = newMainWindow(a, Services{Groups: h.fake}, bg)
 	h.win, h.dir = h.main.win, h.main.directory
+	for _, tab := range h.main.tabs.Items { // the window opens on Referral
+		if tab.Content == h.dir.content {
+			h.main.tabs.Select(tab)
+		}
+	}
 	h.dir.now = func() time.Time { return testNow }
 	t.Cleanup(h.win.Close)
 	h.win.Resize(fyne.NewSize(1180, 760))

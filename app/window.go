@@ -24,6 +24,9 @@ import (
 // Services are what the window's screens work with. Later areas add fields.
 type Services struct {
 	Groups referral.GroupService
+	Match  referral.MatchService // ranks groups for a client's needs
+	Locate referral.Locator      // places a ZIP code on the map
+	Now    func() time.Time      // the clock matches run at; nil means time.Now
 }
 
 // NewMainWindow builds the main window; the caller shows it.
@@ -37,12 +40,16 @@ type mainWindow struct {
 	win       fyne.Window
 	tabs      *container.AppTabs
 	directory *directoryScreen
+	referral  *referralScreen
 }
 
 func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
 	m := &mainWindow{win: a.NewWindow(lang.L("Referral Desk"))}
 	m.directory = newDirectoryScreen(m.win, s.Groups, bg)
+	m.referral = newReferralScreen(s, bg)
 	m.tabs = container.NewAppTabs(
+		// Referral comes first: it is the main job during an appointment.
+		container.NewTabItemWithIcon(lang.L("Referral"), theme.DocumentCreateIcon(), m.referral.content),
 		container.NewTabItemWithIcon(lang.L("Directory"), theme.ListIcon(), m.directory.content),
 	)
 	m.tabs.SetTabLocation(container.TabLocationLeading)

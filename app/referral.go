@@ -1,0 +1,380 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"referraldesk/referral"
+)
+
+// matchDelay lets a counselor finish typing or ticking before the directory
+// is matched again.
+const matchDelay = 200 * time.Millisecond
+
+// defaultMiles is the distance the form starts with. It is the one place a
+// distance from Settings plugs in: pass it to newNeedsForm instead.
+const defaultMiles = referral.DefaultMiles
+
+// referralScreen is the Referral area, the main job during an appointment:
+// the client's needs on the left and, on the right, the groups that fit,
+// matched again whenever a need changes. The counselor ticks the groups to
+// refer; chosen returns them.
+type referralScreen struct {
+	match referral.MatchService
+	bg    background
+	now   func() time.Time
+
+	form *needsForm
+
+	header      fyne.CanvasObject // the count and widening over the list
+	count       *widget.Label
+	widen       *widget.Label // what a looser need would add to a short list
+	noticeTitle *widget.Label
+	noticeText  *widget.Label
+	notice      fyne.CanvasObject // shown instead of the list: a hint, a problem, nothing fits
+	cardBox     *fyne.Container
+	cards       []*candidateCard
+	list        fyne.CanvasObject
+
+	content fyne.CanvasObject
+
+	// ticks holds the counselor's own ticks and unticks by group ID, so they
+	// survive a re-ranking; groups never touched are ticked by rank.
+	ticks map[int64]bool
+
+	seq         int                // numbers matches so a stale answer is dropped
+	cancelMatch context.CancelFunc // cancels the match in flight, if any
+	stopMatch   func()             // cancels the pending debounced match
+}
+
+// candidateCard is one group on the results side.
+type candidateCard struct {
+	cand     referral.Candidate
+	check    *widget.Check
+	title    *widget.Label
+	distance *widget.Label
+	when     *widget.Label
+	reasons  *widget.Label
+	cautions []*widget.Label
+	box      fyne.CanvasObject
+}
+
+func newReferralScreen(s Services, bg background) *referralScreen {
+	r := &referralScreen{match: s.Match, bg: bg, now: s.Now, ticks: map[int64]bool{}}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	r.form = newNeedsForm(s.Locate, bg, defaultMiles)
+	r.form.onChanged = r.onNeedsChanged
+	r.buildUI()
+	r.onNeedsChanged()
+	return r
+}
+
+func (r *referralScreen) buildUI() {
+	heading := widget.NewLabelWithStyle(lang.L("What the client needs"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	left := container.NewBorder(heading, nil, nil, nil, container.NewVScroll(r.form.content))
+
+	r.count = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	r.widen = wrapped("", widget.LowImportance)
+	r.widen.Hide()
+	r.noticeTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	r.noticeText = wrapped("", widget.MediumImportance)
+	r.notice = container.NewVBox(r.noticeTitle, r.noticeText)
+	r.cardBox = container.NewVBox()
+	r.list = container.NewVScroll(r.cardBox)
+	r.header = container.NewVBox(r.count, r.widen, widget.NewSeparator())
+	right := container.NewBorder(r.header, nil, nil, nil, container.NewStack(r.list, r.notice))
+
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.5
+	r.content = split
+}
+
+// onNeedsChanged checks the needs at once, so a problem shows while the
+// counselor is still at the field, and matches them once they pause.
+func (r *referralScreen) onNeedsChanged() {
+	if r.content == nil {
+		return // still building
+	}
+	if r.stopMatch != nil {
+		r.stopMatch()
+		r.stopMatch = nil
+	}
+	r.drop()
+	needs, problems, pending := r.form.read()
+	r.form.showProblems(problems)
+	switch {
+	case pending:
+		r.showNotice(lang.L("Looking up the ZIP code…"), "")
+	case len(problems) > 0:
+		r.showProblems(problems)
+	default:
+		r.stopMatch = r.bg.after(matchDelay, func() { r.runMatch(needs) })
+	}
+}
+
+// drop forgets the match in flight: the needs it answers are gone.
+func (r *referralScreen) drop() {
+	r.seq++
+	if r.cancelMatch != nil {
+		r.cancelMatch()
+		r.cancelMatch = nil
+	}
+}
+
+// runMatch matches the needs off the UI goroutine. Only the newest match's
+// answer is shown; an older one still in flight is cancelled and ignored.
+func (r *referralScreen) runMatch(needs referral.Needs) {
+	r.stopMatch = nil
+	r.drop()
+	seq, now := r.seq, r.now()
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancelMatch = cancel
+	r.bg.run(func() {
+		res, err := matchOrFail(ctx, r.match, needs, now)
+		fyne.Do(func() { r.showResult(seq, needs, now, res, err) })
+	})
+}
+
+func (r *referralScreen) showResult(seq int, needs referral.Needs, now time.Time, res referral.Result, err error) {
+	if seq != r.seq {
+		return // the needs changed since; their match will answer
+	}
+	r.cancelMatch = nil
+	switch {
+	case referral.ErrorCode(err) == referral.ENOTFOUND, err == nil && res.Matched == 0 && excludedTotal(res) == 0:
+		// The store says ENOTFOUND when it has no group to match at all.
+		r.showNotice(lang.L("Your directory is empty"),
+			lang.L("Import a directory first (Directory → Import…), then the groups that fit will show here."))
+	case err != nil:
+		if referral.ErrorCode(err) == referral.EINTERNAL {
+			fyne.LogError("match", err)
+		}
+		r.showNotice(lang.L("Could not list groups"), referral.ErrorMessage(err))
+	case len(res.Candidates) > 0:
+		r.showCandidates(res, now)
+	default:
+		r.showNotice(lang.L("No group fits all these needs"), nothingFitsText(needs, res))
+	}
+}
+
+// matchOrFail matches, or says matching is not set up when the window was
+// opened without a MatchService.
+func matchOrFail(ctx context.Context, m referral.MatchService, needs referral.Needs, now time.Time) (referral.Result, error) {
+	if m == nil {
+		return referral.Result{}, referral.Errorf(referral.EINTERNAL, "Matching is not set up in this copy of Referral Desk.")
+	}
+	return m.Match(ctx, needs, now)
+}
+
+func excludedTotal(res referral.Result) int {
+	n := 0
+	for _, c := range res.Excluded {
+		n += c
+	}
+	return n
+}
+
+// showNotice replaces the list with a message.
+func (r *referralScreen) showNotice(title, text string) {
+	r.cards = nil
+	r.cardBox.RemoveAll()
+	r.count.SetText("")
+	r.widen.Hide()
+	r.noticeTitle.SetText(title)
+	r.noticeText.SetText(text)
+	setShown(r.noticeText, text != "")
+	r.list.Hide()
+	r.header.Hide()
+	r.notice.Show()
+}
+
+// showProblems lists what stops a match. Before any ZIP is typed that is
+// only the missing ZIP: a first step, not a mistake.
+func (r *referralScreen) showProblems(ps []referral.Problem) {
+	msgs := make([]string, len(ps))
+	for i, p := range ps {
+		msgs[i] = sentence(p.Message)
+	}
+	title := lang.L("Check the needs")
+	if len(ps) == 1 && ps[0].Field == "Origin" && r.form.zipState == zipEmpty {
+		title = lang.L("Start with the client's ZIP code")
+	}
+	r.showNotice(title, strings.Join(msgs, "\n"))
+}
+
+func (r *referralScreen) showCandidates(res referral.Result, now time.Time) {
+	r.notice.Hide()
+	if res.Matched == 1 {
+		r.count.SetText(lang.L("1 group fits"))
+	} else {
+		r.count.SetText(lang.L("{{.N}} groups fit · the best {{.Shown}} listed",
+			map[string]any{"N": res.Matched, "Shown": len(res.Candidates)}))
+	}
+	r.widen.SetText(widenText(res))
+	setShown(r.widen, r.widen.Text != "")
+	r.cards = r.cards[:0]
+	r.cardBox.RemoveAll()
+	for i, c := range res.Candidates {
+		if i > 0 {
+			r.cardBox.Add(widget.NewSeparator())
+		}
+		card := r.newCandidateCard(c, i, now)
+		r.cards = append(r.cards, card)
+		r.cardBox.Add(card.box)
+	}
+	r.list.Show()
+	r.header.Show()
+	r.list.(*container.Scroll).ScrollToTop()
+}
+
+func (r *referralScreen) newCandidateCard(c referral.Candidate, rank int, now time.Time) *candidateCard {
+	id := c.Group.ID
+	ticked, decided := r.ticks[id]
+	if !decided {
+		ticked = rank < preTicked
+	}
+	card := &candidateCard{
+		cand:     c,
+		check:    widget.NewCheck("", nil),
+		title:    widget.NewLabelWithStyle(string(c.Group.Program)+" · "+c.Group.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		distance: widget.NewLabelWithStyle(distanceText(c), fyne.TextAlignTrailing, fyne.TextStyle{}),
+		when:     widget.NewLabel(whenText(c, now)),
+		reasons:  wrapped(strings.Join(c.Reasons, " · "), widget.SuccessImportance),
+	}
+	card.check.Checked = ticked
+	card.check.OnChanged = func(on bool) { r.ticks[id] = on }
+	card.title.Wrapping = fyne.TextWrapWord
+	lines := []fyne.CanvasObject{
+		container.NewBorder(nil, nil, nil, card.distance, card.title),
+		card.when, card.reasons,
+	}
+	for _, text := range c.Cautions {
+		l := wrapped(text, widget.WarningImportance)
+		card.cautions = append(card.cautions, l)
+		lines = append(lines, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, l))
+	}
+	tight := layout.NewCustomPaddedVBoxLayout(-2 * theme.Padding())
+	card.box = container.NewBorder(nil, nil, container.NewVBox(card.check), nil, container.New(tight, lines...))
+	return card
+}
+
+// chosen returns the candidates ticked to refer, best first.
+func (r *referralScreen) chosen() []referral.Candidate {
+	var out []referral.Candidate
+	for _, c := range r.cards {
+		if c.check.Checked {
+			out = append(out, c.cand)
+		}
+	}
+	return out
+}
+
+func distanceText(c referral.Candidate) string {
+	if c.JoinOnline || math.IsNaN(c.DistanceMiles) {
+		return lang.L("online")
+	}
+	return lang.L("{{.Miles}} mi", map[string]any{"Miles": fmt.Sprintf("%.1f", c.DistanceMiles)})
+}
+
+// whenText is the next meeting in the group's own time zone and how far off
+// it is: "Tue 7:00 PM EST · in 2 days".
+func whenText(c referral.Candidate, now time.Time) string {
+	next := c.NextMeeting
+	if next.IsZero() {
+		return ""
+	}
+	at := lang.L(weekdayShort[next.Weekday()]) + " " + next.Format("3:04 PM MST")
+	today := now.In(next.Location())
+	d0 := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	d1 := time.Date(next.Year(), next.Month(), next.Day(), 0, 0, 0, 0, time.UTC)
+	var when string
+	switch days := int(d1.Sub(d0).Hours() / 24); days {
+	case 0:
+		when = lang.L("today")
+	case 1:
+		when = lang.L("tomorrow")
+	default:
+		when = lang.L("in {{.N}} days", map[string]any{"N": days})
+	}
+	return at + " · " + when
+}
+
+// widenText lists what a looser need would add, one sentence a line.
+func widenText(res referral.Result) string {
+	lines := make([]string, len(res.Widen))
+	for i, w := range res.Widen {
+		lines[i] = sentence(w.Message)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// nothingFitsText says which need turned away the most groups, in plain
+// words, and what would widen the search.
+func nothingFitsText(n referral.Needs, res referral.Result) string {
+	rule, count := res.MostExcluding()
+	var lines []string
+	if count > 0 {
+		groups := lang.L("{{.N}} groups", map[string]any{"N": count})
+		if count == 1 {
+			groups = lang.L("1 group")
+		}
+		lines = append(lines, lang.L("Most left out: {{.Why}} ({{.Groups}}).",
+			map[string]any{"Why": ruleWords(rule, n), "Groups": groups}))
+	} else {
+		lines = append(lines, lang.L("No group in the directory is active and lists its meeting times."))
+	}
+	if w := widenText(res); w != "" {
+		lines = append(lines, w)
+	} else if count > 0 {
+		lines = append(lines, lang.L("Loosen one of the needs on the left to see more groups."))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ruleWords says in a counselor's words what a hard rule turned groups
+// away for.
+func ruleWords(rule referral.Rule, n referral.Needs) string {
+	switch rule {
+	case referral.RuleAttendance:
+		if n.Attend == referral.AttendOnline {
+			return lang.L("they cannot be joined online")
+		}
+		return lang.L("they meet only online")
+	case referral.RuleNoLocation:
+		return lang.L("they have no map location, so their distance is unknown")
+	case referral.RuleDistance:
+		if n.MaxMiles == 1 {
+			return lang.L("farther than 1 mile")
+		}
+		return lang.L("farther than {{.Miles}} miles", map[string]any{"Miles": strconv.FormatFloat(n.MaxMiles, 'f', -1, 64)})
+	case referral.RuleForWhom:
+		if n.For == referral.ForFamily {
+			return lang.L("closed meetings for people who use, not for family")
+		}
+		return lang.L("for family and friends, not for the client")
+	case referral.RuleAudience:
+		return lang.L("for another gender, or open to all when only women's or men's groups were asked for")
+	case referral.RuleLanguage:
+		return lang.L("not held in the language needed")
+	case referral.RuleAccess:
+		return lang.L("no wheelchair access, ASL or childcare listed")
+	case referral.RuleMedication:
+		return lang.L("marked as not welcoming people on medication")
+	case referral.RuleSchedule:
+		return lang.L("not meeting on the days and at the times chosen")
+	}
+	return lang.L("they do not fit")
+}
