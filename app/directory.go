@@ -32,10 +32,11 @@ const (
 // on the left, the selected group's form on the right, and a welcome card when
 // the directory is empty.
 type directoryScreen struct {
-	win    fyne.Window
-	groups referral.GroupService
-	bg     background
-	now    func() time.Time
+	win        fyne.Window
+	groups     referral.GroupService
+	bg         background
+	now        func() time.Time
+	importFile func() // starts Import…
 
 	search     *widget.Entry
 	program    *widget.Select
@@ -52,7 +53,7 @@ type directoryScreen struct {
 
 	browse       fyne.CanvasObject
 	empty        fyne.CanvasObject
-	emptyActions *fyne.Container // buttons under the welcome text; Import… joins Add group here
+	emptyActions *fyne.Container // Add group and Import… under the welcome text
 	content      *fyne.Container
 
 	shown   []*referral.Group // the rows of the list
@@ -66,8 +67,8 @@ type directoryScreen struct {
 	moveSelected bool               // the screen itself is moving the list selection
 }
 
-func newDirectoryScreen(win fyne.Window, groups referral.GroupService, bg background) *directoryScreen {
-	s := &directoryScreen{win: win, groups: groups, bg: bg, now: time.Now}
+func newDirectoryScreen(win fyne.Window, groups referral.GroupService, bg background, importFile func()) *directoryScreen {
+	s := &directoryScreen{win: win, groups: groups, bg: bg, now: time.Now, importFile: importFile}
 	s.buildUI()
 	s.refresh()
 	return s
@@ -117,13 +118,15 @@ func (s *directoryScreen) buildUI() {
 	s.browse = split
 
 	addFirst := widget.NewButtonWithIcon(lang.L("Add group"), theme.ContentAddIcon(), s.onAdd)
-	addFirst.Importance = widget.HighImportance
-	s.emptyActions = container.NewHBox(addFirst)
+	// Importing is how most directories start, so Import… is the main action.
+	importFirst := widget.NewButtonWithIcon(lang.L("Import…"), theme.DownloadIcon(), s.onImport)
+	importFirst.Importance = widget.HighImportance
+	s.emptyActions = container.NewHBox(addFirst, importFirst)
 	s.empty = container.NewCenter(widget.NewCard(lang.L("Your directory is empty"), "",
 		container.NewVBox(
 			widget.NewLabel(lang.L("Referral Desk suggests support groups from this directory.")),
-			widget.NewLabel(lang.L("Add a group by hand with Add group.")),
-			widget.NewLabel(lang.L("Importing a directory file from AA, NA or Al-Anon is coming soon.")),
+			widget.NewLabel(lang.L("Import a directory file from AA, NA or Al-Anon with Import…,")),
+			widget.NewLabel(lang.L("or add a group by hand with Add group.")),
 			s.emptyActions,
 		)))
 	s.empty.Hide()
@@ -283,6 +286,8 @@ func (s *directoryScreen) onGroupSelected(id widget.ListItemID) {
 	}
 	s.confirmDiscard(func() { s.openGroup(g) })
 }
+
+func (s *directoryScreen) onImport() { s.importFile() }
 
 func (s *directoryScreen) onAdd() {
 	s.confirmDiscard(func() {

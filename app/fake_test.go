@@ -212,15 +212,23 @@ type harness struct {
 	dir    *directoryScreen
 	fake   *fakeGroups
 	timers *timers
+
+	dirs    *fakeDirectory // the directory service, over fake
+	imp     *importer
+	exp     *exporter
+	sources *sourcesScreen
 }
 
 func newHarness(t *testing.T, gs ...referral.Group) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	h := &harness{t: t, fake: newFakeGroups(gs...), timers: &timers{}}
+	h.dirs = newFakeDirectory(h.fake)
 	bg := background{run: func(f func()) { f() }, after: h.timers.after}
-	h.main = newMainWindow(a, Services{Groups: h.fake}, bg)
+	h.main = newMainWindow(a, Services{Groups: h.fake, Directory: h.dirs}, bg)
 	h.win, h.dir = h.main.win, h.main.directory
+	h.sources, h.imp, h.exp = h.main.sources, h.main.sources.importer, h.main.sources.exporter
+	h.sources.loc = time.UTC
 	for _, tab := range h.main.tabs.Items { // the window opens on Referral
 		if tab.Content == h.dir.content {
 			h.main.tabs.Select(tab)

@@ -128,7 +128,7 @@ func newReferralHarness(t *testing.T, groups []*referral.Group) *referralHarness
 		}}}
 	bg := background{run: func(f func()) { f() }, after: h.timers.after}
 	s := Services{Groups: newFakeGroups(), Match: h.match, Locate: h.locate,
-		Now: func() time.Time { return referralNow }}
+		Now: func() time.Time { return referralNow }, Directory: newFakeDirectory(newFakeGroups())}
 	h.main = newMainWindow(a, s, bg)
 	h.win, h.s = h.main.win, h.main.referral
 	h.f = h.s.form

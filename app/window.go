@@ -27,6 +27,8 @@ type Services struct {
 	Match  referral.MatchService // ranks groups for a client's needs
 	Locate referral.Locator      // places a ZIP code on the map
 	Now    func() time.Time      // the clock matches run at; nil means time.Now
+	// Directory imports and exports whole directory files.
+	Directory referral.DirectoryService
 }
 
 // NewMainWindow builds the main window; the caller shows it.
@@ -41,21 +43,32 @@ type mainWindow struct {
 	tabs      *container.AppTabs
 	directory *directoryScreen
 	referral  *referralScreen
+	sources   *sourcesScreen
 }
 
 func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
 	m := &mainWindow{win: a.NewWindow(lang.L("Referral Desk"))}
-	m.directory = newDirectoryScreen(m.win, s.Groups, bg)
+	imp := newImporter(m.win, s.Directory, bg, m.onDirectoryChanged)
+	m.directory = newDirectoryScreen(m.win, s.Groups, bg, imp.onImport)
+	m.sources = newSourcesScreen(m.win, s.Directory, bg, imp, newExporter(m.win, s.Directory, bg), m.onDirectoryChanged)
 	m.referral = newReferralScreen(s, bg)
 	m.tabs = container.NewAppTabs(
 		// Referral comes first: it is the main job during an appointment.
 		container.NewTabItemWithIcon(lang.L("Referral"), theme.DocumentCreateIcon(), m.referral.content),
 		container.NewTabItemWithIcon(lang.L("Directory"), theme.ListIcon(), m.directory.content),
+		container.NewTabItemWithIcon(lang.L("Sources"), theme.StorageIcon(), m.sources.content),
 	)
 	m.tabs.SetTabLocation(container.TabLocationLeading)
 	m.win.SetContent(m.tabs)
 	m.win.Resize(fyne.NewSize(1180, 760))
 	return m
+}
+
+// onDirectoryChanged refreshes what shows the directory after an import or
+// a source's removal.
+func (m *mainWindow) onDirectoryChanged() {
+	m.directory.refresh()
+	m.sources.refresh()
 }
 
 // background is how screens run work off the UI goroutine and schedule later

@@ -1,0 +1,500 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"referraldesk/referral"
+)
+
+const (
+	// fallbackTimeZone is offered for listings without a time zone until
+	// Settings lets the clinic choose its own (see newImporter).
+	fallbackTimeZone = "America/New_York"
+	// progressEvery spaces the "Read N listings…" updates so a fast import
+	// does not flood the UI goroutine.
+	progressEvery = 100 * time.Millisecond
+	// reportNotesShown caps the record notes the report dialog lists; the
+	// copied report has them all.
+	reportNotesShown = 200
+)
+
+// directoryFiles are the file types Import… offers.
+var directoryFiles = []string{".json", ".csv"}
+
+// importer runs Import…: choose a file, say which source it is, watch it
+// being read (and cancel it), then read the report. The service changes the
+// directory in one transaction at the end, so a cancelled or failed import
+// leaves it as it was.
+type importer struct {
+	win fyne.Window
+	dir referral.DirectoryService
+	bg  background
+	// timeZone gives the zone proposed for listings that name none.
+	timeZone func() string
+	changed  func() // the directory changed; screens showing it refresh
+
+	// The dialogs of the import in progress, kept so tests can drive them.
+	form     *importForm
+	progress *progressDialog
+	report   *importReport
+}
+
+func newImporter(win fyne.Window, dir referral.DirectoryService, bg background, changed func()) *importer {
+	return &importer{
+		win: win, dir: dir, bg: bg, changed: changed,
+		// The one place the clinic's default zone plugs in once Settings exists.
+		timeZone: func() string { return fallbackTimeZone },
+	}
+}
+
+// importJob is one file on its way into the directory.
+type importJob struct {
+	file     fyne.URI
+	open     io.ReadCloser // the reader the file dialog opened, until used
+	sources  []referral.Source
+	opts     referral.ImportOptions
+	fileName string
+}
+
+// reader returns the file's reader, reopening the file for a second attempt.
+func (j *importJob) reader() (io.ReadCloser, error) {
+	if r := j.open; r != nil {
+		j.open = nil
+		return r, nil
+	}
+	return storage.Reader(j.file)
+}
+
+func (j *importJob) close() {
+	if j.open != nil {
+		j.open.Close()
+		j.open = nil
+	}
+}
+
+// onImport starts importing a new directory file.
+func (i *importer) onImport() { i.chooseFile("") }
+
+// onRefresh imports a newer file of an existing source.
+func (i *importer) onRefresh(source string) { i.chooseFile(source) }
+
+func (i *importer) chooseFile(source string) {
+	d := dialog.NewFileOpen(func(file fyne.URIReadCloser, err error) {
+		if err != nil {
+			showFailure(i.win, "import: open file", err, "")
+			return
+		}
+		if file != nil {
+			i.onFileChosen(file, source)
+		}
+	}, i.win)
+	d.SetFilter(storage.NewExtensionFileFilter(directoryFiles))
+	d.Show()
+}
+
+// onFileChosen asks how to read the file once the sources are known, so the
+// form can say when it refreshes one. source is the name to refresh, or "".
+func (i *importer) onFileChosen(file fyne.URIReadCloser, source string) {
+	job := &importJob{file: file.URI(), open: file, fileName: file.URI().Name()}
+	if source == "" {
+		source = sourceSlug(file.URI().Name())
+	}
+	job.opts = referral.ImportOptions{Source: source, TimeZone: i.timeZone()}
+	i.bg.run(func() {
+		sources, err := i.dir.Sources(context.Background())
+		fyne.Do(func() {
+			if err != nil {
+				job.close()
+				showFailure(i.win, "import: sources", err, "")
+				return
+			}
+			job.sources = sources
+			i.askOptions(job, nil)
+		})
+	})
+}
+
+// sourceSlug proposes a source name from a file name: "AA SEPIA.json" → "aa-sepia".
+func sourceSlug(fileName string) string {
+	base := strings.TrimSuffix(fileName, path.Ext(fileName))
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(base) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	if b.Len() == 0 || b.String() == referral.SourceManual {
+		return "directory"
+	}
+	return b.String()
+}
+
+// importForm asks which source a file is and how to read what it leaves out.
+type importForm struct {
+	job     *importJob
+	name    *widget.Entry
+	notice  *widget.Label
+	program *widget.Select
+	zone    *widget.SelectEntry
+	problem *widget.Label
+	dialog  *dialog.FormDialog
+}
+
+// askOptions shows the import form; problem, when set, is why the last
+// attempt was refused, shown above the fields so they can be changed.
+func (i *importer) askOptions(job *importJob, problem error) {
+	f := &importForm{job: job}
+	f.name = widget.NewEntry()
+	f.name.Validator = validSourceName
+	f.name.OnChanged = f.onNameChanged
+	f.notice = widget.NewLabel("")
+	f.notice.Wrapping = fyne.TextWrapWord
+	f.notice.Importance = widget.LowImportance
+	f.program = widget.NewSelect(append([]string{lang.L("Read from the file")}, programNames("")...), nil)
+	f.zone = widget.NewSelectEntry(usTimeZones)
+
+	f.name.SetText(job.opts.Source)
+	f.onNameChanged(job.opts.Source)
+	if job.opts.Program == "" {
+		f.program.SetSelectedIndex(0)
+	} else {
+		f.program.SetSelected(string(job.opts.Program))
+	}
+	f.zone.SetText(job.opts.TimeZone)
+
+	fileLabel := widget.NewLabel(job.fileName)
+	fileLabel.Truncation = fyne.TextTruncateEllipsis
+	var items []*widget.FormItem
+	if problem != nil {
+		f.problem = widget.NewLabel(referral.ErrorMessage(problem) + "\n" +
+			lang.L("Change the program or time zone below and import again, or cancel and choose another file."))
+		f.problem.Wrapping = fyne.TextWrapWord
+		f.problem.Importance = widget.DangerImportance
+		items = append(items, widget.NewFormItem("", f.problem))
+	}
+	items = append(items,
+		widget.NewFormItem(lang.L("File"), fileLabel),
+		widget.NewFormItem(lang.L("Source name"), f.name),
+		widget.NewFormItem("", f.notice),
+		&widget.FormItem{Text: lang.L("Program"), Widget: f.program,
+			HintText: lang.L("For listings that do not name one, as in most AA and Al-Anon files")},
+		&widget.FormItem{Text: lang.L("Time zone"), Widget: f.zone,
+			HintText: lang.L("For listings that do not give one")},
+	)
+	f.dialog = dialog.NewForm(lang.L("Import a directory file"), lang.L("Import"), lang.L("Cancel"), items,
+		func(ok bool) { i.onOptionsDone(f, ok) }, i.win)
+	f.dialog.Resize(fyne.NewSize(560, f.dialog.MinSize().Height))
+	i.form = f
+	f.dialog.Show()
+}
+
+func validSourceName(name string) error {
+	switch strings.TrimSpace(name) {
+	case "":
+		return errors.New(lang.L("Give the source a name"))
+	case referral.SourceManual:
+		return errors.New(lang.L("“manual” is for groups added by hand"))
+	}
+	return nil
+}
+
+// onNameChanged says whether the import adds a source or replaces one.
+func (f *importForm) onNameChanged(name string) {
+	name = strings.TrimSpace(name)
+	for _, s := range f.job.sources {
+		if s.Name == name {
+			f.notice.SetText(lang.L("This will refresh {{.Name}}: listings that vanished from the file are removed, your notes are kept.",
+				map[string]any{"Name": name}))
+			return
+		}
+	}
+	f.notice.SetText(lang.L("A new source: its listings join the directory."))
+}
+
+func (i *importer) onOptionsDone(f *importForm, ok bool) {
+	i.form = nil
+	if !ok {
+		f.job.close()
+		return
+	}
+	opts := &f.job.opts
+	opts.Source = strings.TrimSpace(f.name.Text)
+	opts.Program = ""
+	if f.program.SelectedIndex() > 0 {
+		opts.Program = referral.Program(f.program.Selected)
+	}
+	opts.TimeZone = strings.TrimSpace(f.zone.Text)
+	i.run(f.job)
+}
+
+// run imports the file off the UI goroutine behind a progress dialog whose
+// Cancel cancels the import's context.
+func (i *importer) run(job *importJob) {
+	r, err := job.reader()
+	if err != nil {
+		showFailure(i.win, "import: open file", err, "")
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := newProgressDialog(i.win, lang.L("Importing {{.File}}", map[string]any{"File": job.fileName}),
+		lang.L("Opening the file…"), cancel)
+	opts := job.opts
+	opts.Progress = p.reporter(func(n int) string {
+		return lang.L("Read {{.N}} listings…", map[string]any{"N": n})
+	})
+	i.progress = p
+	p.show()
+	i.bg.run(func() {
+		report, err := i.dir.Import(ctx, r, opts)
+		r.Close()
+		cancelled := err != nil && ctx.Err() != nil
+		cancel()
+		fyne.Do(func() { i.finished(job, report, err, cancelled) })
+	})
+}
+
+func (i *importer) finished(job *importJob, report *referral.ImportReport, err error, cancelled bool) {
+	i.progress.hide()
+	i.progress = nil
+	switch {
+	case cancelled:
+		dialog.ShowInformation(lang.L("Import cancelled"), lang.L("Import cancelled; the directory was not changed."), i.win)
+	case err == nil:
+		i.changed()
+		i.showReport(job, report)
+	case referral.ErrorCode(err) == referral.EINVALID:
+		i.askOptions(job, err)
+	default:
+		showFailure(i.win, "import", err,
+			lang.L("The directory was not changed. Try again; if it keeps failing, check the file."))
+	}
+}
+
+// importReport is the dialog an import ends with.
+type importReport struct {
+	text   string // the whole report, for the clipboard
+	counts *fyne.Container
+	notes  *widget.Label
+	copy   *widget.Button
+	dialog *dialog.CustomDialog
+}
+
+func (i *importer) showReport(job *importJob, r *referral.ImportReport) {
+	rep := &importReport{text: reportText(job.fileName, r)}
+	headline := widget.NewLabel(lang.L("{{.File}} was read as {{.Format}} into the source {{.Source}}.", map[string]any{
+		"File": job.fileName, "Format": fileFormatChoice().labelOr(r.Format), "Source": r.Source}))
+	headline.Wrapping = fyne.TextWrapWord
+
+	rep.counts = container.NewGridWithColumns(3)
+	for _, c := range reportCounts(r) {
+		n := widget.NewLabelWithStyle(fmt.Sprint(c.n), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		rep.counts.Add(container.NewBorder(nil, nil, n, nil, widget.NewLabel(c.label)))
+	}
+
+	lines := noteLines(r)
+	shown := lines[:min(len(lines), reportNotesShown)]
+	if len(lines) > len(shown) {
+		shown = append(shown, lang.L("…and {{.N}} more; Copy report has them all.", map[string]any{"N": len(lines) - len(shown)}))
+	}
+	if len(shown) == 0 {
+		shown = []string{lang.L("Every record was read as it was.")}
+	}
+	rep.notes = widget.NewLabel(strings.Join(shown, "\n"))
+	rep.notes.Wrapping = fyne.TextWrapWord
+	notes := container.NewVScroll(rep.notes)
+	notes.SetMinSize(fyne.NewSize(600, 220))
+
+	content := container.NewBorder(
+		container.NewVBox(headline, rep.counts, widget.NewLabelWithStyle(lang.L("Skipped and repaired records"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		nil, nil, nil, notes)
+	rep.copy = widget.NewButtonWithIcon(lang.L("Copy report"), theme.ContentCopyIcon(), rep.onCopy)
+	rep.dialog = dialog.NewCustomWithoutButtons(lang.L("Import finished"), content, i.win)
+	closeButton := widget.NewButton(lang.L("Close"), rep.dialog.Hide)
+	closeButton.Importance = widget.HighImportance
+	rep.dialog.SetButtons([]fyne.CanvasObject{rep.copy, closeButton})
+	i.report = rep
+	rep.dialog.Show()
+}
+
+func (rep *importReport) onCopy() {
+	fyne.CurrentApp().Clipboard().SetContent(rep.text)
+	rep.copy.SetText(lang.L("Copied"))
+}
+
+type reportCount struct {
+	label string
+	n     int
+}
+
+func reportCounts(r *referral.ImportReport) []reportCount {
+	return []reportCount{
+		{lang.L("added"), r.Added},
+		{lang.L("updated"), r.Updated},
+		{lang.L("removed (gone from the file)"), r.Removed},
+		{lang.L("unchanged"), r.Unchanged},
+		{lang.L("skipped"), len(r.Skipped)},
+		{lang.L("repaired"), len(r.Repaired)},
+	}
+}
+
+// noteLines says, one line per record, what was skipped or repaired and why,
+// then which type codes are kept unexplained.
+func noteLines(r *referral.ImportReport) []string {
+	var out []string
+	for _, n := range r.Skipped {
+		out = append(out, lang.L("Skipped {{.Record}}: {{.Why}}", map[string]any{"Record": recordName(n), "Why": noteWhy(n)}))
+	}
+	for _, n := range r.Repaired {
+		out = append(out, lang.L("Repaired {{.Record}}: {{.Why}}", map[string]any{"Record": recordName(n), "Why": noteWhy(n)}))
+	}
+	if len(r.UnknownTypes) > 0 {
+		out = append(out, lang.L("Type codes no vocabulary explains, kept as they are: {{.Codes}}",
+			map[string]any{"Codes": strings.Join(r.UnknownTypes, ", ")}))
+	}
+	return out
+}
+
+func recordName(n referral.RecordNote) string {
+	s := lang.L("record {{.N}}", map[string]any{"N": n.Index + 1})
+	if n.Name != "" {
+		s += " “" + n.Name + "”"
+	}
+	if n.SourceID != "" {
+		s += " (" + n.SourceID + ")"
+	}
+	return s
+}
+
+func noteWhy(n referral.RecordNote) string {
+	if n.Field == "" {
+		return n.Text
+	}
+	return n.Text + " [" + n.Field + "]"
+}
+
+// reportText is the whole report as plain text, for pasting into an email
+// to whoever publishes the directory.
+func reportText(fileName string, r *referral.ImportReport) string {
+	var b strings.Builder
+	b.WriteString(lang.L("Import of {{.File}} into {{.Source}} ({{.Format}})", map[string]any{
+		"File": fileName, "Source": r.Source, "Format": fileFormatChoice().labelOr(r.Format)}))
+	b.WriteString("\n")
+	for _, c := range reportCounts(r) {
+		fmt.Fprintf(&b, "%d %s\n", c.n, c.label)
+	}
+	for _, l := range noteLines(r) {
+		b.WriteString(l + "\n")
+	}
+	return b.String()
+}
+
+// progressDialog shows long work with a Cancel button. Its status is updated
+// from the working goroutine, at most every progressEvery.
+type progressDialog struct {
+	status    *widget.Label
+	bar       *widget.ProgressBarInfinite
+	cancel    *widget.Button
+	dialog    *dialog.CustomDialog
+	stop      context.CancelFunc
+	cancelled bool // touched on the UI goroutine only
+
+	mu   sync.Mutex
+	last time.Time
+}
+
+func newProgressDialog(win fyne.Window, title, status string, stop context.CancelFunc) *progressDialog {
+	p := &progressDialog{stop: stop, status: widget.NewLabel(status), bar: widget.NewProgressBarInfinite()}
+	p.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), p.onCancel)
+	content := container.NewVBox(p.bar, p.status)
+	p.dialog = dialog.NewCustomWithoutButtons(title, content, win)
+	p.dialog.SetButtons([]fyne.CanvasObject{p.cancel})
+	p.dialog.Resize(fyne.NewSize(420, p.dialog.MinSize().Height))
+	return p
+}
+
+func (p *progressDialog) show() { p.dialog.Show() }
+
+func (p *progressDialog) hide() {
+	p.bar.Stop()
+	p.dialog.Hide()
+}
+
+// reporter returns a progress callback that shows text(n) now and then.
+func (p *progressDialog) reporter(text func(n int) string) func(int) {
+	return func(n int) {
+		p.mu.Lock()
+		now := time.Now()
+		due := now.Sub(p.last) >= progressEvery
+		if due {
+			p.last = now
+		}
+		p.mu.Unlock()
+		if due {
+			fyne.Do(func() {
+				if !p.cancelled {
+					p.status.SetText(text(n))
+				}
+			})
+		}
+	}
+}
+
+func (p *progressDialog) onCancel() {
+	p.cancelled = true
+	p.stop()
+	p.cancel.Disable()
+	p.status.SetText(lang.L("Cancelling…"))
+}
+
+// fileFormatChoice names the directory file formats the service reads and writes.
+func fileFormatChoice() choice[string] {
+	return newChoice(
+		pair[string]{"meeting-guide", "Meeting Guide JSON"},
+		pair[string]{"csv", "CSV (12 Step Meeting List)"},
+		pair[string]{"bmlt", "BMLT JSON (NA)"},
+	)
+}
+
+// labelOr names a format, or repeats a code the app does not know.
+func (c choice[T]) labelOr(v T) string {
+	if l := c.label(v); l != "" {
+		return l
+	}
+	return fmt.Sprint(v)
+}
+
+// showFailure tells the counselor what went wrong in words they can act on,
+// and what to do next; an internal error's detail goes to the log under what.
+func showFailure(win fyne.Window, what string, err error, hint string) {
+	if referral.ErrorCode(err) == referral.EINTERNAL {
+		fyne.LogError(what, err)
+	}
+	msg := referral.ErrorMessage(err)
+	if hint != "" {
+		msg += "\n\n" + hint
+	}
+	dialog.ShowError(errors.New(msg), win)
+}
