@@ -20,9 +20,6 @@ var (
 	limitOptions = []string{"3", "4", "5", "6", "7", "8", "9", "10"}
 )
 
-// preTicked is how many of the best candidates start ticked to refer.
-const preTicked = 3
-
 // zipState is how far the ZIP entry has got: typed, looked up, found.
 type zipState int
 
@@ -211,10 +208,10 @@ func (f *needsForm) buildUI(defaultMiles float64) {
 	f.wire()
 }
 
-// wire connects every input to onNeedsChanged once the defaults are set, so
+// wire connects every input to onChanged once the defaults are set, so
 // building the form does not report changes.
 func (f *needsForm) wire() {
-	changed := func() { f.onChanged() }
+	changed := func() { f.onChanged() } // late-bound: the screen sets onChanged after building
 	for _, r := range []*widget.RadioGroup{f.forWhom, f.attend, f.gender} {
 		r.OnChanged = func(string) { changed() }
 	}

@@ -22,6 +22,9 @@ import (
 // is matched again.
 const matchDelay = 200 * time.Millisecond
 
+// preTicked is how many of the best groups start ticked to refer.
+const preTicked = 3
+
 // defaultMiles is the distance the form starts with. It is the one place a
 // distance from Settings plugs in: pass it to newNeedsForm instead.
 const defaultMiles = referral.DefaultMiles
