@@ -513,6 +513,17 @@ func TestReferralEmptyDirectory(t *testing.T) {
 	}
 }
 
+func TestReferralMatchesAgainAfterImport(t *testing.T) {
+	h := newReferralHarness(t, nil)
+	h.typeZIP("19107")
+	h.match.groups = directoryGroups() // as if a directory was imported
+	h.main.onDirectoryChanged()
+	h.settle()
+	if len(h.s.cards) == 0 {
+		t.Fatalf("after an import the results side still says %q", h.notice())
+	}
+}
+
 func TestReferralEmptyStore(t *testing.T) {
 	h := newReferralHarness(t, directoryGroups())
 	h.match.err = referral.Errorf(referral.ENOTFOUND, "The directory is empty. Import a directory first.")

@@ -65,10 +65,11 @@ func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
 }
 
 // onDirectoryChanged refreshes what shows the directory after an import or
-// a source's removal.
+// a source's removal, and matches the client's needs again.
 func (m *mainWindow) onDirectoryChanged() {
 	m.directory.refresh()
 	m.sources.refresh()
+	m.referral.onNeedsChanged()
 }
 
 // background is how screens run work off the UI goroutine and schedule later
