@@ -34,8 +34,8 @@ func newExporter(win fyne.Window, dir referral.DirectoryService, bg background) 
 	return &exporter{win: win, dir: dir, bg: bg}
 }
 
-// exportJob is what to export; groups is the source's size, or -1 for the
-// whole directory.
+// exportJob is what to export: the whole directory, or one source of the
+// given size.
 type exportJob struct {
 	format, ext string
 	source      string
@@ -102,7 +102,7 @@ func (e *exporter) askOptions(sources []referral.Source) {
 // job reads the form.
 func (f *exportForm) job() exportJob {
 	x := exportFormats[f.format.SelectedIndex()]
-	j := exportJob{format: x.format, ext: x.ext, groups: -1}
+	j := exportJob{format: x.format, ext: x.ext}
 	if i := f.source.SelectedIndex(); i > 0 {
 		j.source, j.groups = f.sources[i-1].Name, f.sources[i-1].Groups
 	}

@@ -71,7 +71,7 @@ func TestFailedExportLeavesNoFile(t *testing.T) {
 	h := newSourcesHarness(t)
 	h.dirs.exportErr = errors.New("sqlite: interrupted")
 	w, path := exportFile(t, "directory.json")
-	h.exp.onFileChosen(w, exportJob{format: "meeting-guide", ext: ".json", groups: -1})
+	h.exp.onFileChosen(w, exportJob{format: "meeting-guide", ext: ".json"})
 
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("a failed export left %s behind (%v)", path, err)
@@ -89,7 +89,7 @@ func TestExportCancelledSavesNothing(t *testing.T) {
 		h.exp.progress.onCancel()
 		f()
 	}
-	h.exp.onFileChosen(w, exportJob{format: "meeting-guide", ext: ".json", groups: -1})
+	h.exp.onFileChosen(w, exportJob{format: "meeting-guide", ext: ".json"})
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("a cancelled export left %s behind", path)
 	}

@@ -276,6 +276,23 @@ func countsShown(rep *importReport) map[string]string {
 	return got
 }
 
+func TestLongReportListsSomeAndCopiesAll(t *testing.T) {
+	h := newHarness(t)
+	r := &referral.ImportReport{Source: "big", Format: "csv", Added: 10}
+	for i := range reportNotesShown + 50 {
+		r.Repaired = append(r.Repaired, referral.RecordNote{Index: i, Text: fmt.Sprint("time “7:30 PM” read as 19:30 #", i)})
+	}
+	h.imp.showReport(&importJob{fileName: "big.csv"}, r)
+	shown := strings.Split(h.imp.report.notes.Text, "\n")
+	if len(shown) != reportNotesShown+1 || shown[len(shown)-1] != "…and 50 more; Copy report has them all." {
+		t.Fatalf("the report lists %d lines, ending %q", len(shown), shown[len(shown)-1])
+	}
+	h.tapDialogButton("Copy report")
+	if clip := fyne.CurrentApp().Clipboard().Content(); !strings.Contains(clip, "Repaired record 250: time “7:30 PM” read as 19:30 #249") {
+		t.Fatalf("the copied report lacks the last record: …%q", clip[len(clip)-100:])
+	}
+}
+
 func TestImportOfAKnownSourceSaysItRefreshes(t *testing.T) {
 	h := newHarness(t)
 	h.dirs.sources["aa-sepia"] = referral.Source{Name: "aa-sepia", Format: "meeting-guide", Groups: 2}
