@@ -50,6 +50,12 @@ type command struct {
 
 var commands = []command{
 	{"groups", "groups [--json] [--all] [TEXT]   list or search the directory", (*cli).groups},
+	{"import", "import [--source NAME] [--program P] [--format F] [--timezone TZ] [--json] FILE...", (*cli).importFiles},
+	{"export", "export --format meeting-guide|csv [--source NAME] [--out FILE]", (*cli).export},
+	{"match", "match [--zip Z --miles M --days mon,tue --times morning,evening --attend in-person|online|any\n" +
+		"        --for self|family --substance opioids,... --gender woman|man|other --women-only --men-only\n" +
+		"        --lgbtq --young --lang-spoken es --wheelchair --asl --childcare --moud\n" +
+		"        --approach 12-step|secular|faith --limit N --now RFC3339] [--json]", (*cli).match},
 }
 
 // run is the whole program behind main: it parses args, opens the store and
@@ -165,6 +171,16 @@ func (c *cli) open() error {
 	}
 	c.db = db
 	return nil
+}
+
+// settings are the clinic's saved settings, or the defaults when they cannot
+// be read (a command that needs them exactly reads them itself).
+func (c *cli) settings() referral.Settings {
+	s, err := sqlite.NewSettingsService(c.db).Settings(context.Background())
+	if err != nil {
+		return referral.DefaultSettings()
+	}
+	return s
 }
 
 // defaultDBPath is in the user's config directory, which Open creates 0700.

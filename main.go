@@ -19,10 +19,15 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, openWindow))
 }
 
-// openWindow is the main job: the window over the store at dbPath.
+// openWindow is the main job: the window over the store.
 func openWindow(db *sqlite.DB) error {
-	a := fyneapp.NewWithID(appID)
-	w := app.NewMainWindow(a, app.Services{Groups: sqlite.NewGroupService(db)})
+	groups := sqlite.NewGroupService(db)
+	w := app.NewMainWindow(fyneapp.NewWithID(appID), app.Services{
+		Groups:    groups,
+		Match:     groups,
+		Locate:    locator{},
+		Directory: directory{groups: groups},
+	})
 	w.ShowAndRun()
 	return nil
 }

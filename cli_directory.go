@@ -1,0 +1,282 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"referraldesk/referral"
+	"referraldesk/referral/feed"
+	"referraldesk/referral/sqlite"
+)
+
+func (c *cli) importFiles(args []string) error {
+	fs := c.flags("import")
+	source := fs.String("source", "", "source name (default: the file's name)")
+	program := fs.String("program", "", "fellowship of a Meeting Guide or CSV feed, e.g. AA")
+	format := fs.String("format", "", "meeting-guide, bmlt or csv (default: detected)")
+	zone := fs.String("timezone", "", "IANA time zone for listings without one")
+	asJSON := fs.Bool("json", false, "print JSON")
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	opts, err := importOptions(files, *source, *program, *format, *zone)
+	if err != nil {
+		return err
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	if opts.TimeZone == "" {
+		opts.TimeZone = c.feedTimeZone()
+	}
+	dir := directory{groups: sqlite.NewGroupService(c.db)}
+	var reports []importJSON
+	var failed []string
+	for _, file := range files {
+		o := opts
+		if o.Source == "" {
+			o.Source = sourceName(file)
+		}
+		report, err := importFile(dir, file, o)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "referraldesk: %s: %s\n", file, oneLine(referral.ErrorMessage(err)))
+			failed = append(failed, file)
+			continue
+		}
+		report.File = file
+		if *asJSON {
+			reports = append(reports, toImportJSON(report))
+		} else {
+			writeImportSummary(c.stdout, report)
+		}
+	}
+	if *asJSON {
+		var err error
+		if len(files) == 1 && len(reports) == 1 {
+			err = writeJSON(c.stdout, reports[0])
+		} else if len(reports) > 0 {
+			err = writeJSON(c.stdout, reports)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(failed) > 0 {
+		return referral.Errorf(referral.EINVALID, "%d of %d files were refused and changed nothing: %s",
+			len(failed), len(files), strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+// importOptions checks the import flags before anything is opened.
+func importOptions(files []string, source, program, format, zone string) (referral.ImportOptions, error) {
+	var o referral.ImportOptions
+	if len(files) == 0 {
+		return o, usagef("import needs at least one FILE")
+	}
+	if source != "" && len(files) > 1 {
+		return o, usagef("--source names one source; import several files one at a time, or leave --source out to name each after its file")
+	}
+	o.Source = source
+	if program != "" {
+		p, ok := referral.ParseProgram(program)
+		if !ok {
+			return o, usagef("--program %q is unknown; use one such as AA, NA, Al-Anon, Nar-Anon or \"SMART Recovery\"", program)
+		}
+		o.Program = p
+	}
+	if format != "" {
+		f, err := feed.ParseFormat(format)
+		if err != nil {
+			return o, usagef("--format %q is unknown; use meeting-guide, bmlt or csv", format)
+		}
+		o.Format = string(f)
+	}
+	if zone != "" {
+		if _, err := time.LoadLocation(zone); err != nil {
+			return o, usagef("--timezone %q is unknown; use an IANA name such as America/New_York", zone)
+		}
+		o.TimeZone = zone
+	}
+	return o, nil
+}
+
+func importFile(dir referral.DirectoryService, file string, opts referral.ImportOptions) (*referral.ImportReport, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, referral.Errorf(referral.EINVALID, "cannot read the file (%s); check the name", reason(err))
+	}
+	defer f.Close()
+	return dir.Import(context.Background(), f, opts)
+}
+
+// reason is an OS error without the path, which the caller already names.
+func reason(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// sourceName names a source after its file: "AA Philly.json" → "aa-philly".
+func sourceName(file string) string {
+	base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	return strings.Join(strings.Fields(strings.ToLower(base)), "-")
+}
+
+// feedTimeZone is the zone for listings that give none: the one in
+// Settings, else the machine's.
+func (c *cli) feedTimeZone() string {
+	return c.settings().FeedZone(machineZone())
+}
+
+// machineZone is the IANA name of the machine's time zone, or "" when it
+// cannot be told (time.Local is only called "Local").
+func machineZone() string {
+	if tz := os.Getenv("TZ"); tz != "" {
+		if _, err := time.LoadLocation(tz); err == nil {
+			return tz
+		}
+	}
+	if target, err := os.Readlink("/etc/localtime"); err == nil {
+		if i := strings.Index(target, "zoneinfo/"); i >= 0 {
+			name := target[i+len("zoneinfo/"):]
+			if _, err := time.LoadLocation(name); err == nil {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+func writeImportSummary(w io.Writer, r *referral.ImportReport) {
+	fmt.Fprintf(w, "%s → source %q (%s): %d added, %d updated, %d removed, %d unchanged; %d skipped, %d repaired\n",
+		r.File, r.Source, r.Format, r.Added, r.Updated, r.Removed, r.Unchanged, len(r.Skipped), len(r.Repaired))
+	for _, s := range r.Skipped {
+		fmt.Fprintf(w, "  skipped %s: %s: %s\n", recordLabel(s), s.Field, s.Text)
+	}
+	// Repairs run to thousands on a real feed: count them by kind.
+	kinds := map[string]int{}
+	for _, rp := range r.Repaired {
+		kinds[rp.Field+": "+rp.Text]++
+	}
+	keys := make([]string, 0, len(kinds))
+	for k := range kinds {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "  repaired %d× %s\n", kinds[k], k)
+	}
+	if len(r.UnknownTypes) > 0 {
+		fmt.Fprintf(w, "  unknown type codes kept as they are: %s\n", strings.Join(r.UnknownTypes, ", "))
+	}
+}
+
+func recordLabel(n referral.RecordNote) string {
+	s := fmt.Sprintf("record %d", n.Index+1)
+	if n.SourceID != "" {
+		s += fmt.Sprintf(" (id %q)", n.SourceID)
+	}
+	if n.Name != "" {
+		s += fmt.Sprintf(" %q", n.Name)
+	}
+	return s
+}
+
+type importJSON struct {
+	File         string       `json:"file"`
+	Source       string       `json:"source"`
+	Format       string       `json:"format"`
+	Added        int          `json:"added"`
+	Updated      int          `json:"updated"`
+	Removed      int          `json:"removed"`
+	Unchanged    int          `json:"unchanged"`
+	Skipped      []skipJSON   `json:"skipped"`
+	Repaired     []repairJSON `json:"repaired"`
+	UnknownTypes []string     `json:"unknown_types"`
+}
+
+type skipJSON struct {
+	Index    int    `json:"index"`
+	SourceID string `json:"source_id"`
+	Reason   string `json:"reason"`
+}
+
+type repairJSON struct {
+	Index    int    `json:"index"`
+	SourceID string `json:"source_id"`
+	What     string `json:"what"`
+}
+
+func toImportJSON(r *referral.ImportReport) importJSON {
+	j := importJSON{File: r.File, Source: r.Source, Format: r.Format, Added: r.Added, Updated: r.Updated,
+		Removed: r.Removed, Unchanged: r.Unchanged, Skipped: []skipJSON{}, Repaired: []repairJSON{},
+		UnknownTypes: nonNil(r.UnknownTypes)}
+	for _, s := range r.Skipped {
+		j.Skipped = append(j.Skipped, skipJSON{s.Index, s.SourceID, s.Field + ": " + s.Text})
+	}
+	for _, rp := range r.Repaired {
+		j.Repaired = append(j.Repaired, repairJSON{rp.Index, rp.SourceID, rp.Field + ": " + rp.Text})
+	}
+	return j
+}
+
+func (c *cli) export(args []string) error {
+	fs := c.flags("export")
+	format := fs.String("format", "", "meeting-guide or csv")
+	source := fs.String("source", "", "only this source (default: the whole directory)")
+	out := fs.String("out", "", "file to write (default: standard output)")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("export takes no arguments, only flags (got %q)", rest[0])
+	}
+	f, err := feed.ParseFormat(*format)
+	if err != nil || (f != feed.MeetingGuide && f != feed.CSV) {
+		return usagef("export needs --format meeting-guide or --format csv")
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	dir := directory{groups: sqlite.NewGroupService(c.db)}
+	if *out == "" {
+		return dir.Export(context.Background(), c.stdout, string(f), *source)
+	}
+	return writeFileAtomic(*out, func(w io.Writer) error {
+		return dir.Export(context.Background(), w, string(f), *source)
+	})
+}
+
+// writeFileAtomic writes a file readable by the user only through a
+// temporary file beside it, so a failure (a full disk, a bad source) never
+// leaves a half-written file behind.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return referral.Errorf(referral.EINVALID, "cannot write %s (%s); choose a folder you can write to", path, reason(err))
+	}
+	defer os.Remove(tmp.Name()) // a no-op after the rename
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return referral.Errorf(referral.EINVALID, "cannot write %s (%s); check the free disk space", path, reason(err))
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return referral.Errorf(referral.EINVALID, "cannot write %s (%s); choose a folder you can write to", path, reason(err))
+	}
+	return nil
+}

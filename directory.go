@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"referraldesk/referral"
+	"referraldesk/referral/feed"
+	"referraldesk/referral/geo"
+	"referraldesk/referral/sqlite"
+)
+
+// directory joins the feed formats to the store: it is the wiring behind
+// referral.DirectoryService, which the window and the command line share.
+type directory struct {
+	groups *sqlite.GroupService
+}
+
+var _ referral.DirectoryService = directory{}
+
+func (d directory) Import(ctx context.Context, r io.Reader, opts referral.ImportOptions) (*referral.ImportReport, error) {
+	if opts.Source == "" {
+		return nil, referral.Errorf(referral.EINVALID, "give the directory a source name, such as the intergroup it comes from")
+	}
+	if opts.Source == referral.SourceManual {
+		return nil, referral.Errorf(referral.EINVALID, "the source name %q is kept for groups added by hand; choose another", opts.Source)
+	}
+	parsed, err := feed.Parse(ctx, r, feed.Options{
+		Format:   feed.Format(opts.Format),
+		Source:   opts.Source,
+		Program:  opts.Program,
+		TimeZone: opts.TimeZone,
+		Progress: opts.Progress,
+	})
+	if err != nil {
+		return nil, err
+	}
+	counts, err := d.groups.ReplaceSource(ctx, referral.Source{Name: opts.Source, Format: string(parsed.Format)}, parsed.Groups)
+	if err != nil {
+		return nil, err
+	}
+	report := &referral.ImportReport{
+		Source: opts.Source, Format: string(parsed.Format),
+		Added: counts.Added, Updated: counts.Updated, Removed: counts.Removed, Unchanged: counts.Unchanged,
+	}
+	for _, s := range parsed.Skipped {
+		report.Skipped = append(report.Skipped, referral.RecordNote{Index: s.Index, SourceID: s.SourceID, Name: s.Name, Field: s.Field, Text: s.Reason})
+	}
+	for _, r := range parsed.Repaired {
+		report.Repaired = append(report.Repaired, referral.RecordNote{Index: r.Index, SourceID: r.SourceID, Name: r.Name, Field: r.Field, Text: r.What})
+	}
+	for _, u := range parsed.UnknownTypes {
+		report.UnknownTypes = append(report.UnknownTypes, u.Code)
+	}
+	return report, nil
+}
+
+func (d directory) Export(ctx context.Context, w io.Writer, format, source string) error {
+	groups, _, err := d.groups.FindGroups(ctx, referral.GroupFilter{Source: source, IncludeHidden: true, IncludeInactive: true})
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if source != "" && len(groups) == 0 {
+		return referral.Errorf(referral.ENOTFOUND, "there is no source %q; see the Sources list for the names", source)
+	}
+	f, err := feed.ParseFormat(format)
+	if err != nil {
+		return err
+	}
+	switch f {
+	case feed.MeetingGuide:
+		return feed.WriteMeetingGuide(w, groups)
+	case feed.CSV:
+		return feed.WriteCSV(w, groups)
+	default:
+		return referral.Errorf(referral.EINVALID, "export writes meeting-guide or csv, not %s", format)
+	}
+}
+
+func (d directory) Sources(ctx context.Context) ([]referral.Source, error) {
+	return d.groups.Sources(ctx)
+}
+
+func (d directory) RemoveSource(ctx context.Context, name string) error {
+	return d.groups.RemoveSource(ctx, name)
+}
+
+// locator finds ZIP codes in the embedded Census table.
+type locator struct{}
+
+func (locator) LocateZIP(zip string) (referral.ZIPLocation, error) {
+	r, err := geo.Lookup(zip)
+	return referral.ZIPLocation{Point: r.Point, ZCTA: r.ZCTA, Approximate: r.Approximate}, err
+}
