@@ -2,6 +2,7 @@ package referral
 
 import (
 	"context"
+	"image"
 	"io"
 	"time"
 )
@@ -82,4 +83,13 @@ type ZIPLocation struct {
 // Locator finds where a ZIP code is.
 type Locator interface {
 	LocateZIP(zip string) (ZIPLocation, error)
+}
+
+// SheetRenderer draws referral sheets.
+type SheetRenderer interface {
+	// RenderPDF writes the sheet as a PDF document.
+	RenderPDF(ctx context.Context, w io.Writer, s Sheet) error
+	// Preview draws the sheet's pages as images for the screen, at about
+	// dpi dots per inch.
+	Preview(ctx context.Context, s Sheet, dpi int) ([]image.Image, error)
 }
