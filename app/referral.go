@@ -41,6 +41,7 @@ type referralScreen struct {
 	form *needsForm
 
 	header      fyne.CanvasObject // the count and widening over the list
+	results     *fyne.Container   // header over the list or the notice
 	count       *widget.Label
 	widen       *widget.Label // what a looser need would add to a short list
 	noticeTitle *widget.Label
@@ -98,9 +99,9 @@ func (r *referralScreen) buildUI() {
 	r.cardBox = container.NewVBox()
 	r.list = container.NewVScroll(r.cardBox)
 	r.header = container.NewVBox(r.count, r.widen, widget.NewSeparator())
-	right := container.NewBorder(r.header, nil, nil, nil, container.NewStack(r.list, r.notice))
+	r.results = container.NewBorder(r.header, nil, nil, nil, container.NewStack(r.list, r.notice))
 
-	split := container.NewHSplit(left, right)
+	split := container.NewHSplit(left, r.results)
 	split.Offset = 0.5
 	r.content = split
 }
@@ -202,6 +203,7 @@ func (r *referralScreen) showNotice(title, text string) {
 	r.list.Hide()
 	r.header.Hide()
 	r.notice.Show()
+	r.results.Refresh() // lay out again for the header's change
 }
 
 // showProblems lists what stops a match. Before any ZIP is typed that is
@@ -240,6 +242,7 @@ func (r *referralScreen) showCandidates(res referral.Result, now time.Time) {
 	}
 	r.list.Show()
 	r.header.Show()
+	r.results.Refresh() // lay out again for the header's change
 	r.list.(*container.Scroll).ScrollToTop()
 }
 

@@ -282,6 +282,10 @@ func TestReferralGoodZIPShowsResults(t *testing.T) {
 	if got := h.s.count.Text; !strings.Contains(got, "groups fit") {
 		t.Errorf("count says %q", got)
 	}
+	abs := fyne.CurrentApp().Driver().AbsolutePositionForObject
+	if list, head := abs(h.s.list).Y, abs(h.s.header).Y+h.s.header.MinSize().Height; list < head {
+		t.Errorf("the list starts at y=%v, under the count over it (to y=%v)", list, head)
+	}
 	c := h.card("Serenity Seekers")
 	if got, want := c.title.Text, "NA · Serenity Seekers"; got != want {
 		t.Errorf("title %q, want %q", got, want)
