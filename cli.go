@@ -56,6 +56,9 @@ var commands = []command{
 		"        --for self|family --substance opioids,... --gender woman|man|other --women-only --men-only\n" +
 		"        --lgbtq --young --lang-spoken es --wheelchair --asl --childcare --moud\n" +
 		"        --approach 12-step|secular|faith --limit N --now RFC3339] [--json]", (*cli).match},
+	{"sheet", "sheet [needs flags] [--name N] [--label L] [--lang en|es] [--paper letter|a4] [--large] [--pick ID,...] --out FILE.pdf", (*cli).sheet},
+	{"history", "history [--json]                 the referral log", (*cli).history},
+	{"settings", "settings [--json] [KEY=VALUE...] show or change settings", (*cli).settingsCmd},
 }
 
 // run is the whole program behind main: it parses args, opens the store and

@@ -1,0 +1,325 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"referraldesk/referral"
+	"referraldesk/referral/pdf"
+	"referraldesk/referral/sqlite"
+)
+
+func (c *cli) sheet(args []string) error {
+	fs := c.flags("sheet")
+	var nf needsFlags
+	nf.register(fs)
+	name := fs.String("name", "", "the client's first name on the sheet (optional; never stored)")
+	label := fs.String("label", "", "your own label for the referral log (optional)")
+	lang := fs.String("lang", "", "en or es (default: Settings)")
+	paper := fs.String("paper", "", "letter or a4 (default: Settings)")
+	large := fs.Bool("large", false, "large print")
+	pick := fs.String("pick", "", "group ids to print, e.g. 12,40 (default: the top matches)")
+	out := fs.String("out", "", "the PDF file to write")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("sheet takes only flags (got %q)", rest[0])
+	}
+	if *out == "" {
+		return usagef("sheet needs --out FILE.pdf")
+	}
+	ids, err := groupIDs(*pick)
+	if err != nil {
+		return err
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	settings, err := sqlite.NewSettingsService(c.db).Settings(context.Background())
+	if err != nil {
+		return fmt.Errorf("read settings: %w", err)
+	}
+	groups := sqlite.NewGroupService(c.db)
+	var needs referral.Needs
+	now := time.Now()
+	var chosen []*referral.Group
+	if len(ids) > 0 {
+		// Hand-picked groups need no full set of needs; a --now still fixes the date.
+		if nf.now != "" {
+			if now, err = time.Parse(time.RFC3339, nf.now); err != nil {
+				return usagef("--now %q is not a time like 2026-11-27T14:30:00-05:00", nf.now)
+			}
+		}
+		if chosen, err = findGroups(groups, ids); err != nil {
+			return err
+		}
+	} else {
+		if nf.limit > referral.MaxSheetGroups && isSet(fs, "limit") {
+			return usagef("a sheet lists at most %d groups; lower --limit", referral.MaxSheetGroups)
+		}
+		if needs, now, err = nf.needs(fs, locator{}, settings.DefaultMiles); err != nil {
+			return err
+		}
+		result, err := groups.Match(context.Background(), needs, now)
+		if err != nil {
+			return err
+		}
+		if len(result.Candidates) == 0 {
+			return referral.Errorf(referral.ENOTFOUND, "no group fits these needs, so there is nothing to print; try `referraldesk match` with wider needs")
+		}
+		for _, cand := range result.Candidates[:min(len(result.Candidates), referral.MaxSheetGroups)] {
+			chosen = append(chosen, cand.Group)
+		}
+	}
+	sheet := settings.Sheet(now)
+	sheet.FirstName, sheet.Groups, sheet.Large = *name, chosen, *large
+	if *lang != "" {
+		sheet.Lang = referral.Lang(strings.ToLower(*lang))
+	}
+	if *paper != "" {
+		sheet.Paper = referral.Paper(strings.ToLower(*paper))
+	}
+	if err := sheet.Validate(); err != nil {
+		return usagef("%s", referral.ErrorMessage(err))
+	}
+	if err := writeFileAtomic(*out, func(w io.Writer) error { return pdf.Render(w, sheet) }); err != nil {
+		return err
+	}
+	entry := referral.NewReferral(sheet, needs, *label)
+	if err := sqlite.NewHistoryService(c.db).LogReferral(context.Background(), entry); err != nil {
+		return fmt.Errorf("the sheet was saved as %s but could not be added to the referral log: %w", *out, err)
+	}
+	fmt.Fprintf(c.stdout, "%s: %d groups, %s, %s%s\n", *out, len(chosen), sheet.Language(), sheet.PaperSize(), map[bool]string{true: ", large print"}[*large])
+	return nil
+}
+
+func isSet(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
+}
+
+// groupIDs reads --pick: a comma-separated list of directory ids.
+func groupIDs(s string) ([]int64, error) {
+	var ids []int64
+	for _, part := range list(s) {
+		id, err := strconv.ParseInt(part, 10, 64)
+		if err != nil || id < 1 {
+			return nil, usagef("--pick: %q is not a group id; see the ids with `referraldesk groups`", part)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) > referral.MaxSheetGroups {
+		return nil, usagef("--pick: a sheet lists at most %d groups (got %d)", referral.MaxSheetGroups, len(ids))
+	}
+	return ids, nil
+}
+
+func findGroups(s referral.GroupService, ids []int64) ([]*referral.Group, error) {
+	groups := make([]*referral.Group, 0, len(ids))
+	for _, id := range ids {
+		g, err := s.FindGroupByID(context.Background(), id)
+		if referral.ErrorCode(err) == referral.ENOTFOUND {
+			return nil, referral.Errorf(referral.ENOTFOUND, "there is no group with id %d; see the ids with `referraldesk groups`", id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, g)
+	}
+	return groups, nil
+}
+
+func (c *cli) history(args []string) error {
+	fs := c.flags("history")
+	asJSON := fs.Bool("json", false, "print JSON")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("history takes only --json (got %q)", rest[0])
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	hs := sqlite.NewHistoryService(c.db)
+	if _, err := hs.PurgeExpired(context.Background()); err != nil {
+		return fmt.Errorf("purge the referral log: %w", err)
+	}
+	entries, _, err := hs.FindReferrals(context.Background(), referral.ReferralFilter{})
+	if err != nil {
+		return fmt.Errorf("read the referral log: %w", err)
+	}
+	if *asJSON {
+		out := make([]referralJSON, len(entries))
+		for i, r := range entries {
+			out[i] = toReferralJSON(r)
+		}
+		return writeJSON(c.stdout, out)
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tDATE\tLABEL\tLANG\tGROUPS\tFOLLOW-UP")
+	for _, r := range entries {
+		names := make([]string, len(r.Groups))
+		for i, g := range r.Groups {
+			names[i] = oneLine(g.Name)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Created.Local().Format("2006-01-02 15:04"), oneLine(r.ClientLabel),
+			r.Lang, strings.Join(names, "; "), followUpText(r.FollowUp))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(c.stdout, "%d referrals\n", len(entries))
+	return err
+}
+
+func followUpText(f *referral.FollowUp) string {
+	if f == nil {
+		return "none yet"
+	}
+	return fmt.Sprintf("went: %s, felt welcome: %s", answerText(f.Went), answerText(f.FeltWelcome))
+}
+
+func answerText(a referral.Answer) string {
+	if a == referral.AnswerUnknown {
+		return "unknown"
+	}
+	return string(a)
+}
+
+type referralJSON struct {
+	ID          int64          `json:"id"`
+	Created     string         `json:"created"`
+	ClientLabel string         `json:"client_label"`
+	Lang        string         `json:"lang"`
+	Paper       string         `json:"paper"`
+	Large       bool           `json:"large"`
+	Groups      []referredJSON `json:"groups"`
+	Needs       needsJSON      `json:"needs"`
+	FollowUp    *followUpJSON  `json:"follow_up"`
+}
+
+type referredJSON struct {
+	GroupID  int64  `json:"group_id"`
+	Source   string `json:"source"`
+	SourceID string `json:"source_id"`
+	Name     string `json:"name"`
+	Program  string `json:"program"`
+}
+
+type needsJSON struct {
+	For        string   `json:"for"`
+	Substances []string `json:"substances"`
+	ZIP        string   `json:"zip"`
+	Miles      float64  `json:"miles"`
+	Days       []string `json:"days"`
+	Times      []string `json:"times"`
+	Attend     string   `json:"attend"`
+	MOUD       bool     `json:"moud"`
+	Languages  []string `json:"languages"`
+}
+
+type followUpJSON struct {
+	Recorded               string `json:"recorded"`
+	Went                   string `json:"went"`
+	GroupID                int64  `json:"group_id"`
+	FeltWelcome            string `json:"felt_welcome"`
+	NotWelcomeOnMedication bool   `json:"not_welcome_on_medication"`
+	Notes                  string `json:"notes"`
+}
+
+func toReferralJSON(r *referral.Referral) referralJSON {
+	j := referralJSON{ID: r.ID, Created: timeText(r.Created), ClientLabel: r.ClientLabel, Lang: string(r.Lang),
+		Paper: string(r.Paper), Large: r.Large, Groups: []referredJSON{}}
+	for _, g := range r.Groups {
+		j.Groups = append(j.Groups, referredJSON{g.GroupID, g.Source, g.SourceID, g.Name, string(g.Program)})
+	}
+	n := r.Needs
+	j.Needs = needsJSON{For: string(n.For), ZIP: n.ZIP, Miles: n.MaxMiles, Attend: string(n.Attend), MOUD: n.MOUD,
+		Substances: []string{}, Days: []string{}, Times: []string{}, Languages: nonNil(n.Languages)}
+	for _, s := range n.Substances {
+		j.Needs.Substances = append(j.Needs.Substances, string(s))
+	}
+	for _, d := range n.Days {
+		j.Needs.Days = append(j.Needs.Days, strings.ToLower(d.String()[:3]))
+	}
+	for _, b := range n.Times {
+		j.Needs.Times = append(j.Needs.Times, string(b))
+	}
+	if f := r.FollowUp; f != nil {
+		j.FollowUp = &followUpJSON{timeText(f.Recorded), answerText(f.Went), f.GroupID, answerText(f.FeltWelcome),
+			f.NotWelcomeOnMedication, f.Notes}
+	}
+	return j
+}
+
+func (c *cli) settingsCmd(args []string) error {
+	fs := c.flags("settings")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pairs, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	ss := sqlite.NewSettingsService(c.db)
+	s, err := ss.Settings(context.Background())
+	if err != nil {
+		return fmt.Errorf("read settings: %w", err)
+	}
+	if len(pairs) > 0 {
+		for _, kv := range pairs {
+			key, value, ok := strings.Cut(kv, "=")
+			if !ok {
+				return usagef("settings takes KEY=VALUE pairs (got %q); keys: %s", kv, strings.Join(referral.SettingKeys(), ", "))
+			}
+			if err := setSetting(&s, key, value); err != nil {
+				return err
+			}
+		}
+		if err := ss.SaveSettings(context.Background(), s); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		m := map[string]string{}
+		for _, kv := range s.Values() {
+			m[kv.Key] = kv.Value
+		}
+		return writeJSON(c.stdout, m)
+	}
+	for _, kv := range s.Values() {
+		fmt.Fprintf(c.stdout, "%s=%s\n", kv.Key, kv.Value)
+	}
+	return nil
+}
+
+// setSetting applies one KEY=VALUE; clinic.logo=PATH reads the image file.
+func setSetting(s *referral.Settings, key, value string) error {
+	var err error
+	if strings.EqualFold(strings.TrimSpace(key), "clinic.logo") && strings.TrimSpace(value) != "" {
+		b, rerr := os.ReadFile(strings.TrimSpace(value))
+		if rerr != nil {
+			return usagef("clinic.logo: cannot read %s (%s)", value, reason(rerr))
+		}
+		err = s.SetLogo(b)
+	} else {
+		err = s.Set(key, value)
+	}
+	if referral.ErrorCode(err) == referral.EINVALID {
+		return usagef("%s", referral.ErrorMessage(err))
+	}
+	return err
+}
