@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -330,7 +331,7 @@ func (g *Group) Validate() error {
 		add("Program", "choose the group's program (for example AA, NA or SMART Recovery)")
 	}
 	if g.TimeZone != "" {
-		if _, err := time.LoadLocation(g.TimeZone); err != nil {
+		if !knownZone(g.TimeZone) {
 			add("TimeZone", "time zone %q is unknown; use an IANA name such as America/New_York", g.TimeZone)
 		}
 	}
@@ -374,6 +375,24 @@ func (g *Group) Validate() error {
 	}
 	sortProblems(ps)
 	return invalid(fmt.Sprintf("Group %q", g.Name), ps)
+}
+
+// knownZones holds the zone names time.LoadLocation has accepted. It reads
+// the tz database on every call (~30 µs), and an import validates 250,000
+// groups that share a handful of zones: uncached, that is 8 s of a 250,000-
+// group import. Only valid names are kept, so it stays as small as the tz
+// database.
+var knownZones sync.Map // name → struct{}
+
+func knownZone(name string) bool {
+	if _, ok := knownZones.Load(name); ok {
+		return true
+	}
+	if _, err := time.LoadLocation(name); err != nil {
+		return false
+	}
+	knownZones.Store(name, struct{}{})
+	return true
 }
 
 func (s Session) problems(field string) []Problem {
