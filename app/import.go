@@ -23,9 +23,6 @@ import (
 )
 
 const (
-	// fallbackTimeZone is offered for listings without a time zone until
-	// Settings lets the clinic choose its own (see newImporter).
-	fallbackTimeZone = "America/New_York"
 	// progressEvery spaces the "Read N listings…" updates so a fast import
 	// does not flood the UI goroutine.
 	progressEvery = 100 * time.Millisecond
@@ -45,7 +42,8 @@ type importer struct {
 	win fyne.Window
 	dir referral.DirectoryService
 	bg  background
-	// timeZone gives the zone proposed for listings that name none.
+	// timeZone gives the zone proposed for listings that name none: the
+	// one in Settings, else this computer's (see Settings.FeedZone).
 	timeZone func() string
 	changed  func() // the directory changed; screens showing it refresh
 
@@ -55,12 +53,9 @@ type importer struct {
 	report   *importReport
 }
 
-func newImporter(win fyne.Window, dir referral.DirectoryService, bg background, changed func()) *importer {
-	return &importer{
-		win: win, dir: dir, bg: bg, changed: changed,
-		// The one place the clinic's default zone plugs in once Settings exists.
-		timeZone: func() string { return fallbackTimeZone },
-	}
+func newImporter(win fyne.Window, dir referral.DirectoryService, bg background,
+	timeZone func() string, changed func()) *importer {
+	return &importer{win: win, dir: dir, bg: bg, timeZone: timeZone, changed: changed}
 }
 
 // importJob is one file on its way into the directory.
@@ -464,9 +459,11 @@ func (p *progressDialog) reporter(text func(n int) string) func(int) {
 
 func (p *progressDialog) onCancel() {
 	p.cancelled = true
-	p.stop()
 	p.cancel.Disable()
 	p.status.SetText(lang.L("Cancelling…"))
+	// Last: once the import sees the cancel it finishes on its own goroutine,
+	// and nothing here may touch the dialog after that.
+	p.stop()
 }
 
 // fileFormatChoice names the directory file formats the service reads and writes.
