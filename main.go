@@ -6,6 +6,7 @@ package main
 
 import (
 	"os"
+	_ "time/tzdata" // group times are shown in each group's own zone, on any machine
 
 	fyneapp "fyne.io/fyne/v2/app"
 
