@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 	if shared.dir != "" {
 		os.RemoveAll(shared.dir)
 	}
+	removeMatchStore() // match_bench_test.go
 	os.Exit(code)
 }
 

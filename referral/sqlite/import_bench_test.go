@@ -1,0 +1,300 @@
+package sqlite_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"referraldesk/assets"
+	"referraldesk/referral"
+	"referraldesk/referral/feed"
+	"referraldesk/referral/sqlite"
+)
+
+// realFeed is one of the three real directory files in testdata/feeds.
+type realFeed struct {
+	file string
+	opts feed.Options
+}
+
+var (
+	sepiaFeed = realFeed{"aa-sepia-meeting-guide.json",
+		feed.Options{Source: "aasepia", Program: referral.ProgramAA, TimeZone: "America/New_York"}}
+	alanonFeed = realFeed{"al-anon-ma-meeting-guide.json",
+		feed.Options{Source: "alanonma", Program: referral.ProgramAlAnon, TimeZone: "America/New_York"}}
+	gnyrFeed = realFeed{"na-greater-ny-bmlt.json", feed.Options{Source: "gnyr", TimeZone: "America/New_York"}}
+)
+
+func (f realFeed) groups(tb testing.TB) []*referral.Group {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "feeds", f.file))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := feed.Parse(context.Background(), bytes.NewReader(data), f.opts)
+	if err != nil {
+		tb.Fatalf("parse %s: %v", f.file, err)
+	}
+	return res.Groups
+}
+
+var centroids = sync.OnceValues(func() ([]referral.Point, error) {
+	lines := strings.Split(strings.TrimSpace(string(assets.ZIPCentroids)), "\n")
+	pts := make([]referral.Point, 0, len(lines))
+	for _, line := range lines[1:] {
+		f := strings.Split(line, ",")
+		if len(f) != 3 {
+			return nil, fmt.Errorf("bad centroid line %q", line)
+		}
+		lat, err1 := strconv.ParseFloat(f[1], 64)
+		lon, err2 := strconv.ParseFloat(f[2], 64)
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("bad centroid line %q", line)
+		}
+		pts = append(pts, referral.Point{Lat: lat, Lon: lon})
+	}
+	return pts, nil
+})
+
+// replicate makes n groups by copying template groups onto random US ZIP
+// centroids, jittered by up to ±0.02° (about a mile), with unique SourceIDs
+// and distinct addresses and links so that copies stay distinct groups, and a
+// time zone that fits the point. Copies share the template's slices: callers
+// only read them.
+func replicate(tb testing.TB, template []*referral.Group, n int, seed uint64) []*referral.Group {
+	tb.Helper()
+	pts, err := centroids()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	out := make([]*referral.Group, n)
+	for k := range out {
+		g := *template[rng.IntN(len(template))]
+		p := pts[rng.IntN(len(pts))]
+		p.Lat += (rng.Float64() - 0.5) * 0.04
+		p.Lon += (rng.Float64() - 0.5) * 0.04
+		g.ID = 0
+		g.SourceID = fmt.Sprintf("%s~%d", g.SourceID, k)
+		g.Place.Coords = &p
+		g.Place.Address = strconv.Itoa(k+1) + " " + g.Place.Address
+		if g.Online.URL != "" {
+			g.Online.URL += "?m=" + strconv.Itoa(k+1)
+		}
+		g.TimeZone = zoneAt(p)
+		out[k] = &g
+	}
+	return out
+}
+
+// zoneAt is a rough US time zone for a point: good enough for a benchmark.
+func zoneAt(p referral.Point) string {
+	switch {
+	case p.Lat < 23 && p.Lon < -150:
+		return "Pacific/Honolulu"
+	case p.Lat > 51 && p.Lon < -130:
+		return "America/Anchorage"
+	case p.Lat < 19 && p.Lon > -68:
+		return "America/Puerto_Rico"
+	case p.Lon > -87:
+		return "America/New_York"
+	case p.Lon > -101:
+		return "America/Chicago"
+	case p.Lon > -114:
+		return "America/Denver"
+	case p.Lon > -150:
+		return "America/Los_Angeles"
+	}
+	return "Pacific/Guam"
+}
+
+const bench250k = 250_000
+
+// sepiaData is the SEPIA feed replicated to 250,000 groups and written as
+// Meeting Guide JSON: the file both import benchmarks read, made once.
+var (
+	sepiaOnce sync.Once
+	sepiaData []byte
+)
+
+func sepiaFile(b *testing.B) []byte {
+	b.Helper()
+	sepiaOnce.Do(func() {
+		groups := replicate(b, sepiaFeed.groups(b), bench250k, 250)
+		var buf bytes.Buffer
+		if err := feed.WriteMeetingGuide(&buf, groups); err != nil {
+			b.Fatal(err)
+		}
+		sepiaData = buf.Bytes()
+	})
+	if sepiaData == nil {
+		b.Fatal("the replicated SEPIA feed could not be made")
+	}
+	return sepiaData
+}
+
+// freshStore opens a new, empty database file in its own folder.
+func freshStore(b *testing.B) (*sqlite.DB, string) {
+	b.Helper()
+	dir, err := os.MkdirTemp("", "referraldesk-import-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, "referraldesk.db")
+	db, err := sqlite.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db, dir
+}
+
+// BenchmarkImport250k is a whole import as the app runs it: parse a
+// 250,000-group Meeting Guide file and replace its source in a new store.
+func BenchmarkImport250k(b *testing.B) {
+	data := sepiaFile(b)
+	b.ResetTimer() // the file is made once, on the first call
+	ctx := context.Background()
+	src := referral.Source{Name: sepiaFeed.opts.Source, Format: string(feed.MeetingGuide)}
+	var groups int
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db, dir := freshStore(b)
+		b.StartTimer()
+		res, err := feed.Parse(ctx, bytes.NewReader(data), sepiaFeed.opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		counts, err := sqlite.NewGroupService(db).ReplaceSource(ctx, src, res.Groups)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		groups = counts.Added
+		db.Close()
+		os.RemoveAll(dir)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(groups), "groups")
+}
+
+// floorRecord is a Meeting Guide meeting decoded as plainly as possible.
+type floorRecord struct {
+	Name             string          `json:"name"`
+	Slug             string          `json:"slug"`
+	Day              json.RawMessage `json:"day"`
+	Time             string          `json:"time"`
+	EndTime          string          `json:"end_time"`
+	Types            []string        `json:"types"`
+	Notes            string          `json:"notes"`
+	Location         string          `json:"location"`
+	LocationNotes    string          `json:"location_notes"`
+	Address          string          `json:"address"`
+	City             string          `json:"city"`
+	State            string          `json:"state"`
+	PostalCode       string          `json:"postal_code"`
+	Country          string          `json:"country"`
+	Latitude         *float64        `json:"latitude"`
+	Longitude        *float64        `json:"longitude"`
+	Regions          []string        `json:"regions"`
+	ConferenceURL    string          `json:"conference_url"`
+	ConferencePhone  string          `json:"conference_phone"`
+	AttendanceOption string          `json:"attendance_option"`
+	Timezone         string          `json:"timezone"`
+	Program          string          `json:"program"`
+	Updated          string          `json:"updated"`
+}
+
+// BenchmarkImportFloor250k is the least any import of the same file must do:
+// decode it with encoding/json into plain structs and insert the same number
+// of rows, in one transaction with prepared statements, into the same groups
+// table and search index. It is a lower bound: it checks and repairs nothing,
+// derives no attributes and writes only the record's notes as the row's data.
+func BenchmarkImportFloor250k(b *testing.B) {
+	data := sepiaFile(b)
+	b.ResetTimer() // the file is made once, on the first call
+	ctx := context.Background()
+	var rows int
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db, dir := freshStore(b) // the real schema: same columns, indexes, search table
+		db.Close()
+		raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "referraldesk.db")+
+			"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_txlock=immediate")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		var records []floorRecord
+		if err := json.Unmarshal(data, &records); err != nil {
+			b.Fatal(err)
+		}
+		if err := floorInsert(ctx, raw, records); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		rows = len(records)
+		raw.Close()
+		os.RemoveAll(dir)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(rows), "groups")
+}
+
+func floorInsert(ctx context.Context, db *sql.DB, records []floorRecord) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO groups
+		(source, source_id, updated, name, program, attendance, timezone, days, lat, lon, data, created_at, modified_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer insert.Close()
+	search, err := tx.PrepareContext(ctx, `INSERT INTO groups_fts
+		(rowid, name, program, location, address, city, regions, notes, facets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer search.Close()
+	const now = "2025-03-04T10:30:00.000000000Z"
+	for _, r := range records {
+		days := 0
+		for _, c := range r.Day { // an int or a list of ints, 0–6
+			if c >= '0' && c <= '6' {
+				days |= 1 << (c - '0')
+			}
+		}
+		var lat, lon any
+		if r.Latitude != nil && r.Longitude != nil {
+			lat, lon = *r.Latitude, *r.Longitude
+		}
+		res, err := insert.ExecContext(ctx, "aasepia", r.Slug, r.Updated, r.Name, r.Program, r.AttendanceOption,
+			r.Timezone, days, lat, lon, r.Notes, now, now)
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		facets := "all a" + r.AttendanceOption + " p" + r.Program + " saasepia d" + string(r.Day)
+		_, err = search.ExecContext(ctx, id, r.Name, r.Program, r.Location, r.Address, r.City,
+			strings.Join(r.Regions, "\n"), r.Notes+"\n"+r.LocationNotes, facets)
+		if err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
