@@ -73,6 +73,10 @@ type needsForm struct {
 	origin   *referral.Point
 	zipErr   string // why the ZIP could not be placed
 
+	// milesDefault is the distance the form last set by itself; while the
+	// distance still reads so, the counselor has not chosen one.
+	milesDefault string
+
 	content fyne.CanvasObject
 }
 
@@ -148,7 +152,8 @@ func (f *needsForm) buildUI(defaultMiles float64) {
 	f.zipStatus.Wrapping = fyne.TextWrapWord
 	f.zipStatus.Hide()
 	f.miles = widget.NewSelectEntry(milesOptions)
-	f.miles.SetText(strconv.FormatFloat(defaultMiles, 'f', -1, 64))
+	f.milesDefault = strconv.FormatFloat(defaultMiles, 'f', -1, 64)
+	f.miles.SetText(f.milesDefault)
 	for _, l := range weekdayShort {
 		f.days = append(f.days, widget.NewCheck(lang.L(l), nil))
 	}
@@ -226,6 +231,20 @@ func (f *needsForm) wire() {
 	f.miles.OnChanged = func(string) { changed() }
 	f.otherLangs.OnChanged = func(string) { changed() }
 	f.zip.OnChanged = f.onZIPChanged
+}
+
+// setDefaultMiles makes miles the distance the form starts with, and the
+// distance shown unless the counselor has chosen one of their own.
+func (f *needsForm) setDefaultMiles(miles float64) {
+	if miles <= 0 {
+		return // unset or invalid settings: keep the form's own default
+	}
+	text := strconv.FormatFloat(miles, 'f', -1, 64)
+	chosen := f.miles.Text != f.milesDefault
+	f.milesDefault = text
+	if !chosen && f.miles.Text != text {
+		f.miles.SetText(text) // calls onChanged, which matches again
+	}
 }
 
 func newRadio(options []string, selected string) *widget.RadioGroup {

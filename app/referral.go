@@ -25,20 +25,21 @@ const matchDelay = 200 * time.Millisecond
 // preTicked is how many of the best groups start ticked to refer.
 const preTicked = 3
 
-// defaultMiles is the distance the form starts with. It is the one place a
-// distance from Settings plugs in: pass it to newNeedsForm instead.
+// defaultMiles is the distance the form starts with until the settings are
+// read (see applySettings).
 const defaultMiles = referral.DefaultMiles
 
 // referralScreen is the Referral area, the main job during an appointment:
 // the client's needs on the left and, on the right, the groups that fit,
 // matched again whenever a need changes. The counselor ticks the groups to
-// refer; chosen returns them.
+// refer; chosen returns them, and the Sheet bar under them prints them.
 type referralScreen struct {
 	match referral.MatchService
 	bg    background
 	now   func() time.Time
 
-	form *needsForm
+	form  *needsForm
+	sheet *sheetBar
 
 	header      fyne.CanvasObject // the count and widening over the list
 	results     *fyne.Container   // header over the list or the notice
@@ -56,6 +57,9 @@ type referralScreen struct {
 	// ticks holds the counselor's own ticks and unticks by group ID, so they
 	// survive a re-ranking; groups never touched are ticked by rank.
 	ticks map[int64]bool
+	// matched are the needs the listed groups were matched for; a referral
+	// logs them.
+	matched referral.Needs
 
 	seq         int                // numbers matches so a stale answer is dropped
 	cancelMatch context.CancelFunc // cancels the match in flight, if any
@@ -74,13 +78,18 @@ type candidateCard struct {
 	box      fyne.CanvasObject
 }
 
-func newReferralScreen(s Services, bg background) *referralScreen {
+// newReferralScreen builds the screen; logged is called after a sheet was
+// saved or printed and its referral logged.
+func newReferralScreen(win fyne.Window, s Services, bg background, logged func()) *referralScreen {
 	r := &referralScreen{match: s.Match, bg: bg, now: s.Now, ticks: map[int64]bool{}}
 	if r.now == nil {
 		r.now = time.Now
 	}
 	r.form = newNeedsForm(s.Locate, bg, defaultMiles)
 	r.form.onChanged = r.onNeedsChanged
+	r.sheet = newSheetBar(win, s, bg, r.now)
+	r.sheet.chosen = r.chosenGroups
+	r.sheet.logged = logged
 	r.buildUI()
 	r.onNeedsChanged()
 	return r
@@ -99,7 +108,8 @@ func (r *referralScreen) buildUI() {
 	r.cardBox = container.NewVBox()
 	r.list = container.NewVScroll(r.cardBox)
 	r.header = container.NewVBox(r.count, r.widen, widget.NewSeparator())
-	r.results = container.NewBorder(r.header, nil, nil, nil, container.NewStack(r.list, r.notice))
+	r.results = container.NewBorder(r.header, r.sheet.content, nil, nil, container.NewStack(r.list, r.notice))
+	r.sheet.relayout = r.results.Refresh
 
 	split := container.NewHSplit(left, r.results)
 	split.Offset = 0.5
@@ -168,6 +178,7 @@ func (r *referralScreen) showResult(seq int, needs referral.Needs, now time.Time
 		}
 		r.showNotice(lang.L("Could not list groups"), referral.ErrorMessage(err))
 	case len(res.Candidates) > 0:
+		r.matched = needs
 		r.showCandidates(res, now)
 	default:
 		r.showNotice(lang.L("No group fits all these needs"), nothingFitsText(needs, res))
@@ -204,6 +215,7 @@ func (r *referralScreen) showNotice(title, text string) {
 	r.header.Hide()
 	r.notice.Show()
 	r.results.Refresh() // lay out again for the header's change
+	r.sheet.update()
 }
 
 // showProblems lists what stops a match. Before any ZIP is typed that is
@@ -244,6 +256,7 @@ func (r *referralScreen) showCandidates(res referral.Result, now time.Time) {
 	r.header.Show()
 	r.results.Refresh() // lay out again for the header's change
 	r.list.(*container.Scroll).ScrollToTop()
+	r.sheet.update()
 }
 
 func (r *referralScreen) newCandidateCard(c referral.Candidate, rank int, now time.Time) *candidateCard {
@@ -261,7 +274,10 @@ func (r *referralScreen) newCandidateCard(c referral.Candidate, rank int, now ti
 		reasons:  wrapped(strings.Join(c.Reasons, " · "), widget.SuccessImportance),
 	}
 	card.check.Checked = ticked
-	card.check.OnChanged = func(on bool) { r.ticks[id] = on }
+	card.check.OnChanged = func(on bool) {
+		r.ticks[id] = on
+		r.sheet.update()
+	}
 	card.title.Wrapping = fyne.TextWrapWord
 	lines := []fyne.CanvasObject{
 		container.NewBorder(nil, nil, nil, card.distance, card.title),
@@ -286,6 +302,23 @@ func (r *referralScreen) chosen() []referral.Candidate {
 		}
 	}
 	return out
+}
+
+// chosenGroups returns the groups ticked to refer, best first, and the
+// needs they were matched for: what a sheet lists and a referral logs.
+func (r *referralScreen) chosenGroups() ([]*referral.Group, referral.Needs) {
+	var gs []*referral.Group
+	for _, c := range r.chosen() {
+		gs = append(gs, c.Group)
+	}
+	return gs, r.matched
+}
+
+// applySettings takes the clinic's settings, just loaded or saved: the
+// sheet's header and defaults, and the distance a referral starts with.
+func (r *referralScreen) applySettings(s referral.Settings) {
+	r.sheet.applySettings(s)
+	r.form.setDefaultMiles(s.DefaultMiles)
 }
 
 func distanceText(c referral.Candidate) string {
