@@ -29,6 +29,12 @@ type Services struct {
 	Now    func() time.Time      // the clock matches run at; nil means time.Now
 	// Directory imports and exports whole directory files.
 	Directory referral.DirectoryService
+	Settings  referral.SettingsService // the clinic's header and defaults
+	History   referral.HistoryService  // the referral log
+	Sheets    referral.SheetRenderer   // draws the referral sheet
+	// MachineZone is this computer's IANA time zone name ("" when unknown):
+	// imported listings without a zone get it unless Settings names one.
+	MachineZone string
 }
 
 // NewMainWindow builds the main window; the caller shows it.
@@ -44,20 +50,33 @@ type mainWindow struct {
 	directory *directoryScreen
 	referral  *referralScreen
 	sources   *sourcesScreen
+	history   *historyScreen
+	settings  *settingsScreen
+
+	// saved are the settings as last loaded or saved; DefaultSettings
+	// until the load answers.
+	saved referral.Settings
 }
 
 func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
-	m := &mainWindow{win: a.NewWindow(lang.L("Referral Desk"))}
-	imp := newImporter(m.win, s.Directory, bg, m.onDirectoryChanged)
+	m := &mainWindow{win: a.NewWindow(lang.L("Referral Desk")), saved: referral.DefaultSettings()}
+	imp := newImporter(m.win, s.Directory, bg, func() string { return m.saved.FeedZone(s.MachineZone) },
+		m.onDirectoryChanged)
 	m.directory = newDirectoryScreen(m.win, s.Groups, bg, imp.onImport)
 	m.sources = newSourcesScreen(m.win, s.Directory, bg, imp, newExporter(m.win, s.Directory, bg), m.onDirectoryChanged)
-	m.referral = newReferralScreen(s, bg)
+	m.referral = newReferralScreen(m.win, s, bg, m.onReferralLogged)
+	m.history = newHistoryScreen(m.win, s, bg, m.onDirectoryChanged)
+	// Settings come last: their load hands them to the screens above.
+	m.settings = newSettingsScreen(m.win, s.Settings, bg, s.MachineZone, m.onSettingsChanged)
 	m.tabs = container.NewAppTabs(
 		// Referral comes first: it is the main job during an appointment.
 		container.NewTabItemWithIcon(lang.L("Referral"), theme.DocumentCreateIcon(), m.referral.content),
 		container.NewTabItemWithIcon(lang.L("Directory"), theme.ListIcon(), m.directory.content),
 		container.NewTabItemWithIcon(lang.L("Sources"), theme.StorageIcon(), m.sources.content),
+		container.NewTabItemWithIcon(lang.L("History"), theme.HistoryIcon(), m.history.content),
+		container.NewTabItemWithIcon(lang.L("Settings"), theme.SettingsIcon(), m.settings.content),
 	)
+	m.tabs.OnSelected = m.onTabSelected
 	m.tabs.SetTabLocation(container.TabLocationLeading)
 	m.win.SetContent(m.tabs)
 	m.win.Resize(fyne.NewSize(1180, 760))
@@ -70,6 +89,30 @@ func (m *mainWindow) onDirectoryChanged() {
 	m.directory.refresh()
 	m.sources.refresh()
 	m.referral.onNeedsChanged()
+}
+
+// onSettingsChanged passes settings just loaded or saved to the screens
+// that use them.
+func (m *mainWindow) onSettingsChanged(s referral.Settings) {
+	m.saved = s // the importer reads the feed zone from here
+	m.history.setRetentionDays(s.RetentionDays)
+	m.referral.applySettings(s)
+}
+
+// onReferralLogged is called after a sheet was saved or printed and logged.
+func (m *mainWindow) onReferralLogged() {
+	m.history.refresh()
+}
+
+// onTabSelected brings the History up to date and retries Settings that
+// could not be loaded.
+func (m *mainWindow) onTabSelected(t *container.TabItem) {
+	switch t.Content {
+	case m.history.content:
+		m.history.refresh()
+	case m.settings.content:
+		m.settings.onShown()
+	}
 }
 
 // background is how screens run work off the UI goroutine and schedule later

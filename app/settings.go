@@ -1,0 +1,538 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"image"
+	_ "image/jpeg" // logos may be JPEG
+	_ "image/png"  // or PNG
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"referraldesk/referral"
+)
+
+const (
+	// maxLogoRead caps how much of a chosen logo file is read. Anything over
+	// referral.MaxLogoBytes is refused anyway; reading on to this cap lets
+	// the refusal say how big the file is without reading a huge one whole.
+	maxLogoRead = 64 << 20
+	// settingsWidth keeps the settings form a readable column on a wide window.
+	settingsWidth = 760
+)
+
+// logoSize is the preview of the clinic logo beside Choose logo….
+var logoSize = fyne.NewSize(180, 72)
+
+// logoFiles are the file types Choose logo… offers.
+var logoFiles = []string{".png", ".jpg", ".jpeg"}
+
+// settingsScreen is the Settings area: the clinic header every sheet
+// carries, the defaults a new referral starts with, how long the referral
+// log is kept and the zone for imported listings that name none. It loads
+// off the UI goroutine; after a load or a save, changed passes the settings
+// on so other screens use the new defaults.
+type settingsScreen struct {
+	win     fyne.Window
+	svc     referral.SettingsService
+	bg      background
+	machine string // this computer's IANA zone name, or "" when unknown
+	changed func(referral.Settings)
+
+	saved  referral.Settings // as last loaded or saved
+	logo   []byte            // the logo the form holds; nil for none
+	loaded bool              // the saved settings have been read; until then Save is off
+
+	name, address, phone, website *widget.Entry
+	logoImage                     *canvas.Image
+	logoAbout                     *widget.Label
+	chooseLogo, removeLogo        *widget.Button
+	counselor, miles              *widget.Entry
+	language, paper               *widget.RadioGroup
+	retention                     *widget.Entry
+	zone                          *widget.SelectEntry
+
+	problems    *problemLabels
+	labelColumn *sameWidth
+	summary     *widget.Label
+	status      *widget.Label
+	save        *widget.Button
+	scroll      *container.Scroll
+	content     fyne.CanvasObject
+
+	stopNotice func() // cancels hiding the "Saved" notice
+}
+
+func newSettingsScreen(win fyne.Window, svc referral.SettingsService, bg background, machine string,
+	changed func(referral.Settings)) *settingsScreen {
+	s := &settingsScreen{win: win, svc: svc, bg: bg, machine: machine, changed: changed,
+		saved: referral.DefaultSettings(), problems: newProblemLabels(), labelColumn: &sameWidth{}}
+	s.buildUI()
+	s.load()
+	return s
+}
+
+func (s *settingsScreen) buildUI() {
+	s.name = newEntry(lang.L("As it should head the sheet"))
+	s.address = newEntry(lang.L("Street, city, state, ZIP"))
+	s.phone = newEntry("")
+	s.website = newEntry("https://")
+
+	s.logoImage = canvas.NewImageFromImage(nil)
+	s.logoImage.FillMode = canvas.ImageFillContain
+	s.logoImage.SetMinSize(logoSize)
+	s.logoAbout = widget.NewLabel("")
+	s.logoAbout.Importance = widget.LowImportance
+	s.chooseLogo = widget.NewButtonWithIcon(lang.L("Choose logo…"), theme.FileImageIcon(), s.onChooseLogo)
+	s.removeLogo = widget.NewButtonWithIcon(lang.L("Remove logo"), theme.DeleteIcon(), s.onRemoveLogo)
+	logo := container.NewHBox(s.logoImage,
+		container.NewVBox(s.logoAbout, container.NewHBox(s.chooseLogo, s.removeLogo)))
+
+	s.counselor = newEntry(lang.L("Printed on the sheet; may be left empty"))
+	s.miles = widget.NewEntry()
+	s.language = newChoiceRadio(langChoice().labels)
+	s.paper = newChoiceRadio(paperChoice().labels)
+	s.retention = widget.NewEntry()
+	s.zone = widget.NewSelectEntry(usTimeZones)
+	s.zone.PlaceHolder = lang.L("This computer's zone")
+	if s.machine != "" {
+		s.zone.PlaceHolder = lang.L("This computer's zone ({{.Zone}})", map[string]any{"Zone": s.machine})
+	}
+
+	s.summary = newProblemLabel()
+	s.status = widget.NewLabel("")
+	s.status.Importance = widget.SuccessImportance
+	s.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), s.onSave)
+	s.save.Importance = widget.HighImportance
+	s.save.Disable() // until the saved settings are shown
+
+	body := container.NewVBox(
+		s.problems.other,
+		s.section(lang.L("Clinic"), lang.L("Heads every referral sheet."),
+			s.row(lang.L("Name"), s.name, "Clinic.Name", ""),
+			s.row(lang.L("Address"), s.address, "Clinic.Address", ""),
+			s.row(lang.L("Phone"), s.phone, "Clinic.Phone", ""),
+			s.row(lang.L("Website"), s.website, "Clinic.Website", ""),
+			s.row(lang.L("Logo"), logo, "Clinic.Logo", lang.L("Optional: a PNG or JPEG picture of at most 2 MB.")),
+		),
+		s.section(lang.L("New referrals"), lang.L("What the Referral screen starts with; each referral can change them."),
+			s.row(lang.L("Counselor"), s.counselor, "Counselor", ""),
+			s.row(lang.L("Distance"), withUnit(s.miles, lang.L("miles")), "DefaultMiles", ""),
+			s.row(lang.L("Sheet language"), s.language, "SheetLang", ""),
+			s.row(lang.L("Paper"), s.paper, "SheetPaper", ""),
+		),
+		s.section(lang.L("Referral log"), "",
+			s.row(lang.L("Keep entries for"), withUnit(s.retention, lang.L("days")), "RetentionDays",
+				lang.L("Referral log entries older than this are deleted.")),
+		),
+		s.section(lang.L("Directory imports"), "",
+			s.row(lang.L("Time zone"), s.zone, "FeedTimeZone",
+				lang.L("Given to imported listings that do not name a time zone. Leave it empty to use this computer's zone.")),
+		),
+	)
+	footer := container.NewVBox(
+		widget.NewSeparator(),
+		s.summary,
+		container.NewHBox(s.status, layout.NewSpacer(), s.save),
+	)
+	column := &maxWidth{width: settingsWidth}
+	s.scroll = container.NewVScroll(container.New(column, container.NewPadded(body)))
+	s.content = container.NewBorder(nil, container.New(column, footer), nil, nil, s.scroll)
+	s.problems.relayout = s.content.Refresh
+}
+
+// section is a bold heading, an optional line about it and a form of rows.
+func (s *settingsScreen) section(heading, about string, rows ...[]fyne.CanvasObject) fyne.CanvasObject {
+	grid := container.New(layout.NewFormLayout())
+	for _, r := range rows {
+		grid.Add(r[0])
+		grid.Add(r[1])
+	}
+	box := container.NewVBox(widget.NewSeparator(),
+		widget.NewLabelWithStyle(heading, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if about != "" {
+		box.Add(wrapped(about, widget.LowImportance))
+	}
+	box.Add(grid)
+	return box
+}
+
+// row is a label and an input with an optional hint and a problem label
+// under it. Labels share one column width so the sections line up.
+func (s *settingsScreen) row(label string, input fyne.CanvasObject, field, hint string) []fyne.CanvasObject {
+	l := widget.NewLabel(label)
+	s.labelColumn.labels = append(s.labelColumn.labels, l)
+	cell := container.NewVBox(input)
+	if hint != "" {
+		cell.Add(wrapped(hint, widget.LowImportance))
+	}
+	cell.Add(s.problems.add(field, label))
+	return []fyne.CanvasObject{container.New(s.labelColumn, l), cell}
+}
+
+// newChoiceRadio is a row of radio buttons, one always chosen.
+func newChoiceRadio(labels []string) *widget.RadioGroup {
+	r := widget.NewRadioGroup(labels, nil)
+	r.Horizontal, r.Required = true, true
+	return r
+}
+
+// withUnit puts a short entry before the unit it counts in.
+func withUnit(e *widget.Entry, unit string) fyne.CanvasObject {
+	return container.NewHBox(container.NewGridWrap(fyne.NewSize(100, e.MinSize().Height), e), widget.NewLabel(unit))
+}
+
+// load reads the saved settings off the UI goroutine, with the logo's
+// picture decoded there too.
+func (s *settingsScreen) load() {
+	s.bg.run(func() {
+		st, err := loadSettings(context.Background(), s.svc)
+		var img image.Image
+		if err == nil && len(st.Clinic.Logo) > 0 {
+			img, _ = decodeLogo(st.Clinic.Logo) // a damaged saved logo shows no picture
+		}
+		fyne.Do(func() { s.loadedSettings(st, img, err) })
+	})
+}
+
+// loadSettings returns the saved settings; with no service (a window opened
+// without one, as in some tests) they are the defaults.
+func loadSettings(ctx context.Context, svc referral.SettingsService) (referral.Settings, error) {
+	if svc == nil {
+		return referral.DefaultSettings(), nil
+	}
+	return svc.Settings(ctx)
+}
+
+func (s *settingsScreen) loadedSettings(st referral.Settings, img image.Image, err error) {
+	if err != nil {
+		showFailure(s.win, "settings: load", err,
+			lang.L("The settings could not be read, so they cannot be changed now. Open Settings again to retry."))
+		return
+	}
+	s.loaded = true
+	s.show(st, img)
+	s.save.Enable()
+	s.changed(st)
+}
+
+// onShown reloads settings that could not be read at start.
+func (s *settingsScreen) onShown() {
+	if !s.loaded {
+		s.load()
+	}
+}
+
+// show puts st into the form and forgets problems.
+func (s *settingsScreen) show(st referral.Settings, logo image.Image) {
+	s.saved = st
+	c := st.Clinic
+	s.name.SetText(c.Name)
+	s.address.SetText(c.Address)
+	s.phone.SetText(c.Phone)
+	s.website.SetText(c.Website)
+	s.showLogo(c.Logo, logo)
+	s.counselor.SetText(st.Counselor)
+	s.miles.SetText(strconv.FormatFloat(st.DefaultMiles, 'f', -1, 64))
+	s.language.SetSelected(langChoice().label(st.SheetLang))
+	s.paper.SetSelected(paperChoice().label(st.SheetPaper))
+	s.retention.SetText(strconv.Itoa(st.RetentionDays))
+	s.zone.SetText(st.FeedTimeZone)
+	s.clearProblems()
+}
+
+func (s *settingsScreen) showLogo(b []byte, img image.Image) {
+	s.logo = b
+	s.logoImage.Image = img
+	s.logoImage.Refresh()
+	setShown(s.logoImage, img != nil)
+	setShown(s.removeLogo, len(b) > 0)
+	if len(b) == 0 {
+		s.logoAbout.SetText(lang.L("No logo"))
+	} else {
+		s.logoAbout.SetText(logoText(b))
+	}
+}
+
+// logoText describes a logo as the settings command does: "PNG, 12 KB".
+func logoText(b []byte) string {
+	for _, kv := range (referral.Settings{Clinic: referral.Clinic{Logo: b}}).Values() {
+		if kv.Key == "clinic.logo" {
+			return kv.Value
+		}
+	}
+	return ""
+}
+
+func (s *settingsScreen) onChooseLogo() {
+	d := dialog.NewFileOpen(func(file fyne.URIReadCloser, err error) {
+		if err != nil {
+			showFailure(s.win, "settings: open logo", err, "")
+			return
+		}
+		if file != nil {
+			s.onLogoChosen(file)
+		}
+	}, s.win)
+	d.SetFilter(storage.NewExtensionFileFilter(logoFiles))
+	d.Show()
+}
+
+// onLogoChosen reads and decodes the picture off the UI goroutine.
+func (s *settingsScreen) onLogoChosen(file io.ReadCloser) {
+	s.bg.run(func() {
+		b, err := io.ReadAll(io.LimitReader(file, maxLogoRead))
+		file.Close()
+		var img image.Image
+		if err == nil && referral.IsLogoImage(b) && len(b) <= referral.MaxLogoBytes {
+			img, err = decodeLogo(b)
+		}
+		fyne.Do(func() { s.logoRead(b, img, err) })
+	})
+}
+
+// logoRead takes the chosen file as the logo if the domain accepts it and
+// the picture decodes; otherwise it says why beside the logo and changes
+// nothing.
+func (s *settingsScreen) logoRead(b []byte, img image.Image, err error) {
+	refuse := func(msg string) {
+		s.problems.clear("Clinic.Logo")
+		s.problems.show([]referral.Problem{{Field: "Clinic.Logo", Message: msg}})
+	}
+	var probe referral.Settings
+	switch perr := probe.SetLogo(b); {
+	case len(b) == 0 && err == nil:
+		refuse(lang.L("the file is empty; choose a PNG or JPEG picture"))
+	case perr != nil:
+		msg := referral.ErrorMessage(perr)
+		if ps := referral.ErrorProblems(perr); len(ps) > 0 {
+			msg = ps[0].Message
+		}
+		refuse(msg)
+	case err != nil:
+		fyne.LogError("settings: read logo", err)
+		refuse(lang.L("the file could not be read as a picture; choose another PNG or JPEG file"))
+	default:
+		s.problems.clear("Clinic.Logo")
+		s.showLogo(b, img)
+	}
+}
+
+func decodeLogo(b []byte) (image.Image, error) {
+	img, _, err := image.Decode(bytes.NewReader(b))
+	return img, err
+}
+
+func (s *settingsScreen) onRemoveLogo() {
+	s.problems.clear("Clinic.Logo")
+	s.showLogo(nil, nil)
+}
+
+// read returns the settings the form describes and the problems found
+// turning text into numbers. What the form does not show is kept as saved.
+func (s *settingsScreen) read() (referral.Settings, []referral.Problem) {
+	var ps []referral.Problem
+	st := s.saved
+	st.Clinic = referral.Clinic{
+		Name:    strings.TrimSpace(s.name.Text),
+		Address: strings.TrimSpace(s.address.Text),
+		Phone:   strings.TrimSpace(s.phone.Text),
+		Website: strings.TrimSpace(s.website.Text),
+		Logo:    s.logo,
+	}
+	st.Counselor = strings.TrimSpace(s.counselor.Text)
+	miles, err := strconv.ParseFloat(strings.TrimSpace(s.miles.Text), 64)
+	if err != nil {
+		ps = append(ps, referral.Problem{Field: "DefaultMiles",
+			Message: lang.L("write the distance as a number of miles, for example 10")})
+	}
+	st.DefaultMiles = miles
+	st.SheetLang = langChoice().value(s.language.Selected)
+	st.SheetPaper = paperChoice().value(s.paper.Selected)
+	days, err := strconv.Atoi(strings.TrimSpace(s.retention.Text))
+	if err != nil {
+		ps = append(ps, referral.Problem{Field: "RetentionDays",
+			Message: lang.L("write a whole number of days, for example 90")})
+	}
+	st.RetentionDays = days
+	st.FeedTimeZone = strings.TrimSpace(s.zone.Text)
+	return st, ps
+}
+
+// onSave checks the settings with the domain's own rules first, so invalid
+// settings never reach the store; the store checks again and its problems
+// are shown the same way.
+func (s *settingsScreen) onSave() {
+	st, ps := s.read()
+	ps = mergeProblems(ps, referral.ErrorProblems(st.Validate()))
+	if len(ps) > 0 {
+		s.showProblems(ps)
+		return
+	}
+	s.clearProblems()
+	s.save.Disable()
+	img := s.logoImage.Image
+	s.bg.run(func() {
+		err := saveSettings(context.Background(), s.svc, st)
+		fyne.Do(func() { s.onSaved(st, img, err) })
+	})
+}
+
+func saveSettings(ctx context.Context, svc referral.SettingsService, st referral.Settings) error {
+	if svc == nil {
+		return referral.Errorf(referral.EINTERNAL, "Settings are not set up in this copy of Referral Desk.")
+	}
+	return svc.SaveSettings(ctx, st)
+}
+
+func (s *settingsScreen) onSaved(st referral.Settings, img image.Image, err error) {
+	s.save.Enable()
+	if err != nil {
+		if ps := referral.ErrorProblems(err); len(ps) > 0 {
+			s.showProblems(ps)
+			return
+		}
+		showFailure(s.win, "settings: save", err, lang.L("The settings were not saved. Try again."))
+		return
+	}
+	s.show(st, img)
+	s.status.SetText(lang.L("Saved"))
+	if s.stopNotice != nil {
+		s.stopNotice()
+	}
+	s.stopNotice = s.bg.after(savedNoticeFor, func() { s.status.SetText("") })
+	s.changed(st)
+}
+
+func (s *settingsScreen) showProblems(ps []referral.Problem) {
+	s.status.SetText("")
+	names := s.problems.show(ps)
+	s.summary.SetText(lang.L("Not saved. Check {{.Fields}}.", map[string]any{"Fields": strings.Join(names, ", ")}))
+	s.summary.Show()
+	s.content.Refresh()
+}
+
+func (s *settingsScreen) clearProblems() {
+	s.problems.clear()
+	s.summary.Hide()
+}
+
+// problemLabels put validation problems beside the fields they name. A
+// problem whose field has no label on the form goes to other.
+type problemLabels struct {
+	labels map[string]*widget.Label
+	names  map[string]string // field → the words labelling it
+	order  []string          // fields top to bottom
+	other  *widget.Label
+	// relayout runs after labels appear or go, for the form holding them
+	// to lay itself out again; nil for none.
+	relayout func()
+}
+
+func newProblemLabels() *problemLabels {
+	return &problemLabels{labels: map[string]*widget.Label{}, names: map[string]string{}, other: newProblemLabel()}
+}
+
+// add registers a field and returns its (hidden) problem label.
+func (p *problemLabels) add(field, name string) *widget.Label {
+	l := newProblemLabel()
+	p.labels[field], p.names[field] = l, name
+	p.order = append(p.order, field)
+	return l
+}
+
+// show replaces the problems shown with ps, capitalised as sentences, and
+// returns the names of the fields they concern, top to bottom.
+func (p *problemLabels) show(ps []referral.Problem) []string {
+	p.clear()
+	ps = slices.Clone(ps)
+	slices.SortStableFunc(ps, func(a, b referral.Problem) int {
+		return slices.Index(p.order, a.Field) - slices.Index(p.order, b.Field)
+	})
+	var names []string
+	for _, pr := range ps {
+		l, ok := p.labels[pr.Field]
+		if !ok {
+			l = p.other
+		} else if n := p.names[pr.Field]; !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+		if l.Text != "" {
+			l.Text += "\n"
+		}
+		l.SetText(l.Text + sentence(pr.Message))
+		l.Show()
+	}
+	if p.other.Visible() {
+		names = append(names, lang.L("the message above"))
+	}
+	p.changed()
+	return names
+}
+
+// clear hides the problems of the given fields, or of all fields.
+func (p *problemLabels) clear(fields ...string) {
+	for f, l := range p.labels {
+		if len(fields) == 0 || slices.Contains(fields, f) {
+			l.SetText("")
+			l.Hide()
+		}
+	}
+	if len(fields) == 0 {
+		p.other.SetText("")
+		p.other.Hide()
+	}
+	p.changed()
+}
+
+func (p *problemLabels) changed() {
+	if p.relayout != nil {
+		p.relayout()
+	}
+}
+
+// maxWidth lays its objects out at most width wide, from the left, so a
+// form stays readable on a wide window.
+type maxWidth struct{ width float32 }
+
+func (m *maxWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
+}
+
+func (m *maxWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	size.Width = min(size.Width, max(m.width, m.MinSize(objs).Width))
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func langChoice() choice[referral.Lang] {
+	return newChoice(
+		pair[referral.Lang]{referral.English, "English"},
+		pair[referral.Lang]{referral.Spanish, "Español"},
+	)
+}
+
+func paperChoice() choice[referral.Paper] {
+	return newChoice(
+		pair[referral.Paper]{referral.Letter, "Letter"},
+		pair[referral.Paper]{referral.A4, "A4"},
+	)
+}

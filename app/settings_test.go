@@ -1,0 +1,332 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"net/url"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"referraldesk/referral"
+)
+
+// fakeSettings is an in-memory referral.SettingsService that validates with
+// the domain's own rules, as the store does.
+type fakeSettings struct {
+	mu      sync.Mutex
+	s       referral.Settings
+	saves   int
+	loadErr error // returned by Settings, if set
+}
+
+func (f *fakeSettings) Settings(context.Context) (referral.Settings, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.s, f.loadErr
+}
+
+func (f *fakeSettings) SaveSettings(_ context.Context, s referral.Settings) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	f.saves++
+	f.s = s
+	return nil
+}
+
+// deskHarness is the main window with settings, a referral log and a sheet
+// renderer besides the directory, on a synchronous background.
+type deskHarness struct {
+	*harness
+	settings *fakeSettings
+	history  *fakeHistory
+	sheets   *fakeSheets
+	opened   []string // what Open handed the system
+}
+
+func newDeskHarness(t *testing.T, st referral.Settings, log []*referral.Referral, gs ...referral.Group) *deskHarness {
+	t.Helper()
+	a := test.NewTempApp(t)
+	h := &harness{t: t, fake: newFakeGroups(gs...), timers: &timers{}}
+	h.dirs = newFakeDirectory(h.fake)
+	d := &deskHarness{harness: h, settings: &fakeSettings{s: st}, history: newFakeHistory(log...), sheets: &fakeSheets{}}
+	bg := background{run: func(f func()) { f() }, after: h.timers.after}
+	h.main = newMainWindow(a, Services{Groups: h.fake, Directory: h.dirs, Settings: d.settings,
+		History: d.history, Sheets: d.sheets, Now: func() time.Time { return testNow }, MachineZone: "America/Chicago"}, bg)
+	h.win, h.dir = h.main.win, h.main.directory
+	h.sources, h.imp = h.main.sources, h.main.sources.importer
+	h.main.history.loc = time.UTC
+	h.main.history.openURL = func(u *url.URL) error {
+		d.opened = append(d.opened, u.String())
+		return nil
+	}
+	t.Cleanup(h.win.Close)
+	h.win.Resize(fyne.NewSize(1180, 760))
+	return d
+}
+
+// open selects the tab showing content.
+func (h *harness) open(content fyne.CanvasObject) {
+	for _, tab := range h.main.tabs.Items {
+		if tab.Content == content {
+			h.main.tabs.Select(tab)
+			return
+		}
+	}
+	h.t.Fatal("no tab shows that screen")
+}
+
+func clinicSettings() referral.Settings {
+	s := referral.DefaultSettings()
+	s.Clinic = referral.Clinic{Name: "Riverside Recovery Clinic", Address: "12 Market St, Philadelphia, PA 19107",
+		Phone: "215-555-0100", Website: "https://riverside.example.org", Logo: logoPNG()}
+	s.Counselor = "Dana Ruiz"
+	s.DefaultMiles = 7.5
+	s.SheetLang, s.SheetPaper = referral.Spanish, referral.A4
+	s.RetentionDays = 30
+	s.FeedTimeZone = "America/Denver"
+	return s
+}
+
+// logoPNG returns a small PNG picture.
+func logoPNG() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 120, 40))
+	for x := range 120 {
+		for y := range 40 {
+			img.Set(x, y, color.RGBA{R: 20, G: uint8(80 + x), B: 160, A: 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+func TestSettingsShowSavedValues(t *testing.T) {
+	h := newDeskHarness(t, clinicSettings(), nil)
+	s := h.main.settings
+	h.open(s.content)
+	for _, c := range []struct{ name, got, want string }{
+		{"clinic name", s.name.Text, "Riverside Recovery Clinic"},
+		{"address", s.address.Text, "12 Market St, Philadelphia, PA 19107"},
+		{"phone", s.phone.Text, "215-555-0100"},
+		{"website", s.website.Text, "https://riverside.example.org"},
+		{"counselor", s.counselor.Text, "Dana Ruiz"},
+		{"miles", s.miles.Text, "7.5"},
+		{"language", s.language.Selected, "Español"},
+		{"paper", s.paper.Selected, "A4"},
+		{"retention", s.retention.Text, "30"},
+		{"zone", s.zone.Text, "America/Denver"},
+		{"logo", s.logoAbout.Text, "PNG, 1 KB"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s shows %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if s.logoImage.Image == nil || !s.logoImage.Visible() || !s.removeLogo.Visible() {
+		t.Error("the saved logo should show with Remove logo")
+	}
+	if s.save.Disabled() {
+		t.Error("Save should work once the settings are loaded")
+	}
+	if got := s.zone.PlaceHolder; got != "This computer's zone (America/Chicago)" {
+		t.Errorf("the empty zone says %q", got)
+	}
+	said := strings.Join(texts(s.content), " ")
+	if !strings.Contains(said, "Referral log entries older than this are deleted.") {
+		t.Errorf("the retention row does not explain itself: %q", said)
+	}
+	capture(t, h.win, "/tmp/settings.png")
+	s.scroll.ScrollToBottom()
+	capture(t, h.win, "/tmp/settings-bottom.png")
+}
+
+func TestSettingsDefaultsWhenNeverSaved(t *testing.T) {
+	h := newDeskHarness(t, referral.DefaultSettings(), nil)
+	s := h.main.settings
+	if s.retention.Text != "90" || s.language.Selected != "English" || s.paper.Selected != "Letter" ||
+		s.zone.Text != "" || s.logoAbout.Text != "No logo" || s.removeLogo.Visible() {
+		t.Errorf("defaults show retention %q, %q, %q, zone %q, logo %q", s.retention.Text,
+			s.language.Selected, s.paper.Selected, s.zone.Text, s.logoAbout.Text)
+	}
+}
+
+func TestSettingsInvalidShowMessagesAndSaveNothing(t *testing.T) {
+	h := newDeskHarness(t, clinicSettings(), nil)
+	s := h.main.settings
+	h.open(s.content)
+	s.website.SetText("riverside.example.org")
+	s.retention.SetText("0")
+	s.miles.SetText("far")
+	test.Tap(s.save)
+	capture(t, h.win, "/tmp/settings-problems.png")
+
+	if h.settings.saves != 0 {
+		t.Fatal("invalid settings were saved")
+	}
+	for field, want := range map[string]string{
+		"Clinic.Website": "must start with http:// or https://",
+		"RetentionDays":  "between 1 and 3650 days",
+		"DefaultMiles":   "Write the distance as a number of miles",
+	} {
+		l := s.problems.labels[field]
+		if !l.Visible() || !strings.Contains(l.Text, want) {
+			t.Errorf("beside %s: %q (shown %v), want %q", field, l.Text, l.Visible(), want)
+		}
+	}
+	if !s.summary.Visible() || s.summary.Text != "Not saved. Check Website, Distance, Keep entries for." {
+		t.Errorf("the summary says %q", s.summary.Text)
+	}
+	if s.status.Text != "" {
+		t.Errorf("the status says %q", s.status.Text)
+	}
+	if l := s.problems.labels["Clinic.Phone"]; l.Visible() {
+		t.Errorf("a good phone number got %q", l.Text)
+	}
+
+	s.website.SetText("https://riverside.example.org")
+	s.retention.SetText("45")
+	s.miles.SetText("5")
+	s.zone.SetText("Mars/Olympus")
+	test.Tap(s.save)
+	if h.settings.saves != 0 || !strings.Contains(s.problems.labels["FeedTimeZone"].Text, "Mars/Olympus") ||
+		s.problems.labels["Clinic.Website"].Visible() {
+		t.Fatalf("an unknown zone: saved %d, zone problem %q", h.settings.saves, s.problems.labels["FeedTimeZone"].Text)
+	}
+}
+
+func TestSettingsSave(t *testing.T) {
+	h := newDeskHarness(t, referral.DefaultSettings(), nil)
+	s := h.main.settings
+	s.name.SetText("  Northside Health  ")
+	s.website.SetText("https://northside.example.org")
+	s.counselor.SetText("Sam Lee")
+	s.miles.SetText("12")
+	s.language.SetSelected("Español")
+	s.paper.SetSelected("A4")
+	s.retention.SetText("60")
+	s.zone.SetText("America/Phoenix")
+	s.logoRead(logoPNG(), image.NewRGBA(image.Rect(0, 0, 2, 2)), nil)
+	test.Tap(s.save)
+
+	want := referral.Settings{
+		Clinic:    referral.Clinic{Name: "Northside Health", Website: "https://northside.example.org", Logo: logoPNG()},
+		Counselor: "Sam Lee", DefaultMiles: 12, SheetLang: referral.Spanish, SheetPaper: referral.A4,
+		RetentionDays: 60, FeedTimeZone: "America/Phoenix",
+	}
+	got := h.settings.s
+	if h.settings.saves != 1 || !bytes.Equal(got.Clinic.Logo, want.Clinic.Logo) {
+		t.Fatalf("saved %d times, logo %d bytes", h.settings.saves, len(got.Clinic.Logo))
+	}
+	got.Clinic.Logo, want.Clinic.Logo = nil, nil
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("saved\n%+v\nwant\n%+v", got, want)
+	}
+	if s.status.Text != "Saved" {
+		t.Errorf("after saving the status says %q", s.status.Text)
+	}
+	if s.name.Text != "Northside Health" {
+		t.Errorf("the form shows %q after saving, not what was saved", s.name.Text)
+	}
+	h.timers.fire()
+	if s.status.Text != "" {
+		t.Errorf("the Saved notice stays: %q", s.status.Text)
+	}
+	if got := h.main.history.emptyNote.Text; !strings.Contains(got, "older than 60 days") {
+		t.Errorf("the History empty state says %q after saving 60 days", got)
+	}
+}
+
+func TestSettingsLogo(t *testing.T) {
+	h := newDeskHarness(t, clinicSettings(), nil)
+	s := h.main.settings
+	s.onLogoChosen(io.NopCloser(strings.NewReader("GIF89a not a png")))
+	if l := s.problems.labels["Clinic.Logo"]; !l.Visible() || l.Text != "The clinic logo must be a PNG or JPEG picture." {
+		t.Errorf("a GIF got %q", l.Text)
+	}
+	if !bytes.Equal(s.logo, logoPNG()) || s.logoAbout.Text != "PNG, 1 KB" {
+		t.Error("a refused file changed the logo")
+	}
+
+	big := append(logoPNG(), make([]byte, referral.MaxLogoBytes)...)
+	s.onLogoChosen(io.NopCloser(bytes.NewReader(big)))
+	if l := s.problems.labels["Clinic.Logo"]; !strings.Contains(l.Text, "at most 2 MB") {
+		t.Errorf("a %d-byte file got %q", len(big), l.Text)
+	}
+
+	s.onLogoChosen(io.NopCloser(strings.NewReader("\x89PNG\r\n\x1a\n but broken")))
+	if l := s.problems.labels["Clinic.Logo"]; !strings.Contains(l.Text, "could not be read as a picture") {
+		t.Errorf("a damaged PNG got %q", l.Text)
+	}
+	if !bytes.Equal(s.logo, logoPNG()) {
+		t.Error("a refused file changed the logo")
+	}
+
+	test.Tap(s.removeLogo)
+	if s.logo != nil || s.logoAbout.Text != "No logo" || s.logoImage.Visible() || s.removeLogo.Visible() ||
+		s.problems.labels["Clinic.Logo"].Visible() {
+		t.Errorf("after Remove logo: %d bytes, %q", len(s.logo), s.logoAbout.Text)
+	}
+	test.Tap(s.save)
+	if h.settings.s.Clinic.Logo != nil {
+		t.Error("the removed logo is still saved")
+	}
+}
+
+func TestImportProposesTheSavedTimeZone(t *testing.T) {
+	h := newDeskHarness(t, clinicSettings(), nil)
+	zone := func() string {
+		h.t.Helper()
+		h.imp.onFileChosen(directoryFile(t, "aa.json", "[]"), "")
+		defer h.imp.form.dialog.Hide()
+		return h.imp.form.zone.Text
+	}
+	if got := zone(); got != "America/Denver" {
+		t.Errorf("with America/Denver saved the import proposes %q", got)
+	}
+	s := h.main.settings
+	s.zone.SetText("")
+	test.Tap(s.save)
+	if got := zone(); got != "America/Chicago" {
+		t.Errorf("with no zone saved the import proposes %q, want this computer's", got)
+	}
+	s.zone.SetText("Pacific/Honolulu")
+	test.Tap(s.save)
+	if got := zone(); got != "Pacific/Honolulu" {
+		t.Errorf("after saving Pacific/Honolulu the import proposes %q", got)
+	}
+}
+
+func TestSettingsThatCannotBeLoadedAreNotSaved(t *testing.T) {
+	a := test.NewTempApp(t)
+	fs := &fakeSettings{loadErr: referral.Errorf(referral.EINTERNAL, "sqlite: disk I/O error")}
+	bg := background{run: func(f func()) { f() }, after: (&timers{}).after}
+	m := newMainWindow(a, Services{Groups: newFakeGroups(), Directory: newFakeDirectory(newFakeGroups()), Settings: fs}, bg)
+	t.Cleanup(m.win.Close)
+	if !m.settings.save.Disabled() {
+		t.Fatal("Save should stay off when the settings could not be read: it would overwrite them with defaults")
+	}
+	said := strings.Join(texts(m.win.Canvas().Overlays().Top()), " ")
+	if strings.Contains(said, "sqlite") || !strings.Contains(said, "could not be read") {
+		t.Errorf("the failure says %q", said)
+	}
+	fs.loadErr = nil
+	fs.s = clinicSettings()
+	m.tabs.SelectIndex(len(m.tabs.Items) - 1)
+	if m.settings.save.Disabled() || m.settings.name.Text != "Riverside Recovery Clinic" {
+		t.Error("opening Settings again should retry the load")
+	}
+}
