@@ -453,6 +453,7 @@ func (h *historyScreen) chooseSheetFile(job *reprintJob) {
 	}, h.win)
 	d.SetFileName(sheetFileName(job.sheet.Date))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	d.Resize(h.win.Canvas().Size()) // as the Referral screen's Save… shows it
 	d.Show()
 }
 
