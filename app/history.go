@@ -453,8 +453,8 @@ func (h *historyScreen) chooseSheetFile(job *reprintJob) {
 	}, h.win)
 	d.SetFileName(sheetFileName(job.sheet.Date))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-	d.Resize(h.win.Canvas().Size()) // as the Referral screen's Save… shows it
 	d.Show()
+	d.Resize(h.win.Canvas().Size()) // only once shown: before, FileDialog.Resize panics
 }
 
 // onReprintTo renders the pending sheet off the UI goroutine and saves it to
