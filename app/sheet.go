@@ -322,8 +322,9 @@ func (b *sheetBar) chooseFile(job sheetJob) {
 	}, b.win)
 	d.SetFileName(sheetFileName(job.sheet.Date))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-	d.Resize(b.win.Canvas().Size())
+	// A file dialog has no window to size until it is shown.
 	d.Show()
+	d.Resize(b.win.Canvas().Size())
 }
 
 // sheetFileName proposes a file name from the date alone: the client's name

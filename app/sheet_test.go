@@ -623,3 +623,14 @@ func TestSheetDefaultsFromSavedSettings(t *testing.T) {
 			bar.lang.Selected, bar.paper.Selected, m.referral.form.miles.Text)
 	}
 }
+
+func TestSheetSaveButtonOpensTheFileDialog(t *testing.T) {
+	h := newSheetHarness(t, directoryGroups())
+	if !h.buttonsEnabled() {
+		t.Fatal("with the top groups ticked, Save PDF… should be on")
+	}
+	test.Tap(h.bar.save) // a file dialog sized before it is shown panics in Fyne 2.8
+	if h.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("Save PDF… should open a file dialog")
+	}
+}
