@@ -5,12 +5,15 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"os"
 	_ "time/tzdata" // group times are shown in each group's own zone, on any machine
 
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"referraldesk/app"
+	"referraldesk/referral/pdf"
 	"referraldesk/referral/sqlite"
 )
 
@@ -23,11 +26,21 @@ func main() {
 // openWindow is the main job: the window over the store.
 func openWindow(db *sqlite.DB) error {
 	groups := sqlite.NewGroupService(db)
+	history := sqlite.NewHistoryService(db)
+	// Entries past the retention period go at every start, even on days
+	// when no referral is logged.
+	if _, err := history.PurgeExpired(context.Background()); err != nil {
+		return fmt.Errorf("purge the referral log: %w", err)
+	}
 	w := app.NewMainWindow(fyneapp.NewWithID(appID), app.Services{
-		Groups:    groups,
-		Match:     groups,
-		Locate:    locator{},
-		Directory: directory{groups: groups},
+		Groups:      groups,
+		Match:       groups,
+		Locate:      locator{},
+		Directory:   directory{groups: groups},
+		Settings:    sqlite.NewSettingsService(db),
+		History:     history,
+		Sheets:      pdf.Sheets{},
+		MachineZone: machineZone(),
 	})
 	w.ShowAndRun()
 	return nil
