@@ -77,7 +77,7 @@ func (c *cli) sheet(args []string) error {
 			return referral.Errorf(referral.ENOTFOUND, "no group fits these needs, so there is nothing to print; try `referraldesk match` with wider needs")
 		}
 		for _, cand := range result.Candidates[:min(len(result.Candidates), referral.MaxSheetGroups)] {
-			chosen = append(chosen, cand.Group)
+			chosen = append(chosen, cand.Listing())
 		}
 	}
 	sheet := settings.Sheet(now)

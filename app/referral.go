@@ -309,7 +309,7 @@ func (r *referralScreen) chosen() []referral.Candidate {
 func (r *referralScreen) chosenGroups() ([]*referral.Group, referral.Needs) {
 	var gs []*referral.Group
 	for _, c := range r.chosen() {
-		gs = append(gs, c.Group)
+		gs = append(gs, c.Listing())
 	}
 	return gs, r.matched
 }

@@ -1079,3 +1079,18 @@ func plural(n int, one, many string) string {
 func trimFloat(f float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", f), "0"), ".")
 }
+
+// Listing is the group as a referral sheet shows it: the first listing's
+// details with the fitting sessions of every listing folded into it, in week
+// order. Without this a group listed once per weekday would print one day.
+func (c Candidate) Listing() *Group {
+	g := *c.Group
+	g.Sessions = slices.Clone(c.Sessions)
+	if len(g.Sessions) == 0 {
+		g.Sessions = slices.Clone(c.Group.Sessions)
+	}
+	slices.SortFunc(g.Sessions, func(a, b Session) int {
+		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Start, b.Start))
+	})
+	return &g
+}

@@ -629,3 +629,29 @@ func sampleDirectory() []*referral.Group {
 		grp(8, "Nowhere", referral.ProgramCA, noCoords, zone("")),
 	}
 }
+
+func TestListingCarriesEveryFoldedDay(t *testing.T) {
+	base := func(id int64, day time.Weekday) *referral.Group {
+		return &referral.Group{ID: id, Name: "We Are Not Saints", Program: referral.ProgramAA, TimeZone: "America/New_York",
+			Attendance: referral.InPerson, Sessions: []referral.Session{{Day: day, Start: 7*60 + 15, End: 8*60 + 15}},
+			Place: referral.Place{Address: "2044 Fairmount Ave", Coords: &referral.Point{Lat: 39.967, Lon: -75.171}}}
+	}
+	groups := []*referral.Group{base(1, time.Friday), base(2, time.Saturday), base(3, time.Monday)}
+	needs := referral.Needs{Origin: &referral.Point{Lat: 39.95, Lon: -75.16}, MaxMiles: 5}
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) // a Friday, after this week's Friday meeting
+	r := referral.Match(needs, groups, now)
+	if len(r.Candidates) != 1 {
+		t.Fatalf("got %d candidates, want the three listings folded into one", len(r.Candidates))
+	}
+	l := r.Candidates[0].Listing()
+	var days []time.Weekday
+	for _, s := range l.Sessions {
+		days = append(days, s.Day)
+	}
+	if want := []time.Weekday{time.Monday, time.Friday, time.Saturday}; !slices.Equal(days, want) {
+		t.Errorf("listing meets %v, want %v", days, want)
+	}
+	if len(groups[0].Sessions) != 1 || len(groups[1].Sessions) != 1 {
+		t.Error("Listing changed the directory's own groups")
+	}
+}
