@@ -88,7 +88,7 @@ func (s *settingsScreen) buildUI() {
 	s.name = newEntry(lang.L("As it should head the sheet"))
 	s.address = newEntry(lang.L("Street, city, state, ZIP"))
 	s.phone = newEntry("")
-	s.website = newEntry("https://")
+	s.website = newEntry("e.g. https://www.yourclinic.org")
 
 	s.logoImage = canvas.NewImageFromImage(nil)
 	s.logoImage.FillMode = canvas.ImageFillContain
