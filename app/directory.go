@@ -412,15 +412,7 @@ func (s *directoryScreen) onDelete() {
 	if g.Source != "" && g.Source != referral.SourceManual {
 		msg += "\n" + lang.L("It comes back at the next import of {{.Source}}; to stop suggesting it, mark it Hidden instead.", map[string]any{"Source": g.Source})
 	}
-	d := dialog.NewConfirm(lang.L("Delete group?"), msg, func(ok bool) {
-		if ok {
-			s.deleteGroup(g.ID)
-		}
-	}, s.win)
-	d.SetConfirmText(lang.L("Delete"))
-	d.SetDismissText(lang.L("Cancel"))
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	askDestructive(s.win, lang.L("Delete group?"), msg, lang.L("Delete"), func() { s.deleteGroup(g.ID) })
 }
 
 func (s *directoryScreen) deleteGroup(id int64) {

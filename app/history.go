@@ -531,18 +531,10 @@ func (h *historyScreen) onDelete() {
 	if r == nil {
 		return
 	}
-	d := dialog.NewConfirm(lang.L("Delete entry?"),
+	askDestructive(h.win, lang.L("Delete entry?"),
 		lang.L("Delete the referral of {{.When}} from the log? Its follow-up is deleted too. This cannot be undone.",
 			map[string]any{"When": h.whenText(r)}),
-		func(ok bool) {
-			if ok {
-				h.deleteEntry(r.ID)
-			}
-		}, h.win)
-	d.SetConfirmText(lang.L("Delete entry"))
-	d.SetDismissText(lang.L("Cancel"))
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+		lang.L("Delete entry"), func() { h.deleteEntry(r.ID) })
 }
 
 func (h *historyScreen) deleteEntry(id int64) {

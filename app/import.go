@@ -485,6 +485,20 @@ func (c choice[T]) labelOr(v T) string {
 
 // showFailure tells the counselor what went wrong in words they can act on,
 // and what to do next; an internal error's detail goes to the log under what.
+// askDestructive asks before something that cannot be undone; the confirm
+// button names the act and is marked as dangerous.
+func askDestructive(win fyne.Window, title, msg, act string, onConfirm func()) {
+	d := dialog.NewConfirm(title, msg, func(ok bool) {
+		if ok {
+			onConfirm()
+		}
+	}, win)
+	d.SetConfirmText(act)
+	d.SetDismissText(lang.L("Cancel"))
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
 func showFailure(win fyne.Window, what string, err error, hint string) {
 	if referral.ErrorCode(err) == referral.EINTERNAL {
 		fyne.LogError(what, err)

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -147,15 +146,7 @@ func (s *sourcesScreen) onRemove(src referral.Source) {
 	msg := lang.L("Remove {{.Name}}? Its {{.Groups}} leave the directory and are no longer suggested.",
 		map[string]any{"Name": src.Name, "Groups": groupsText(src.Groups)}) + "\n" +
 		lang.L("Your notes on them are kept and come back if you import {{.Name}} again.", map[string]any{"Name": src.Name})
-	d := dialog.NewConfirm(lang.L("Remove source?"), msg, func(ok bool) {
-		if ok {
-			s.removeSource(src.Name)
-		}
-	}, s.win)
-	d.SetConfirmText(lang.L("Remove source"))
-	d.SetDismissText(lang.L("Cancel"))
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	askDestructive(s.win, lang.L("Remove source?"), msg, lang.L("Remove source"), func() { s.removeSource(src.Name) })
 }
 
 func (s *sourcesScreen) removeSource(name string) {
