@@ -590,7 +590,7 @@ func TestReferralTabOrder(t *testing.T) {
 	c.Focus(f.substances[0])
 	var got []string
 	for range 60 {
-		test.FocusNext(c)
+		c.FocusNext()
 		if n, ok := named[c.Focused()]; ok {
 			got = append(got, n)
 		}
@@ -605,7 +605,7 @@ func TestReferralTabOrder(t *testing.T) {
 		t.Errorf("Tab visits\n%q\nwant\n%q", got, want)
 	}
 	c.Focus(f.zip)
-	test.FocusNext(c)
+	c.FocusNext()
 	if c.Focused() != f.miles {
 		t.Errorf("Tab from the ZIP goes to %T, want the distance", c.Focused())
 	}

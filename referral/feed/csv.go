@@ -47,11 +47,6 @@ func (r csvRow) get(name string) string {
 	return ""
 }
 
-func (r csvRow) has(name string) bool {
-	_, ok := r.col[strings.ToLower(name)]
-	return ok
-}
-
 func (p *parser) readCSV(rd io.Reader) error {
 	cr := csv.NewReader(rd)
 	cr.FieldsPerRecord = -1 // checked per row, so one bad row does not stop the file
