@@ -38,6 +38,7 @@ if [ "${1:-}" = test ]; then
     echo "run.sh: package referral imports $leaks" >&2
     exit 1
   fi
+  go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 -tags ci ./...
   # -tags ci swaps in fyne's software driver, so package main tests need no display.
   exec go test -race -tags ci ./...
 fi
