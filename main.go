@@ -25,14 +25,25 @@ func main() {
 
 // openWindow is the main job: the window over the store.
 func openWindow(db *sqlite.DB) error {
+	s, err := services(db)
+	if err != nil {
+		return err
+	}
+	app.NewMainWindow(fyneapp.NewWithID(appID), s).ShowAndRun()
+	return nil
+}
+
+// services wires the store into what the window works with; the startup
+// benchmark opens its window over them too.
+func services(db *sqlite.DB) (app.Services, error) {
 	groups := sqlite.NewGroupService(db)
 	history := sqlite.NewHistoryService(db)
 	// Entries past the retention period go at every start, even on days
 	// when no referral is logged.
 	if _, err := history.PurgeExpired(context.Background()); err != nil {
-		return fmt.Errorf("purge the referral log: %w", err)
+		return app.Services{}, fmt.Errorf("purge the referral log: %w", err)
 	}
-	w := app.NewMainWindow(fyneapp.NewWithID(appID), app.Services{
+	return app.Services{
 		Groups:      groups,
 		Match:       groups,
 		Locate:      locator{},
@@ -41,7 +52,5 @@ func openWindow(db *sqlite.DB) error {
 		History:     history,
 		Sheets:      pdf.Sheets{},
 		MachineZone: machineZone(),
-	})
-	w.ShowAndRun()
-	return nil
+	}, nil
 }

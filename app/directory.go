@@ -37,6 +37,7 @@ type directoryScreen struct {
 	bg         background
 	now        func() time.Time
 	importFile func() // starts Import…
+	onShown    func() // called after each answer is shown; may be nil
 
 	search     *widget.Entry
 	program    *widget.Select
@@ -67,8 +68,8 @@ type directoryScreen struct {
 	moveSelected bool               // the screen itself is moving the list selection
 }
 
-func newDirectoryScreen(win fyne.Window, groups referral.GroupService, bg background, importFile func()) *directoryScreen {
-	s := &directoryScreen{win: win, groups: groups, bg: bg, now: time.Now, importFile: importFile}
+func newDirectoryScreen(win fyne.Window, groups referral.GroupService, bg background, importFile, onShown func()) *directoryScreen {
+	s := &directoryScreen{win: win, groups: groups, bg: bg, now: time.Now, importFile: importFile, onShown: onShown}
 	s.buildUI()
 	s.refresh()
 	return s
@@ -239,6 +240,9 @@ func (s *directoryScreen) showResults(seq int, groups []*referral.Group, total i
 	s.count.SetText(countText(len(groups), total))
 	setShown(s.noMatch, len(groups) == 0 && s.filtered())
 	s.updateView()
+	if s.onShown != nil {
+		s.onShown()
+	}
 }
 
 // updateView shows the welcome card while the directory is empty and nothing

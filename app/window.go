@@ -35,6 +35,10 @@ type Services struct {
 	// MachineZone is this computer's IANA time zone name ("" when unknown):
 	// imported listings without a zone get it unless Settings names one.
 	MachineZone string
+	// DirectoryShown, if set, is called on the UI goroutine each time the
+	// Directory list shows a query's answer: the startup benchmark times the
+	// window up to the first one.
+	DirectoryShown func()
 }
 
 // NewMainWindow builds the main window; the caller shows it.
@@ -62,7 +66,7 @@ func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
 	m := &mainWindow{win: a.NewWindow(lang.L("Referral Desk")), saved: referral.DefaultSettings()}
 	imp := newImporter(m.win, s.Directory, bg, func() string { return m.saved.FeedZone(s.MachineZone) },
 		m.onDirectoryChanged)
-	m.directory = newDirectoryScreen(m.win, s.Groups, bg, imp.onImport)
+	m.directory = newDirectoryScreen(m.win, s.Groups, bg, imp.onImport, s.DirectoryShown)
 	m.sources = newSourcesScreen(m.win, s.Directory, bg, imp, newExporter(m.win, s.Directory, bg), m.onDirectoryChanged)
 	m.referral = newReferralScreen(m.win, s, bg, m.onReferralLogged)
 	m.history = newHistoryScreen(m.win, s, bg, m.onDirectoryChanged)
