@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"referraldesk/assets"
 	"referraldesk/referral"
@@ -165,18 +166,23 @@ func BenchmarkImport250k(b *testing.B) {
 	ctx := context.Background()
 	src := referral.Source{Name: sepiaFeed.opts.Source, Format: string(feed.MeetingGuide)}
 	var groups int
+	var parse, store time.Duration // the two halves, reported per op
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		db, dir := freshStore(b)
 		b.StartTimer()
+		start := time.Now()
 		res, err := feed.Parse(ctx, bytes.NewReader(data), sepiaFeed.opts)
 		if err != nil {
 			b.Fatal(err)
 		}
+		parsed := time.Now()
 		counts, err := sqlite.NewGroupService(db).ReplaceSource(ctx, src, res.Groups)
 		if err != nil {
 			b.Fatal(err)
 		}
+		parse += parsed.Sub(start)
+		store += time.Since(parsed)
 		b.StopTimer()
 		groups = counts.Added
 		db.Close()
@@ -184,6 +190,8 @@ func BenchmarkImport250k(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(groups), "groups")
+	b.ReportMetric(parse.Seconds()/float64(b.N), "parse-s/op")
+	b.ReportMetric(store.Seconds()/float64(b.N), "store-s/op")
 }
 
 // floorRecord is a Meeting Guide meeting decoded as plainly as possible.
@@ -223,6 +231,7 @@ func BenchmarkImportFloor250k(b *testing.B) {
 	b.ResetTimer() // the file is made once, on the first call
 	ctx := context.Background()
 	var rows int
+	var decode, insert time.Duration // the two halves, reported per op
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		db, dir := freshStore(b) // the real schema: same columns, indexes, search table
@@ -233,13 +242,17 @@ func BenchmarkImportFloor250k(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+		start := time.Now()
 		var records []floorRecord
 		if err := json.Unmarshal(data, &records); err != nil {
 			b.Fatal(err)
 		}
+		decoded := time.Now()
 		if err := floorInsert(ctx, raw, records); err != nil {
 			b.Fatal(err)
 		}
+		decode += decoded.Sub(start)
+		insert += time.Since(decoded)
 		b.StopTimer()
 		rows = len(records)
 		raw.Close()
@@ -247,6 +260,8 @@ func BenchmarkImportFloor250k(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(rows), "groups")
+	b.ReportMetric(decode.Seconds()/float64(b.N), "decode-s/op")
+	b.ReportMetric(insert.Seconds()/float64(b.N), "insert-s/op")
 }
 
 func floorInsert(ctx context.Context, db *sql.DB, records []floorRecord) error {
