@@ -3,6 +3,7 @@ package feed
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"reflect"
 	"testing"
@@ -119,5 +120,24 @@ func FuzzParseCSV(f *testing.F) {
 		opts := fuzzOptions
 		opts.Format = CSV
 		checkParse(t, data, opts)
+	})
+}
+
+// FuzzJText checks that jtext reads every JSON string as json.Unmarshal does:
+// its fast path for strings without escapes must not change a single byte.
+func FuzzJText(f *testing.F) {
+	for _, s := range []string{"", "plain", `tab\there`, `\u00e9t\u00e9`, "caf\xc3\xa9", "bad \xff utf-8", `\ud83d\ude00`, `\"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lit := []byte(`"` + s + `"`)
+		var want string
+		if json.Unmarshal(lit, &want) != nil {
+			return // not a string literal; the decoder never hands jtext one
+		}
+		var got jtext
+		if err := got.UnmarshalJSON(lit); err != nil || got.s != want || !got.quoted {
+			t.Fatalf("jtext of %q = %q, %v; json.Unmarshal gives %q", lit, got.s, err, want)
+		}
 	})
 }
