@@ -45,7 +45,7 @@ func (s *GroupService) ReplaceSource(ctx context.Context, src referral.Source, g
 		saved[i] = before{g.ID, g.Curation}
 	}
 	var counts ImportCounts
-	err := s.write(ctx, func(tx *sql.Tx, now string) error {
+	err := s.writeBulk(ctx, func(tx *sql.Tx, now string) error {
 		counts = ImportCounts{}
 		return replaceSource(ctx, tx, now, src, groups, &counts)
 	})

@@ -42,6 +42,13 @@ func (s *GroupService) write(ctx context.Context, fn func(tx *sql.Tx, now string
 	return err
 }
 
+// writeBulk is write for bulk writes (see DB.writeBulk).
+func (s *GroupService) writeBulk(ctx context.Context, fn func(tx *sql.Tx, now string) error) error {
+	err := s.db.writeBulk(ctx, fn)
+	s.match.version.Add(1)
+	return err
+}
+
 // Match ranks the whole directory for the needs at time now (see
 // referral.Match). The first Match after a write loads the directory and
 // builds the index, which takes seconds at 250,000 groups: call it off the UI

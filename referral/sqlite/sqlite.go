@@ -281,6 +281,40 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx, now string) error) 
 	return tx.Commit()
 }
 
+// bulkCacheKiB is the page cache of a bulk write. An import of 250,000
+// groups inserts into the name, id and latitude indexes at random places;
+// with SQLite's default 2 MB cache it spills dirty pages to the WAL and reads
+// them back all the time (38 s → 23 s of storing 250,000 groups with 32 MB;
+// 64 and 128 MB gained nothing more). The cache is given back afterwards.
+const bulkCacheKiB = 32 << 10
+
+// writeBulk runs fn as write does, on a connection whose page cache is
+// bulkCacheKiB for the transaction and put back after.
+func (db *DB) writeBulk(ctx context.Context, fn func(tx *sql.Tx, now string) error) error {
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var old int64
+	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&old); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, bulkCacheKiB)); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, old))
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx, formatTime(db.Now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // read runs fn in a read-only transaction so its queries see one snapshot.
 func (db *DB) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
