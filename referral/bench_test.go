@@ -327,6 +327,17 @@ func TestIndexAgreesWithMatch(t *testing.T) {
 		groups = append(groups, &g)
 	}
 	ix := referral.NewIndex(groups)
+	// The index a store builds row by row keeps no group: one Group is
+	// reused for every row, as a decoder would.
+	streamed := referral.NewIndexFrom(func(yield func(*referral.Group) bool) {
+		var g referral.Group
+		for _, src := range groups {
+			g = *src
+			if !yield(&g) {
+				return
+			}
+		}
+	})
 	zones := []string{"America/New_York", "America/Chicago", "America/Los_Angeles", "Asia/Kolkata", "UTC"}
 	runs := 400
 	if testing.Short() {
@@ -342,6 +353,9 @@ func TestIndexAgreesWithMatch(t *testing.T) {
 		a, b := describe(referral.Match(n, groups, now)), describe(ix.Match(n, now))
 		if a != b {
 			t.Fatalf("run %d: needs %+v origin %v at %s\nMatch:\n%s\nIndex:\n%s", run, n, *n.Origin, now, a, b)
+		}
+		if c := describe(streamed.Match(n, now)); c != a {
+			t.Fatalf("run %d: needs %+v origin %v at %s\nMatch:\n%s\nNewIndexFrom:\n%s", run, n, *n.Origin, now, a, c)
 		}
 	}
 }

@@ -1,7 +1,9 @@
 package referral
 
 import (
+	"iter"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,8 +17,9 @@ import (
 // and groups met in person in a grid of latitude/longitude cells, so that a
 // match reads only the cells near the client and counts the rest in bulk.
 //
-// An Index holds the groups it was built from and must be rebuilt when they
-// change. It is safe for concurrent use by Match calls.
+// An Index from NewIndex holds the groups it was built from, one from
+// NewIndexFrom only their compact facts; either must be rebuilt when the
+// groups change. It is safe for concurrent use by Match calls.
 type Index struct {
 	d      *directory
 	online int32   // slots [0, online) hold the available groups joinable online
@@ -54,12 +57,42 @@ const (
 
 // NewIndex prepares groups for matching. It keeps the slice; do not change
 // the groups while the Index is in use.
+func NewIndex(groups []*Group) *Index {
+	return newIndex(slices.Values(groups), groups)
+}
+
+// NewIndexFrom prepares the groups seq yields for matching without keeping
+// them: it copies out what matching reads (the rule facts, name, ID,
+// program, sessions, time zone, stated languages and verification date) in
+// compact form, so a directory too big to hold decoded can be indexed one
+// group at a time. seq may reuse one Group for every group it yields.
+//
+// The result's Candidates carry a sketch of each group in Group and Also,
+// holding only ID, Name, Program, TimeZone and the valid Sessions: look the
+// full groups up by ID. Otherwise Match returns what Match(needs, groups,
+// now) would.
+func NewIndexFrom(seq iter.Seq[*Group]) *Index {
+	return newIndex(seq, nil)
+}
+
+// newIndex builds the Index of the groups seq yields, keeping kept (the same
+// groups) when the caller has them.
 //
 // The facts are stored in the order a match reads them: groups joinable
 // online first, then the other placed groups cell by cell, then the rest,
 // so the scans walk memory front to back.
-func NewIndex(groups []*Group) *Index {
-	in := newDirectory(groups)
+func newIndex(seq iter.Seq[*Group], kept []*Group) *Index {
+	b := newBuilder(len(kept))
+	b.keys = true
+	if kept == nil {
+		b.strs = map[string]string{}
+	}
+	for g := range seq {
+		b.add(g)
+	}
+	in := b.d
+	in.groups = kept
+	n := len(in.facts)
 	ix := &Index{cells: map[uint32]cellSpan{}}
 	var joinable, rest []int32
 	perCell := map[uint32][]int32{}
@@ -104,23 +137,16 @@ func NewIndex(groups []*Group) *Index {
 		}
 	}
 	// Slots: online groups, then placed offline groups by cell, then the rest.
-	d := &directory{groups: groups, zones: in.zones, starts: in.starts,
-		facts: make([]facts, 0, len(groups)), groupOf: make([]int32, 0, len(groups)), keys: make([]uint64, 0, len(groups))}
-	slotOf := make([]int32, len(groups))
+	order := make([]int32, 0, n) // slot → position in seq
+	slotOf := make([]int32, n)
 	add := func(i int32) {
-		slotOf[i] = int32(len(d.facts))
-		d.facts = append(d.facts, in.facts[i])
-		d.groupOf = append(d.groupOf, i)
-		if in.facts[i].flags&fUnavailable != 0 {
-			d.keys = append(d.keys, 0)
-		} else {
-			d.keys = append(d.keys, listingKey(groups[i]))
-		}
+		slotOf[i] = int32(len(order))
+		order = append(order, i)
 	}
 	for _, i := range joinable {
 		add(i)
 	}
-	ix.online = int32(len(d.facts))
+	ix.online = int32(len(order))
 	ix.byCell = make([]int32, 0, ix.placed)
 	for _, c := range cellOrder {
 		span := cellSpan{start: int32(len(ix.byCell))}
@@ -142,9 +168,30 @@ func NewIndex(groups []*Group) *Index {
 	for _, i := range rest {
 		add(i)
 	}
-	markShared(d)
-	ix.d = d
+	in.permute(order)
+	in.groupOf = order
+	markShared(in)
+	ix.d = in
 	return ix
+}
+
+// permute moves the facts and keys into slot order in place: slot s takes
+// what was at order[s]. A copy would hold the largest array twice.
+func (d *directory) permute(order []int32) {
+	done := make([]bool, len(order))
+	for s := range order {
+		f, k := d.facts[s], d.keys[s]
+		for j := int32(s); !done[j]; {
+			done[j] = true
+			from := order[j]
+			if from == int32(s) {
+				d.facts[j], d.keys[j] = f, k
+				break
+			}
+			d.facts[j], d.keys[j] = d.facts[from], d.keys[from]
+			j = from
+		}
+	}
 }
 
 // markShared flags listings whose key another available listing shares, so
@@ -165,7 +212,7 @@ func markShared(d *directory) {
 }
 
 // Len reports how many groups the index holds.
-func (ix *Index) Len() int { return len(ix.d.groups) }
+func (ix *Index) Len() int { return len(ix.d.facts) }
 
 // Match is Match(needs, groups, now) over the indexed groups, with the same
 // result.
@@ -277,15 +324,32 @@ func cellOf(lat, lon float64) uint32 {
 
 // directory is the groups with their facts, shared by Match and Index.
 // Facts are kept in slots: for Match slot i is groups[i]; an Index reorders
-// the slots into the order it scans them (see NewIndex) and keeps the way
-// back in groupOf.
+// the slots into the order it scans them (see newIndex) and keeps the way
+// back in groupOf. What is kept per group besides the facts (lists, langs,
+// verified) is by position in the caller's sequence.
 type directory struct {
-	groups  []*Group
-	groupOf []int32 // slot → index in groups; nil when they are the same
+	groups  []*Group // the caller's groups; nil for an Index from NewIndexFrom
+	groupOf []int32  // slot → position in the caller's sequence; nil when they are the same
 	facts   []facts
-	zones   []*time.Location // facts.zone indexes it; -1 is the client's zone
-	keys    []uint64         // listingKey per group when precomputed (Index)
-	starts  []int32          // every group's valid session starts as minutes of its week; facts.start0:start1
+	lists   []listing
+	// Rarely set, so kept apart: the languages of groups that state one
+	// besides English and Spanish, and the clinic's verification dates.
+	langs    map[int32][]string
+	verified map[int32]time.Time
+	zones    []*time.Location // facts.zone indexes it; -1 is the client's zone
+	keys     []uint64         // listingKey per group when precomputed (Index)
+	// Every group's valid sessions as minutes of its week, and their ends;
+	// a group's are at facts.start0 : start0+nStarts.
+	starts []int32
+	ends   []Clock
+}
+
+// listing is what a match reads of a group besides its facts: its name and
+// ID break ties, its program words the reasons.
+type listing struct {
+	id      int64
+	name    string
+	program Program
 }
 
 // facts is what the hard rules and the score read about a group, flattened
@@ -329,12 +393,34 @@ const (
 	fEnglish // held in English, or states no language
 	fSpanish
 	fOtherLanguage // states a language besides English and Spanish
+	fApproximate   // the address is approximate
 )
 
-// group returns the group in slot i.
-func (d *directory) group(i int32) *Group { return d.groups[d.inputIndex(i)] }
+// group returns the group in slot i: the caller's own, or a sketch when the
+// Index did not keep them (see NewIndexFrom).
+func (d *directory) group(i int32) *Group {
+	k := d.inputIndex(i)
+	if d.groups != nil {
+		return d.groups[k]
+	}
+	l, f := &d.lists[k], &d.facts[i]
+	g := &Group{ID: l.id, Name: l.name, Program: l.program, Sessions: make([]Session, f.nStarts)}
+	for j := range g.Sessions {
+		g.Sessions[j] = d.session(f.start0 + int32(j))
+	}
+	if f.zone >= 0 {
+		g.TimeZone = d.zones[f.zone].String()
+	}
+	return g
+}
 
-// inputIndex returns the position in the caller's slice of the group in
+// session returns the valid session at k in starts.
+func (d *directory) session(k int32) Session {
+	m := d.starts[k]
+	return Session{Day: time.Weekday(m / (24 * 60)), Start: Clock(m % (24 * 60)), End: d.ends[k]}
+}
+
+// inputIndex returns the position in the caller's sequence of the group in
 // slot i.
 func (d *directory) inputIndex(i int32) int32 {
 	if d.groupOf != nil {
@@ -344,28 +430,84 @@ func (d *directory) inputIndex(i int32) int32 {
 }
 
 func newDirectory(groups []*Group) *directory {
-	d := &directory{groups: groups, facts: make([]facts, len(groups))}
-	zoneIDs := map[string]int32{}
-	progIDs := make(map[Program]uint8, len(Programs))
-	for k, info := range Programs {
-		progIDs[info.Program] = uint8(k)
+	b := newBuilder(len(groups))
+	for _, g := range groups {
+		b.add(g)
 	}
-	for i, g := range groups {
-		if g == nil {
-			d.facts[i].flags = fUnavailable
-			continue
-		}
-		d.facts[i] = d.factsOf(g, zoneIDs, progIDs)
-	}
-	return d
+	b.d.groups = groups
+	return b.d
 }
 
-func (d *directory) factsOf(g *Group, zoneIDs map[string]int32, progIDs map[Program]uint8) facts {
+// builder fills a directory one group at a time.
+type builder struct {
+	d       *directory
+	zoneIDs map[string]int32
+	progIDs map[Program]uint8
+	keys    bool              // precompute listingKey, as an Index does
+	strs    map[string]string // interned names and programs; nil keeps the groups' own
+}
+
+func newBuilder(n int) *builder {
+	b := &builder{
+		d: &directory{facts: make([]facts, 0, n), lists: make([]listing, 0, n),
+			langs: map[int32][]string{}, verified: map[int32]time.Time{}},
+		zoneIDs: map[string]int32{},
+		progIDs: make(map[Program]uint8, len(Programs)),
+	}
+	for k, info := range Programs {
+		b.progIDs[info.Program] = uint8(k)
+	}
+	return b
+}
+
+// add appends g, which it does not keep; a nil g is an unavailable group.
+func (b *builder) add(g *Group) {
+	d := b.d
+	if g == nil {
+		d.facts = append(d.facts, facts{flags: fUnavailable, zone: -1})
+		d.lists = append(d.lists, listing{})
+		if b.keys {
+			d.keys = append(d.keys, 0)
+		}
+		return
+	}
+	k := int32(len(d.facts))
+	f := b.factsOf(g)
+	d.facts = append(d.facts, f)
+	d.lists = append(d.lists, listing{id: g.ID, name: b.intern(g.Name), program: Program(b.intern(string(g.Program)))})
+	if f.flags&fOtherLanguage != 0 {
+		d.langs[k] = slices.Clone(g.Attributes.Languages)
+	}
+	if v := g.Curation.VerifiedOn; !v.IsZero() {
+		d.verified[k] = v
+	}
+	if b.keys {
+		key := uint64(0)
+		if f.flags&fUnavailable == 0 {
+			key = listingKey(g)
+		}
+		d.keys = append(d.keys, key)
+	}
+}
+
+func (b *builder) intern(s string) string {
+	if b.strs == nil {
+		return s
+	}
+	if t, ok := b.strs[s]; ok {
+		return t
+	}
+	b.strs[s] = s
+	return s
+}
+
+func (b *builder) factsOf(g *Group) facts {
+	d := b.d
 	f := facts{prog: uint8(len(Programs)), zone: -1}
 	if len(g.Sessions) > math.MaxUint16 {
-		return facts{flags: fUnavailable} // not a weekly group; no feed lists this
+		return facts{flags: fUnavailable, zone: -1} // not a weekly group; no feed lists this
 	}
-	if k, ok := progIDs[g.Program]; ok {
+	if k, ok := b.progIDs[g.Program]; ok {
 		f.prog = k
 	}
 	a, at := g.Attributes, g.Attendance
@@ -379,6 +521,7 @@ func (d *directory) factsOf(g *Group, zoneIDs map[string]int32, progIDs map[Prog
 		if validStart(s) {
 			f.hours.set(int(s.Day)*24 + int(s.Start)/60)
 			d.starts = append(d.starts, weekMinute(s))
+			d.ends = append(d.ends, s.End)
 		}
 	}
 	f.nStarts = uint16(len(d.starts) - int(f.start0))
@@ -388,6 +531,7 @@ func (d *directory) factsOf(g *Group, zoneIDs map[string]int32, progIDs map[Prog
 		f.flags |= fCoords
 		f.lat, f.lon = c.Lat, c.Lon
 	}
+	set(g.Place.Approximate, fApproximate)
 	set(at.MeetsOnline() && g.Online.Has(), fJoinOnline)
 	set(g.Program.Info().Family, fFamily)
 	set(a.Openness == Open, fOpen)
@@ -411,7 +555,7 @@ func (d *directory) factsOf(g *Group, zoneIDs map[string]int32, progIDs map[Prog
 	if last := laterOf(g.Updated, g.Curation.VerifiedOn); !last.IsZero() {
 		f.listed = last.Unix()
 	}
-	id, ok := zoneIDs[g.TimeZone]
+	id, ok := b.zoneIDs[g.TimeZone]
 	if !ok && len(d.zones) >= math.MaxInt16 {
 		id, ok = -1, true // absurdly many zones: read the rest in the client's
 	}
@@ -421,7 +565,7 @@ func (d *directory) factsOf(g *Group, zoneIDs map[string]int32, progIDs map[Prog
 			id = int32(len(d.zones))
 			d.zones = append(d.zones, loc)
 		}
-		zoneIDs[g.TimeZone] = id
+		b.zoneIDs[g.TimeZone] = id
 	}
 	f.zone = int16(id)
 	set(id < 0, fBadZone)

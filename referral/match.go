@@ -452,16 +452,9 @@ func (p *plan) miles(f *facts) float64 {
 	return Miles(p.origin, Point{f.lat, f.lon})
 }
 
-// fit reports whether session s fits the wanted days and times and, if so,
-// how many seconds from now it next starts.
-func (p *plan) fit(s Session, zs *zoneState) (int64, bool) {
-	if !validStart(s) {
-		return 0, false
-	}
-	return p.fitAt(weekMinute(s), zs)
-}
-
-// fitAt is fit for a session starting at minute m of the group's week.
+// fitAt reports whether a session starting at minute m of the group's week
+// fits the wanted days and times and, if so, how many seconds from now it
+// next starts.
 func (p *plan) fitAt(m int32, zs *zoneState) (int64, bool) {
 	if !p.anyTime && !p.fitsClient(int64(m)-zs.deltaMin) {
 		return 0, false
@@ -586,7 +579,7 @@ func (d *directory) speaks(i int32, lang string) bool {
 	case fl&fOtherLanguage == 0:
 		return false
 	}
-	return d.group(i).Attributes.HasLanguage(lang)
+	return Attributes{Languages: d.langs[d.inputIndex(i)]}.HasLanguage(lang)
 }
 
 func mod(a, m int64) int64 {
@@ -711,14 +704,15 @@ func (d *directory) tieBreak(a, b cand) int {
 	case !an && a.dist != b.dist:
 		return cmp.Compare(a.dist, b.dist)
 	}
-	ga, gb := d.group(a.i), d.group(b.i)
-	if c := strings.Compare(ga.Name, gb.Name); c != 0 {
+	ka, kb := d.inputIndex(a.i), d.inputIndex(b.i)
+	la, lb := &d.lists[ka], &d.lists[kb]
+	if c := strings.Compare(la.name, lb.name); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(ga.ID, gb.ID); c != 0 {
+	if c := cmp.Compare(la.id, lb.id); c != 0 {
 		return c
 	}
-	return cmp.Compare(d.inputIndex(a.i), d.inputIndex(b.i)) // equal IDs (unsaved groups): input order
+	return cmp.Compare(ka, kb) // equal IDs (unsaved groups): input order
 }
 
 // pick chooses up to limit groups greedily: at each step the group with the
@@ -775,14 +769,14 @@ func (d *directory) candidate(p *plan, f *folded) Candidate {
 		members = []cand{f.best}
 	}
 	for _, m := range members {
-		mg := d.group(m.i)
 		if m.i != f.best.i {
-			c.Also = append(c.Also, mg)
+			c.Also = append(c.Also, d.group(m.i))
 		}
-		zs := &p.zones[d.facts[m.i].zone+1]
-		for _, s := range mg.Sessions {
-			if u, ok := p.fit(s, zs); ok {
-				fits = append(fits, timed{s, u, zs})
+		fa := &d.facts[m.i]
+		zs := &p.zones[fa.zone+1]
+		for k := fa.start0; k < fa.start0+int32(fa.nStarts); k++ {
+			if u, ok := p.fitAt(d.starts[k], zs); ok {
+				fits = append(fits, timed{d.session(k), u, zs})
 			}
 		}
 	}
@@ -813,7 +807,8 @@ func nextAt(now time.Time, loc *time.Location, s Session) time.Time {
 }
 
 func (d *directory) reasons(p *plan, f *folded, when []string) []string {
-	g := d.group(f.best.i)
+	k := d.inputIndex(f.best.i)
+	prog := d.lists[k].program
 	fl := d.facts[f.best.i].flags
 	var rs []string
 	add := func(ok bool, s string) {
@@ -835,12 +830,12 @@ func (d *directory) reasons(p *plan, f *folded, when []string) []string {
 	default:
 		add(true, fmt.Sprintf("%.1f mi away", f.best.dist))
 	}
-	info := g.Program.Info()
+	info := prog.Info()
 	add(info.Family && p.family, "for family and friends")
 	add(!info.Family && p.family, "open meeting — family and friends may attend")
-	add(g.Program == ProgramMAR, "medication-assisted recovery group")
-	if fits := bestFits(g.Program, p.needs.Substances); len(fits) > 0 && !p.family && g.Program != ProgramMAR {
-		add(true, fmt.Sprintf("%s is built for %s use", g.Program, substanceWords(fits)))
+	add(prog == ProgramMAR, "medication-assisted recovery group")
+	if fits := bestFits(prog, p.needs.Substances); len(fits) > 0 && !p.family && prog != ProgramMAR {
+		add(true, fmt.Sprintf("%s is built for %s use", prog, substanceWords(fits)))
 	}
 	for _, l := range p.langs {
 		add(true, languageName(l)+"-speaking")
@@ -857,14 +852,13 @@ func (d *directory) reasons(p *plan, f *folded, when []string) []string {
 		approachWords[p.needs.Approach])
 	add(fl&fNewcomer != 0, "welcomes newcomers")
 	add(fl&fOpen != 0 && !p.family, "open to anyone")
-	if v := g.Curation.VerifiedOn; !v.IsZero() && p.now.Sub(v) <= staleAge {
+	if v := d.verified[k]; !v.IsZero() && p.now.Sub(v) <= staleAge {
 		add(true, "checked by the clinic on "+v.Format("Jan 2, 2006"))
 	}
 	return rs
 }
 
 func (d *directory) cautions(p *plan, f *folded) []string {
-	g := d.group(f.best.i)
 	fa := &d.facts[f.best.i]
 	var cs []string
 	switch age := p.nowUnix - fa.listed; {
@@ -876,7 +870,7 @@ func (d *directory) cautions(p *plan, f *folded) []string {
 	if p.needs.MOUD && fa.flags&(fMedYes|fMedNo) == 0 {
 		cs = append(cs, "medication policy unknown — ask the group")
 	}
-	if !f.best.online && g.Place.Approximate {
+	if !f.best.online && fa.flags&fApproximate != 0 {
 		cs = append(cs, "address is approximate")
 	}
 	switch zs := p.zones[fa.zone+1]; {

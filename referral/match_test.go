@@ -335,12 +335,16 @@ func TestMatchHardRules(t *testing.T) {
 	}
 }
 
-// matchBoth runs Match and Index.Match and fails unless they agree.
+// matchBoth runs Match and Index.Match (of an Index that keeps the groups
+// and of one that does not) and fails unless they agree.
 func matchBoth(t testing.TB, n referral.Needs, groups []*referral.Group) referral.Result {
 	t.Helper()
 	res := referral.Match(n, groups, testNow)
 	if a, b := describe(res), describe(referral.NewIndex(groups).Match(n, testNow)); a != b {
 		t.Fatalf("Match and Index.Match disagree:\n%s\n---\n%s", a, b)
+	}
+	if a, b := describe(res), describe(referral.NewIndexFrom(slices.Values(groups)).Match(n, testNow)); a != b {
+		t.Fatalf("Match and Index.Match from NewIndexFrom disagree:\n%s\n---\n%s", a, b)
 	}
 	return res
 }

@@ -292,33 +292,41 @@ func scanGroups(rows *sql.Rows) ([]*referral.Group, error) {
 	defer rows.Close()
 	var groups []*referral.Group
 	for rows.Next() {
-		var (
-			g                 referral.Group
-			updated, verified sql.NullString
-			lat, lon          sql.NullFloat64
-			data              []byte
-		)
-		err := rows.Scan(&g.ID, &g.Source, &g.SourceID, &updated, &g.Name, &g.Program, &g.Attendance,
-			&g.TimeZone, &lat, &lon, &data,
-			&g.Curation.MedicationFriendly, &verified, &g.Curation.Notes, &g.Curation.Hidden)
-		if err != nil {
+		g := new(referral.Group)
+		if err := scanGroup(rows, g); err != nil {
 			return nil, err
 		}
-		if err := decodeData(data, &g); err != nil {
-			return nil, err
-		}
-		if lat.Valid && lon.Valid {
-			g.Place.Coords = &referral.Point{Lat: lat.Float64, Lon: lon.Float64}
-		}
-		if g.Updated, err = parseTime(updated); err != nil {
-			return nil, err
-		}
-		if g.Curation.VerifiedOn, err = parseTime(verified); err != nil {
-			return nil, err
-		}
-		groups = append(groups, &g)
+		groups = append(groups, g)
 	}
 	return groups, rows.Err()
+}
+
+// scanGroup reads the row of groupColumns rows is on into g, replacing all
+// of g.
+func scanGroup(rows *sql.Rows, g *referral.Group) error {
+	var (
+		updated, verified sql.NullString
+		lat, lon          sql.NullFloat64
+		data              []byte
+	)
+	*g = referral.Group{}
+	err := rows.Scan(&g.ID, &g.Source, &g.SourceID, &updated, &g.Name, &g.Program, &g.Attendance,
+		&g.TimeZone, &lat, &lon, &data,
+		&g.Curation.MedicationFriendly, &verified, &g.Curation.Notes, &g.Curation.Hidden)
+	if err != nil {
+		return err
+	}
+	if err := decodeData(data, g); err != nil {
+		return err
+	}
+	if lat.Valid && lon.Valid {
+		g.Place.Coords = &referral.Point{Lat: lat.Float64, Lon: lon.Float64}
+	}
+	if g.Updated, err = parseTime(updated); err != nil {
+		return err
+	}
+	g.Curation.VerifiedOn, err = parseTime(verified)
+	return err
 }
 
 // groupWhere turns a filter into a WHERE clause over groups g and curation c.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,8 +15,10 @@ import (
 var _ referral.MatchService = (*GroupService)(nil)
 
 // matchIndex is the whole directory held in memory as a referral.Index, so a
-// match reads no rows: loading 250,000 groups and indexing them takes a couple
-// of seconds, a match over the index a few milliseconds.
+// match reads only the few rows of the groups it returns: reading 250,000
+// groups and indexing them takes a couple of seconds, a match over the index
+// a few milliseconds. The index keeps each group's facts in compact form,
+// not the decoded group (see referral.NewIndexFrom).
 //
 // Every write through the GroupService bumps version after it commits; Match
 // rebuilds when the index it holds was built at an older version. The version
@@ -50,32 +52,82 @@ func (s *GroupService) writeBulk(ctx context.Context, fn func(tx *sql.Tx, now st
 }
 
 // Match ranks the whole directory for the needs at time now (see
-// referral.Match). The first Match after a write loads the directory and
+// referral.Match). The first Match after a write reads the directory and
 // builds the index, which takes seconds at 250,000 groups: call it off the UI
 // goroutine. An empty directory is an ENOTFOUND error asking for an import.
 //
 // Writes by another process (the command line beside the window) are not
-// seen until this GroupService writes or is opened again.
+// seen until this GroupService writes or is opened again, except that the
+// groups returned are read as stored now.
 func (s *GroupService) Match(ctx context.Context, needs referral.Needs, now time.Time) (referral.Result, error) {
 	if err := needs.Validate(); err != nil {
 		return referral.Result{}, err
 	}
-	ix, err := s.index(ctx)
-	if err != nil {
-		return referral.Result{}, err
+	for retried := false; ; retried = true {
+		ix, err := s.index(ctx)
+		if err != nil {
+			return referral.Result{}, err
+		}
+		res := ix.Match(needs, now)
+		err = s.readCandidates(ctx, res.Candidates)
+		if referral.ErrorCode(err) == referral.ECONFLICT && !retried {
+			// A candidate was deleted since the index was built, by another
+			// process or by a write that has not yet marked the index old.
+			s.match.version.Add(1)
+			continue
+		}
+		if err != nil {
+			return referral.Result{}, err
+		}
+		return res, nil
 	}
-	res := ix.Match(needs, now)
-	// The candidates point into the index, which other Matches read at the
-	// same time: the caller gets copies it may change.
-	for i := range res.Candidates {
-		c := &res.Candidates[i]
-		c.Group = cloneGroup(c.Group)
-		c.Also = slices.Clone(c.Also)
-		for j, g := range c.Also {
-			c.Also[j] = cloneGroup(g)
+}
+
+// readCandidates replaces the sketches of groups the index holds (see
+// referral.NewIndexFrom) in each candidate's Group and Also with the groups
+// as stored, read in one transaction; the caller may change them. A group
+// no longer stored is an ECONFLICT error.
+func (s *GroupService) readCandidates(ctx context.Context, cands []referral.Candidate) error {
+	var ids []any
+	for _, c := range cands {
+		ids = append(ids, c.Group.ID)
+		for _, g := range c.Also {
+			ids = append(ids, g.ID)
 		}
 	}
-	return res, nil
+	if len(ids) == 0 {
+		return nil
+	}
+	var groups []*referral.Group
+	err := s.db.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM groups g `+curationJoin+
+			` WHERE g.id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
+		if err != nil {
+			return err
+		}
+		groups, err = scanGroups(rows)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("read matched groups: %w", err)
+	}
+	byID := make(map[int64]*referral.Group, len(groups))
+	for _, g := range groups {
+		byID[g.ID] = g
+	}
+	for i := range cands {
+		c := &cands[i]
+		c.Group = byID[c.Group.ID]
+		gone := c.Group == nil
+		for j, g := range c.Also {
+			c.Also[j] = byID[g.ID]
+			gone = gone || c.Also[j] == nil
+		}
+		if gone {
+			return referral.Errorf(referral.ECONFLICT, "The directory changed while matching. Match again.")
+		}
+	}
+	return nil
 }
 
 // index returns an index of the directory as it is now, building it if the
@@ -90,47 +142,45 @@ func (s *GroupService) index(ctx context.Context) (*referral.Index, error) {
 	if b := s.match.current.Load(); b != nil && b.version == version {
 		return b.ix, nil // built by the Match this one waited for
 	}
-	groups, err := s.allGroups(ctx)
+	ix, err := s.buildIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(groups) == 0 {
+	if ix.Len() == 0 {
 		return nil, referral.Errorf(referral.ENOTFOUND, "The directory is empty. Import a directory first.")
 	}
-	ix := referral.NewIndex(groups)
 	s.match.current.Store(&builtIndex{ix: ix, version: version})
 	return ix, nil
 }
 
-// allGroups reads every group, hidden and inactive ones included: Match
-// counts them under the rule that turns them away.
-func (s *GroupService) allGroups(ctx context.Context) ([]*referral.Group, error) {
-	var groups []*referral.Group
+// buildIndex indexes every group, hidden and inactive ones included (Match
+// counts them under the rule that turns them away). Rows are decoded one at
+// a time into a Group the index does not keep, so only the index's compact
+// form of the directory is held, never every group decoded.
+func (s *GroupService) buildIndex(ctx context.Context) (*referral.Index, error) {
+	var ix *referral.Index
 	err := s.db.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM groups g `+curationJoin+` ORDER BY g.id`)
 		if err != nil {
-			return fmt.Errorf("load directory for matching: %w", err)
+			return err
 		}
-		if groups, err = scanGroups(rows); err != nil {
-			return fmt.Errorf("load directory for matching: %w", err)
+		defer rows.Close()
+		var scanErr error
+		ix = referral.NewIndexFrom(func(yield func(*referral.Group) bool) {
+			var g referral.Group
+			for rows.Next() {
+				if scanErr = scanGroup(rows, &g); scanErr != nil || !yield(&g) {
+					return
+				}
+			}
+		})
+		if scanErr != nil {
+			return scanErr
 		}
-		return nil
+		return rows.Err()
 	})
-	return groups, err
-}
-
-// cloneGroup copies g deeply enough that changing the copy, its slices or its
-// coordinates leaves g as it was.
-func cloneGroup(g *referral.Group) *referral.Group {
-	c := *g
-	c.Sessions = slices.Clone(g.Sessions)
-	c.Types = slices.Clone(g.Types)
-	c.Place.Regions = slices.Clone(g.Place.Regions)
-	if g.Place.Coords != nil {
-		p := *g.Place.Coords
-		c.Place.Coords = &p
+	if err != nil {
+		return nil, fmt.Errorf("load directory for matching: %w", err)
 	}
-	c.Attributes.Languages = slices.Clone(g.Attributes.Languages)
-	c.Attributes.Formats = slices.Clone(g.Attributes.Formats)
-	return &c
+	return ix, nil
 }

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -152,6 +153,79 @@ func TestMatchReturnsCopies(t *testing.T) {
 	again, err := s.Match(ctx, tuesdayEvening(), matchNow)
 	if err != nil || len(again.Candidates) != 1 || again.Candidates[0].Group.Name != "Group a" {
 		t.Fatalf("second Match = %+v, %v; the caller's change reached the index", again, err)
+	}
+}
+
+// TestMatchReturnsFullGroups lists one group twice (Tuesday and Thursday,
+// as feeds list each weekday apart): the index keeps only what ranking
+// reads, yet the candidate and the listing folded into it come back as
+// stored, every field.
+func TestMatchReturnsFullGroups(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t)
+	s := sqlite.NewGroupService(db)
+	tue, thu := listingOf("aasepia", "tue", "Locust Street Group"), listingOf("aasepia", "thu", "Locust Street Group")
+	thu.Sessions[0].Day = time.Thursday
+	for _, g := range []*referral.Group{tue, thu} {
+		g.Notes = "Use the side door."
+		g.Types = []string{"O", "D", "LIT"}
+		g.Contact = referral.Contact{Entity: "SEPIA Intergroup", Phone: "+1 215 555 0100", Email: "help@example.org"}
+		g.Online = referral.OnlineAccess{URLNotes: "camera optional"}
+		g.Place.Notes = "Basement"
+		g.Place.Regions = []string{"Center City"}
+		g.Attributes.Formats = []referral.Format{referral.FormatDiscussion}
+	}
+	if _, err := s.ReplaceSource(ctx, referral.Source{Name: "aasepia"}, []*referral.Group{tue, thu}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetCuration(ctx, thu.ID, referral.Curation{Notes: "Ask for Pat", MedicationFriendly: referral.MedicationYes}); err != nil {
+		t.Fatal(err)
+	}
+	needs := tuesdayEvening()
+	needs.Days, needs.MOUD = []time.Weekday{time.Tuesday, time.Thursday}, true
+	res, err := s.Match(ctx, needs, matchNow)
+	if err != nil || len(res.Candidates) != 1 || len(res.Candidates[0].Also) != 1 {
+		t.Fatalf("Match = %+v, %v; want one candidate with the other listing in Also", res, err)
+	}
+	c := res.Candidates[0]
+	for _, got := range []*referral.Group{c.Group, c.Also[0]} {
+		want, err := s.FindGroupByID(ctx, got.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Match returned group %d as\n%+v\nstored as\n%+v", got.ID, got, want)
+		}
+		if got.Notes == "" || got.Contact.Phone == "" || len(got.Types) == 0 || got.Place.Notes == "" || got.Online.URLNotes == "" {
+			t.Errorf("group %d lacks what the index does not keep: %+v", got.ID, got)
+		}
+	}
+	if g := c.Group; g.ID != thu.ID || g.Curation.Notes != "Ask for Pat" {
+		t.Errorf("candidate is group %d with curation %+v; want %d, the medication-friendly one, with its notes", g.ID, g.Curation, thu.ID)
+	}
+}
+
+// TestMatchAfterAnotherProcessDeletes deletes a group through a second
+// handle, which this GroupService does not hear of: its Match must not fail
+// or offer the group, though its index still holds it.
+func TestMatchAfterAnotherProcessDeletes(t *testing.T) {
+	ctx := context.Background()
+	db, path := openTestDB(t)
+	s := sqlite.NewGroupService(db)
+	groups := feedOf("aasepia", "a", "b")
+	groups[1].Place.Address = "1 Other St"
+	if _, err := s.ReplaceSource(ctx, referral.Source{Name: "aasepia"}, groups); err != nil {
+		t.Fatal(err)
+	}
+	if got := matchedIDs(t, s, tuesdayEvening()); !slices.Equal(got, []string{"a", "b"}) {
+		t.Fatalf("before: %v", got)
+	}
+	other := sqlite.NewGroupService(reopen(t, path))
+	if err := other.DeleteGroup(ctx, groups[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := matchedIDs(t, s, tuesdayEvening()); !slices.Equal(got, []string{"b"}) {
+		t.Errorf("after the other process deleted a: %v, want [b]", got)
 	}
 }
 
