@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,9 +21,9 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"referraldesk/app"
-	"referraldesk/assets"
 	"referraldesk/referral"
 	"referraldesk/referral/feed"
+	"referraldesk/referral/referraltest"
 	"referraldesk/referral/sqlite"
 )
 
@@ -98,10 +97,7 @@ func buildStore(path string) error {
 		}
 		template = append(template, res.Groups...)
 	}
-	groups, err := replicate(template, bench250k, 7)
-	if err != nil {
-		return err
-	}
+	groups := referraltest.Replicate(template, bench250k, referraltest.Centroids(), 7)
 	bySource := map[string][]*referral.Group{}
 	for _, g := range groups {
 		bySource[g.Source] = append(bySource[g.Source], g)
@@ -118,74 +114,6 @@ func buildStore(path string) error {
 		}
 	}
 	return nil
-}
-
-// replicate makes n groups by copying template groups onto random US ZIP
-// centroids, jittered by up to ±0.02°, with unique SourceIDs, addresses and
-// links so copies stay distinct groups. It mirrors the helper of the sqlite
-// package's benchmarks, which a package main test cannot import.
-func replicate(template []*referral.Group, n int, seed uint64) ([]*referral.Group, error) {
-	pts, err := zipCentroids()
-	if err != nil {
-		return nil, err
-	}
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	out := make([]*referral.Group, n)
-	for k := range out {
-		g := *template[rng.IntN(len(template))]
-		p := pts[rng.IntN(len(pts))]
-		p.Lat += (rng.Float64() - 0.5) * 0.04
-		p.Lon += (rng.Float64() - 0.5) * 0.04
-		g.ID = 0
-		g.SourceID = fmt.Sprintf("%s~%d", g.SourceID, k)
-		g.Place.Coords = &p
-		g.Place.Address = strconv.Itoa(k+1) + " " + g.Place.Address
-		if g.Online.URL != "" {
-			g.Online.URL += "?m=" + strconv.Itoa(k+1)
-		}
-		g.TimeZone = zoneAt(p)
-		out[k] = &g
-	}
-	return out, nil
-}
-
-func zipCentroids() ([]referral.Point, error) {
-	lines := strings.Split(strings.TrimSpace(string(assets.ZIPCentroids)), "\n")
-	pts := make([]referral.Point, 0, len(lines))
-	for _, line := range lines[1:] {
-		f := strings.Split(line, ",")
-		if len(f) != 3 {
-			return nil, fmt.Errorf("bad centroid line %q", line)
-		}
-		lat, err1 := strconv.ParseFloat(f[1], 64)
-		lon, err2 := strconv.ParseFloat(f[2], 64)
-		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("bad centroid line %q", line)
-		}
-		pts = append(pts, referral.Point{Lat: lat, Lon: lon})
-	}
-	return pts, nil
-}
-
-// zoneAt is a rough US time zone for a point: good enough for a benchmark.
-func zoneAt(p referral.Point) string {
-	switch {
-	case p.Lat < 23 && p.Lon < -150:
-		return "Pacific/Honolulu"
-	case p.Lat > 51 && p.Lon < -130:
-		return "America/Anchorage"
-	case p.Lat < 19 && p.Lon > -68:
-		return "America/Puerto_Rico"
-	case p.Lon > -87:
-		return "America/New_York"
-	case p.Lon > -101:
-		return "America/Chicago"
-	case p.Lon > -114:
-		return "America/Denver"
-	case p.Lon > -150:
-		return "America/Los_Angeles"
-	}
-	return "Pacific/Guam"
 }
 
 // startedWindow is the window as openWindow builds it, shown, with the

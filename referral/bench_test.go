@@ -3,8 +3,6 @@ package referral_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -12,75 +10,8 @@ import (
 	"time"
 
 	"referraldesk/referral"
+	"referraldesk/referral/referraltest"
 )
-
-// zipCentroids reads the Census ZIP centroids straight from the assets
-// directory: package referral may not import assets or geo, and the test
-// only needs points spread the way US ZIPs are.
-func zipCentroids(t testing.TB) []referral.Point {
-	t.Helper()
-	data, err := os.ReadFile("../assets/us-zip-centroids.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pts []referral.Point
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
-		f := strings.Split(line, ",")
-		lat, err1 := strconv.ParseFloat(f[1], 64)
-		lon, err2 := strconv.ParseFloat(f[2], 64)
-		if len(f) != 3 || err1 != nil || err2 != nil {
-			t.Fatalf("bad centroid line %q", line)
-		}
-		pts = append(pts, referral.Point{Lat: lat, Lon: lon})
-	}
-	return pts
-}
-
-// replicate makes n groups by copying template groups onto random points
-// (jittered by up to ±0.02°, about a mile), with fresh IDs, addresses and
-// links so that copies stay distinct groups, and a time zone that fits the
-// point. It takes any template, so real feeds can replace the hand-made one.
-func replicate(template []*referral.Group, n int, points []referral.Point, seed uint64) []*referral.Group {
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	out := make([]*referral.Group, n)
-	for k := range out {
-		g := *template[rng.IntN(len(template))]
-		p := points[rng.IntN(len(points))]
-		p.Lat += (rng.Float64() - 0.5) * 0.04
-		p.Lon += (rng.Float64() - 0.5) * 0.04
-		g.ID = int64(k + 1)
-		g.SourceID = strconv.Itoa(k + 1)
-		g.Place.Coords = &p
-		g.Place.Address = strconv.Itoa(k+1) + " " + g.Place.Address
-		if g.Online.URL != "" {
-			g.Online.URL += "?m=" + strconv.Itoa(k+1)
-		}
-		g.TimeZone = zoneAt(p)
-		out[k] = &g
-	}
-	return out
-}
-
-// zoneAt is a rough US time zone for a point: good enough for a benchmark.
-func zoneAt(p referral.Point) string {
-	switch {
-	case p.Lat < 23 && p.Lon < -150:
-		return "Pacific/Honolulu"
-	case p.Lat > 51 && p.Lon < -130:
-		return "America/Anchorage"
-	case p.Lat < 19 && p.Lon > -68:
-		return "America/Puerto_Rico"
-	case p.Lon > -87:
-		return "America/New_York"
-	case p.Lon > -101:
-		return "America/Chicago"
-	case p.Lon > -114:
-		return "America/Denver"
-	case p.Lon > -150:
-		return "America/Los_Angeles"
-	}
-	return "Pacific/Guam"
-}
 
 // templateGroups is a few hundred varied groups: every archetype below on
 // every schedule, with attributes spread the way real directories have them
@@ -196,7 +127,7 @@ var (
 )
 
 func bench250k(b *testing.B) []*referral.Group {
-	bigOnce.Do(func() { big = replicate(templateGroups(), 250_000, zipCentroids(b), 42) })
+	bigOnce.Do(func() { big = referraltest.Replicate(templateGroups(), 250_000, referraltest.Centroids(), 42) })
 	return big
 }
 
@@ -307,12 +238,12 @@ func BenchmarkMatchCases(b *testing.B) {
 // both paths: the grid, the bulk counts and the precomputed keys must change
 // nothing.
 func TestIndexAgreesWithMatch(t *testing.T) {
-	pts := zipCentroids(t)
+	pts := referraltest.Centroids()
 	// Points near the edges of the grid's assumptions: the antimeridian
 	// (Aleutians), far north, and exactly on cell borders.
 	pts = append(pts, referral.Point{Lat: 52.9, Lon: 172.9}, referral.Point{Lat: 52.0, Lon: -179.99},
 		referral.Point{Lat: 71.3, Lon: -156.8}, referral.Point{Lat: 40.0, Lon: -75.0})
-	groups := replicate(templateGroups(), 4000, pts, 7)
+	groups := referraltest.Replicate(templateGroups(), 4000, pts, 7)
 	groups = append(groups, sampleDirectory()...)
 	rng := rand.New(rand.NewPCG(3, 4))
 	// Feeds list many groups once per weekday: clone some listings onto other
@@ -405,8 +336,8 @@ func randomNeeds(rng *rand.Rand, pts []referral.Point) referral.Needs {
 // matches off the UI goroutine while a CLI-style caller may too): pooled
 // scratch memory must not leak between matches.
 func TestIndexConcurrentMatch(t *testing.T) {
-	pts := zipCentroids(t)
-	groups := replicate(templateGroups(), 3000, pts, 11)
+	pts := referraltest.Centroids()
+	groups := referraltest.Replicate(templateGroups(), 3000, pts, 11)
 	ix := referral.NewIndex(groups)
 	rng := rand.New(rand.NewPCG(5, 6))
 	var needs []referral.Needs

@@ -11,6 +11,7 @@ package geo
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -99,6 +100,10 @@ func Lookup(zip string) (Result, error) {
 
 // Len reports how many ZCTAs the table holds.
 func Len() int { return len(load().zips) }
+
+// Centroids returns a copy of every ZCTA's point, in ZIP order: where people
+// live, for spreading test directories the way real ones spread.
+func Centroids() []referral.Point { return slices.Clone(load().pts) }
 
 // parse reads "zip,lat,lon" lines by hand: strconv on byte slices without
 // encoding/csv keeps the 1 MB table at a few milliseconds.

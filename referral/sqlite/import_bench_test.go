@@ -5,19 +5,16 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"referraldesk/assets"
 	"referraldesk/referral"
 	"referraldesk/referral/feed"
+	"referraldesk/referral/referraltest"
 	"referraldesk/referral/sqlite"
 )
 
@@ -48,76 +45,6 @@ func (f realFeed) groups(tb testing.TB) []*referral.Group {
 	return res.Groups
 }
 
-var centroids = sync.OnceValues(func() ([]referral.Point, error) {
-	lines := strings.Split(strings.TrimSpace(string(assets.ZIPCentroids)), "\n")
-	pts := make([]referral.Point, 0, len(lines))
-	for _, line := range lines[1:] {
-		f := strings.Split(line, ",")
-		if len(f) != 3 {
-			return nil, fmt.Errorf("bad centroid line %q", line)
-		}
-		lat, err1 := strconv.ParseFloat(f[1], 64)
-		lon, err2 := strconv.ParseFloat(f[2], 64)
-		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("bad centroid line %q", line)
-		}
-		pts = append(pts, referral.Point{Lat: lat, Lon: lon})
-	}
-	return pts, nil
-})
-
-// replicate makes n groups by copying template groups onto random US ZIP
-// centroids, jittered by up to ±0.02° (about a mile), with unique SourceIDs
-// and distinct addresses and links so that copies stay distinct groups, and a
-// time zone that fits the point. Copies share the template's slices: callers
-// only read them.
-func replicate(tb testing.TB, template []*referral.Group, n int, seed uint64) []*referral.Group {
-	tb.Helper()
-	pts, err := centroids()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	out := make([]*referral.Group, n)
-	for k := range out {
-		g := *template[rng.IntN(len(template))]
-		p := pts[rng.IntN(len(pts))]
-		p.Lat += (rng.Float64() - 0.5) * 0.04
-		p.Lon += (rng.Float64() - 0.5) * 0.04
-		g.ID = 0
-		g.SourceID = fmt.Sprintf("%s~%d", g.SourceID, k)
-		g.Place.Coords = &p
-		g.Place.Address = strconv.Itoa(k+1) + " " + g.Place.Address
-		if g.Online.URL != "" {
-			g.Online.URL += "?m=" + strconv.Itoa(k+1)
-		}
-		g.TimeZone = zoneAt(p)
-		out[k] = &g
-	}
-	return out
-}
-
-// zoneAt is a rough US time zone for a point: good enough for a benchmark.
-func zoneAt(p referral.Point) string {
-	switch {
-	case p.Lat < 23 && p.Lon < -150:
-		return "Pacific/Honolulu"
-	case p.Lat > 51 && p.Lon < -130:
-		return "America/Anchorage"
-	case p.Lat < 19 && p.Lon > -68:
-		return "America/Puerto_Rico"
-	case p.Lon > -87:
-		return "America/New_York"
-	case p.Lon > -101:
-		return "America/Chicago"
-	case p.Lon > -114:
-		return "America/Denver"
-	case p.Lon > -150:
-		return "America/Los_Angeles"
-	}
-	return "Pacific/Guam"
-}
-
 const bench250k = 250_000
 
 // sepiaData is the SEPIA feed replicated to 250,000 groups and written as
@@ -130,7 +57,7 @@ var (
 func sepiaFile(b *testing.B) []byte {
 	b.Helper()
 	sepiaOnce.Do(func() {
-		groups := replicate(b, sepiaFeed.groups(b), bench250k, 250)
+		groups := referraltest.Replicate(sepiaFeed.groups(b), bench250k, referraltest.Centroids(), 250)
 		var buf bytes.Buffer
 		if err := feed.WriteMeetingGuide(&buf, groups); err != nil {
 			b.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"referraldesk/referral"
+	"referraldesk/referral/referraltest"
 	"referraldesk/referral/sqlite"
 )
 
@@ -68,7 +69,7 @@ func buildMatchStore(b *testing.B, path string) error {
 		template = append(template, f.groups(b)...)
 	}
 	bySource := map[string][]*referral.Group{}
-	for _, g := range replicate(b, template, bench250k, 7) {
+	for _, g := range referraltest.Replicate(template, bench250k, referraltest.Centroids(), 7) {
 		bySource[g.Source] = append(bySource[g.Source], g)
 	}
 	s := sqlite.NewGroupService(db)
