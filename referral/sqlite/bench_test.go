@@ -95,7 +95,8 @@ func BenchmarkSearch250k(b *testing.B) {
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			ctx := context.Background()
-			f := referral.GroupFilter{Text: c.text, Limit: 200}
+			// 1000 rows: what the Directory list asks for per query (app.listLimit).
+			f := referral.GroupFilter{Text: c.text, Limit: 1000}
 			var total int
 			for b.Loop() {
 				var err error
