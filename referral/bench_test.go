@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -149,7 +148,7 @@ func BenchmarkMatch250k(b *testing.B) {
 	groups := bench250k(b)
 	ix := referral.NewIndex(groups)
 	n := benchNeeds()
-	defer reportCPU(b)()
+	defer referraltest.ReportCPU(b)()
 	for b.Loop() {
 		if res := ix.Match(n, testNow); len(res.Candidates) == 0 {
 			b.Fatal("no candidates")
@@ -157,32 +156,12 @@ func BenchmarkMatch250k(b *testing.B) {
 	}
 }
 
-// reportCPU adds "cpu-ns/op": the CPU time the process spent per op. On a
-// shared machine wall time (ns/op) swings with other people's builds; CPU
-// time mostly does not, which makes the Match/floor ratio readable.
-func reportCPU(b *testing.B) func() {
-	start := cpuTime()
-	return func() {
-		if b.N > 0 {
-			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
-		}
-	}
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // BenchmarkMatchFloor250k is the bare scan the target compares against: one
 // pass over the same records computing only the distance.
 func BenchmarkMatchFloor250k(b *testing.B) {
 	groups := bench250k(b)
 	n := benchNeeds()
-	defer reportCPU(b)()
+	defer referraltest.ReportCPU(b)()
 	for b.Loop() {
 		near := 0
 		for _, g := range groups {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -101,26 +100,6 @@ func opioidNeeds() referral.Needs {
 	}
 }
 
-// cpuPerOp adds "cpu-ns/op": the CPU time the process spent per op. On this
-// shared machine wall time swings with other people's builds; CPU time
-// mostly does not, which keeps the ratios readable.
-func cpuPerOp(b *testing.B) func() {
-	start := processCPU()
-	return func() {
-		if b.N > 0 {
-			b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
-		}
-	}
-}
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // BenchmarkMatch250k is what the Match screen does: GroupService.Match over
 // the whole directory with the index already built.
 func BenchmarkMatch250k(b *testing.B) {
@@ -130,7 +109,7 @@ func BenchmarkMatch250k(b *testing.B) {
 		b.Fatal(err)
 	}
 	var matched int
-	defer cpuPerOp(b)()
+	defer referraltest.ReportCPU(b)()
 	for b.Loop() {
 		res, err := s.Match(ctx, needs, benchNow)
 		if err != nil || len(res.Candidates) == 0 {
@@ -151,7 +130,7 @@ func BenchmarkMatchFloor250k(b *testing.B) {
 	}
 	needs := opioidNeeds()
 	var near int
-	defer cpuPerOp(b)()
+	defer referraltest.ReportCPU(b)()
 	for b.Loop() {
 		near = 0
 		for _, g := range groups {
@@ -186,7 +165,7 @@ func BenchmarkMatchSQL250k(b *testing.B) {
 			OR g.attendance IN ('online', 'hybrid'))`
 	ctx := context.Background()
 	var kept int
-	defer cpuPerOp(b)()
+	defer referraltest.ReportCPU(b)()
 	for b.Loop() {
 		rows, err := db.QueryContext(ctx, query, days, o.Lat-dLat, o.Lat+dLat, o.Lon-dLon, o.Lon+dLon)
 		if err != nil {
