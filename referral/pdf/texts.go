@@ -49,6 +49,11 @@ type texts struct {
 			Text   string `json:"text"`
 		} `json:"lines"`
 	} `json:"helpNow"`
+	DialIn struct { // the parts of a dial-in, joined with " · "
+		Call      string `json:"call"`      // {number}
+		MeetingID string `json:"meetingID"` // {id}
+		Passcode  string `json:"passcode"`  // {code}
+	} `json:"dialIn"`
 	Naloxone     section `json:"naloxone"`
 	Why          section `json:"why"`
 	FirstMeeting section `json:"firstMeeting"`
