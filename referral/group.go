@@ -134,9 +134,16 @@ type Place struct {
 	Country     string
 	Coords      *Point // nil when the directory gives no coordinates
 	Approximate bool   // the address is only a town or an "affinity" place
-	Notes       string // landmark and entrance notes
-	Regions     []string
+	// CoordsFromZIP: the directory gave no coordinates, so Coords is the
+	// ZIP's Census point: good for a distance, not for a door.
+	CoordsFromZIP bool
+	Notes         string // landmark and entrance notes
+	Regions       []string
 }
+
+// Pinned reports whether Coords are the meeting place itself, not a town
+// centre, an online group's "affinity" place or a ZIP's Census point.
+func (p Place) Pinned() bool { return p.Coords != nil && !p.Approximate && !p.CoordsFromZIP }
 
 // OnlineAccess is how to join a group from afar.
 type OnlineAccess struct {

@@ -76,6 +76,64 @@ func endAfter(start, end referral.Clock) referral.Clock {
 	return end
 }
 
+// A support group meets for an hour or two. An end time that makes a session
+// much longer is a slip in the feed, and printed on a sheet it tells a person
+// the wrong hour to come or to be picked up.
+const (
+	// maxSession is the longest session an end time may make, read on the
+	// start's day or past midnight alike: with one limit for both, an export
+	// writing 22:00–03:00 as "03:00" reads back as the same session.
+	maxSession = 6 * 60
+	// An end before the start is read twelve hours later ("12:30" to "01:30"
+	// is 12:30–13:30) when that makes a session of minSlip to maxSlip.
+	minSlip, maxSlip = 15, 4 * 60
+)
+
+// endReading is how sessionEnd read an end time.
+type endReading int
+
+const (
+	endAsWritten   endReading = iota // that day, or past midnight for a late meeting
+	endTwelveLater                   // twelve hours later than written: a slip
+	endIsStart                       // the start time: says nothing
+	endBefore                        // before the start, and no reading makes a meeting of it
+	endTooLong                       // after the start, but the session would last over maxSession
+)
+
+// sessionEnd reads an end time given the start, both times of day: as
+// written, past midnight (23:00–00:30 ends at 24:30), or twelve hours later
+// for an obvious slip (12:30–01:30 ends at 13:30). It returns NoTime, and
+// why, for an end that makes no session. Every end it keeps, written back as
+// a time of day ("13:30", "00:30"), reads again as the same end.
+func sessionEnd(start, end referral.Clock) (referral.Clock, endReading) {
+	e := endAfter(start, end)
+	switch {
+	case e == referral.NoTime:
+		return e, endIsStart
+	case e-start <= maxSession:
+		return e, endAsWritten
+	case end%(24*60) > start:
+		return referral.NoTime, endTooLong
+	}
+	if later := end%(24*60) + 12*60; later-start >= minSlip && later-start <= maxSlip {
+		return later, endTwelveLater
+	}
+	return referral.NoTime, endBefore
+}
+
+// hours writes a length of time as a person says it: "12 hours", "6 hours 30 minutes".
+func hours(minutes referral.Clock) string {
+	h, m := int(minutes)/60, int(minutes)%60
+	s := fmt.Sprintf("%d hours", h)
+	if h == 1 {
+		s = "1 hour"
+	}
+	if m != 0 {
+		s += fmt.Sprintf(" %d minutes", m)
+	}
+	return s
+}
+
 var dayNames = map[string]time.Weekday{}
 
 func init() {

@@ -234,7 +234,8 @@ func fillCSV(set func(col, v string), g *referral.Group) {
 	set("Conference Phone", g.Online.Phone)
 	set("Conference Phone Notes", feedText(g.Online.PhoneNotes))
 	set("Updated", formatUpdated(g))
-	if c := pl.Coords; c != nil {
+	// Not a ZIP's Census point: see mgOutFor.
+	if c := pl.Coords; c != nil && !pl.CoordsFromZIP {
 		set("Latitude", strconv.FormatFloat(c.Lat, 'g', -1, 64))
 		set("Longitude", strconv.FormatFloat(c.Lon, 'g', -1, 64))
 	}

@@ -230,7 +230,9 @@ func mgOutFor(g *referral.Group) mgOut {
 	if n := len(m.Regions); n > 0 {
 		m.Region = m.Regions[n-1]
 	}
-	if c := pl.Coords; c != nil {
+	// A ZIP's Census point is not the listing's: written out it would pass
+	// for the door's. Left out, the next import places it at the ZIP again.
+	if c := pl.Coords; c != nil && !pl.CoordsFromZIP {
 		lat, lon := c.Lat, c.Lon
 		m.Latitude, m.Longitude = &lat, &lon
 	}

@@ -253,7 +253,7 @@ func randomHex(n int) string {
 // groupColumns are read by scanGroup, in its order; curationJoin provides c.
 const (
 	groupColumns = `g.id, g.source, g.source_id, g.updated, g.name, g.program, g.attendance,
-		g.timezone, g.lat, g.lon, g.data,
+		g.timezone, g.lat, g.lon, g.coords_from_zip, g.data,
 		coalesce(c.medication_friendly, ''), c.verified_on, coalesce(c.notes, ''), coalesce(c.hidden, 0)`
 	curationJoin = `LEFT JOIN curation c ON c.source = g.source AND c.source_id = g.source_id`
 )
@@ -307,11 +307,12 @@ func scanGroup(rows *sql.Rows, g *referral.Group) error {
 	var (
 		updated, verified sql.NullString
 		lat, lon          sql.NullFloat64
+		fromZIP           bool
 		data              []byte
 	)
 	*g = referral.Group{}
 	err := rows.Scan(&g.ID, &g.Source, &g.SourceID, &updated, &g.Name, &g.Program, &g.Attendance,
-		&g.TimeZone, &lat, &lon, &data,
+		&g.TimeZone, &lat, &lon, &fromZIP, &data,
 		&g.Curation.MedicationFriendly, &verified, &g.Curation.Notes, &g.Curation.Hidden)
 	if err != nil {
 		return err
@@ -322,6 +323,7 @@ func scanGroup(rows *sql.Rows, g *referral.Group) error {
 	if lat.Valid && lon.Valid {
 		g.Place.Coords = &referral.Point{Lat: lat.Float64, Lon: lon.Float64}
 	}
+	g.Place.CoordsFromZIP = fromZIP
 	if g.Updated, err = parseTime(updated); err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func fullGroup() *referral.Group {
 			Location: "St. Mark's Church", Address: "1625 Locust St", City: "Philadelphia",
 			State: "PA", PostalCode: "19103", Country: "US",
 			Coords:      &referral.Point{Lat: 39.9486, Lon: -75.1695},
-			Approximate: true, Notes: "Side door, basement", Regions: []string{"Center City", "Rittenhouse"},
+			Approximate: true, CoordsFromZIP: true, Notes: "Side door, basement", Regions: []string{"Center City", "Rittenhouse"},
 		},
 		Online: referral.OnlineAccess{URL: "https://zoom.example/j/1", URLNotes: "pw 123", Phone: "+1 215 555 0100", PhoneNotes: "ext 9"},
 		Attributes: referral.Attributes{

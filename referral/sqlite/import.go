@@ -201,11 +201,12 @@ type listing struct {
 	name, program, attendance, timeZone string
 	days                                int64
 	lat, lon                            sql.NullFloat64
+	coordsFromZIP                       bool
 	data                                []byte
 }
 
 // listingColumns are read by storedListings in listing's order.
-const listingColumns = `id, source_id, updated, name, program, attendance, timezone, days, lat, lon, data`
+const listingColumns = `id, source_id, updated, name, program, attendance, timezone, days, lat, lon, coords_from_zip, data`
 
 func listingOf(g *referral.Group) (listing, error) {
 	data, err := encodeData(g)
@@ -213,7 +214,7 @@ func listingOf(g *referral.Group) (listing, error) {
 		return listing{}, err
 	}
 	l := listing{name: g.Name, program: string(g.Program), attendance: string(g.Attendance),
-		timeZone: g.TimeZone, days: int64(weekdays(g.Sessions)), data: data}
+		timeZone: g.TimeZone, days: int64(weekdays(g.Sessions)), coordsFromZIP: g.Place.CoordsFromZIP, data: data}
 	if !g.Updated.IsZero() {
 		l.updated = sql.NullString{String: formatTime(g.Updated), Valid: true}
 	}
@@ -253,6 +254,7 @@ func (l *listing) sum(seed maphash.Seed) uint64 {
 	num(true, uint64(l.days))
 	num(l.lat.Valid, math.Float64bits(l.lat.Float64))
 	num(l.lon.Valid, math.Float64bits(l.lon.Float64))
+	num(l.coordsFromZIP, 0)
 	num(true, uint64(len(l.data)))
 	h.Write(l.data)
 	return h.Sum64()
@@ -274,7 +276,7 @@ func storedListings(ctx context.Context, tx *sql.Tx, seed maphash.Seed, source s
 			data     sql.RawBytes // valid until Next: summed, never kept
 		)
 		err := rows.Scan(&id, &sourceID, &l.updated, &l.name, &l.program, &l.attendance, &l.timeZone,
-			&l.days, &l.lat, &l.lon, &data)
+			&l.days, &l.lat, &l.lon, &l.coordsFromZIP, &data)
 		if err != nil {
 			return nil, fmt.Errorf("import %s: read listings: %w", source, err)
 		}

@@ -38,8 +38,10 @@ type (
 		Country     string          `json:"country,omitzero"`
 		Coords      *referral.Point `json:"-"` // the lat and lon columns
 		Approximate bool            `json:"approximate,omitzero"`
-		Notes       string          `json:"notes,omitzero"`
-		Regions     []string        `json:"regions,omitzero"`
+		// The coords_from_zip column: it says what the lat and lon columns are.
+		CoordsFromZIP bool     `json:"-"`
+		Notes         string   `json:"notes,omitzero"`
+		Regions       []string `json:"regions,omitzero"`
 	}
 	onlineRecord struct {
 		URL        string `json:"url,omitzero"`

@@ -28,11 +28,11 @@ func prepareWriter(ctx context.Context, tx *sql.Tx, now string) (*writer, error)
 		return st
 	}
 	w.insertGroup = prepare(`INSERT INTO groups
-		(source, source_id, updated, name, program, attendance, timezone, days, lat, lon, data, created_at, modified_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		(source, source_id, updated, name, program, attendance, timezone, days, lat, lon, coords_from_zip, data, created_at, modified_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	w.updateGroup = prepare(`UPDATE groups SET
 		source = ?, source_id = ?, updated = ?, name = ?, program = ?, attendance = ?, timezone = ?,
-		days = ?, lat = ?, lon = ?, data = ?, modified_at = ?
+		days = ?, lat = ?, lon = ?, coords_from_zip = ?, data = ?, modified_at = ?
 		WHERE id = ?`)
 	w.searchRow = prepare(`INSERT OR REPLACE INTO groups_fts
 		(rowid, name, program, location, address, city, regions, notes, facets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -70,7 +70,7 @@ func columns(g *referral.Group) ([]any, error) {
 		lat, lon = c.Lat, c.Lon
 	}
 	return []any{nullTime(g.Updated), g.Name, string(g.Program), string(g.Attendance), g.TimeZone,
-		weekdays(g.Sessions), lat, lon, data}, nil
+		weekdays(g.Sessions), lat, lon, g.Place.CoordsFromZIP, data}, nil
 }
 
 // insert stores g as a new row and sets g.ID.
