@@ -13,7 +13,6 @@ import (
 
 	"referraldesk/referral"
 	"referraldesk/referral/feed"
-	"referraldesk/referral/sqlite"
 )
 
 func (c *cli) importFiles(args []string) error {
@@ -21,7 +20,7 @@ func (c *cli) importFiles(args []string) error {
 	source := fs.String("source", "", "source name (default: the file's name)")
 	program := fs.String("program", "", "fellowship of a Meeting Guide or CSV feed, e.g. AA")
 	format := fs.String("format", "", "meeting-guide, bmlt or csv (default: detected)")
-	zone := fs.String("timezone", "", "IANA time zone for listings without one")
+	zone := fs.String("timezone", "", "IANA time zone for listings whose data and meeting places give none")
 	asJSON := fs.Bool("json", false, "print JSON")
 	files, err := parse(fs, args)
 	if err != nil {
@@ -34,10 +33,7 @@ func (c *cli) importFiles(args []string) error {
 	if err := c.open(); err != nil {
 		return err
 	}
-	if opts.TimeZone == "" {
-		opts.TimeZone = c.feedTimeZone()
-	}
-	dir := directory{groups: sqlite.NewGroupService(c.db)}
+	dir := newDirectory(c.db)
 	var reports []importJSON
 	var failed []string
 	for _, file := range files {
@@ -133,12 +129,6 @@ func sourceName(file string) string {
 	return strings.Join(strings.Fields(strings.ToLower(base)), "-")
 }
 
-// feedTimeZone is the zone for listings that give none: the one in
-// Settings, else the machine's.
-func (c *cli) feedTimeZone() string {
-	return c.settings().FeedZone(machineZone())
-}
-
 // machineZone is the IANA name of the machine's time zone, or "" when it
 // cannot be told (time.Local is only called "Local").
 func machineZone() string {
@@ -180,6 +170,18 @@ func writeImportSummary(w io.Writer, r *referral.ImportReport) {
 	if len(r.UnknownTypes) > 0 {
 		fmt.Fprintf(w, "  unknown type codes kept as they are: %s\n", strings.Join(r.UnknownTypes, ", "))
 	}
+	writeZoneSummary(w, r.Zone)
+	if r.Unplaced > 0 {
+		fmt.Fprintf(w, "  %d in-person listings have no map location and no ZIP: they cannot be found by distance (add coordinates or a ZIP in the feed, or search by town with --place)\n", r.Unplaced)
+	}
+}
+
+func writeZoneSummary(w io.Writer, z referral.ZoneReport) {
+	fmt.Fprintf(w, "  time zone: %s; %d listings named their own, %d found at their meeting place, %d given the source's\n",
+		z, z.Own, z.AtPlace, z.FromSource)
+	if warn := z.Warning(); warn != "" {
+		fmt.Fprintf(w, "  warning: %s\n", warn)
+	}
 }
 
 func recordLabel(n referral.RecordNote) string {
@@ -204,6 +206,23 @@ type importJSON struct {
 	Skipped      []skipJSON   `json:"skipped"`
 	Repaired     []repairJSON `json:"repaired"`
 	UnknownTypes []string     `json:"unknown_types"`
+	TimeZone     zoneJSON     `json:"timezone"`
+	Unplaced     int          `json:"unplaced"` // in-person listings distance cannot find
+}
+
+// zoneJSON is referral.ZoneReport: the source's zone, why, and how many
+// listings got their zone which way.
+type zoneJSON struct {
+	Zone       string `json:"zone"`
+	Why        string `json:"why"` // places, import, settings, clinic, fallback
+	Says       string `json:"says"`
+	Agree      int    `json:"agree"`
+	Places     int    `json:"places"`
+	Own        int    `json:"own"`
+	AtPlace    int    `json:"at_place"`
+	FromSource int    `json:"from_source"`
+	Fallback   int    `json:"fallback"` // listings whose zone nothing about them or their places said
+	Warning    string `json:"warning,omitempty"`
 }
 
 type skipJSON struct {
@@ -221,7 +240,11 @@ type repairJSON struct {
 func toImportJSON(r *referral.ImportReport) importJSON {
 	j := importJSON{File: r.File, Source: r.Source, Format: r.Format, Added: r.Added, Updated: r.Updated,
 		Removed: r.Removed, Unchanged: r.Unchanged, Skipped: []skipJSON{}, Repaired: []repairJSON{},
-		UnknownTypes: nonNil(r.UnknownTypes)}
+		UnknownTypes: nonNil(r.UnknownTypes),
+		TimeZone: zoneJSON{Zone: r.Zone.Zone, Why: string(r.Zone.Why), Says: r.Zone.String(), Agree: r.Zone.Agree,
+			Places: r.Zone.Places, Own: r.Zone.Own, AtPlace: r.Zone.AtPlace, FromSource: r.Zone.FromSource,
+			Fallback: r.Zone.Fallback(), Warning: r.Zone.Warning()},
+		Unplaced: r.Unplaced}
 	for _, s := range r.Skipped {
 		j.Skipped = append(j.Skipped, skipJSON{s.Index, s.SourceID, s.Field + ": " + s.Text})
 	}
@@ -250,7 +273,7 @@ func (c *cli) export(args []string) error {
 	if err := c.open(); err != nil {
 		return err
 	}
-	dir := directory{groups: sqlite.NewGroupService(c.db)}
+	dir := newDirectory(c.db)
 	if *out == "" {
 		return dir.Export(context.Background(), c.stdout, string(f), *source)
 	}

@@ -14,7 +14,13 @@ import (
 // directory joins the feed formats to the store: it is the wiring behind
 // referral.DirectoryService, which the window and the command line share.
 type directory struct {
-	groups *sqlite.GroupService
+	groups   *sqlite.GroupService
+	settings *sqlite.SettingsService
+	machine  string // the machine's zone name, for Settings.ClinicZone
+}
+
+func newDirectory(db *sqlite.DB) directory {
+	return directory{groups: sqlite.NewGroupService(db), settings: sqlite.NewSettingsService(db), machine: machineZone()}
 }
 
 var _ referral.DirectoryService = directory{}
@@ -26,12 +32,20 @@ func (d directory) Import(ctx context.Context, r io.Reader, opts referral.Import
 	if opts.Source == referral.SourceManual {
 		return nil, referral.Errorf(referral.EINVALID, "the source name %q is kept for groups added by hand; choose another", opts.Source)
 	}
+	st, err := d.settings.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
 	parsed, err := feed.Parse(ctx, r, feed.Options{
-		Format:   feed.Format(opts.Format),
-		Source:   opts.Source,
-		Program:  opts.Program,
-		TimeZone: opts.TimeZone,
-		Progress: opts.Progress,
+		Format:       feed.Format(opts.Format),
+		Source:       opts.Source,
+		Program:      opts.Program,
+		TimeZone:     opts.TimeZone,
+		SettingsZone: st.FeedTimeZone,
+		ClinicZone:   st.ClinicZone(d.machine),
+		ZoneAt:       geo.ZoneAt,
+		PlaceZIP:     zipPoint,
+		Progress:     opts.Progress,
 	})
 	if err != nil {
 		return nil, err
@@ -43,6 +57,7 @@ func (d directory) Import(ctx context.Context, r io.Reader, opts referral.Import
 	report := &referral.ImportReport{
 		Source: opts.Source, Format: string(parsed.Format),
 		Added: counts.Added, Updated: counts.Updated, Removed: counts.Removed, Unchanged: counts.Unchanged,
+		Zone: parsed.Zone, Unplaced: parsed.Unplaced,
 	}
 	for _, s := range parsed.Skipped {
 		report.Skipped = append(report.Skipped, referral.RecordNote{Index: s.Index, SourceID: s.SourceID, Name: s.Name, Field: s.Field, Text: s.Reason})
@@ -86,8 +101,23 @@ func (d directory) RemoveSource(ctx context.Context, name string) error {
 	return d.groups.RemoveSource(ctx, name)
 }
 
-// locator finds ZIP codes in the embedded Census table.
+// zipPoint places a listing that has a US ZIP but no coordinates at the ZIP's
+// Census point (or its prefix's nearest), close enough for a distance.
+func zipPoint(zip string) (referral.Point, bool) {
+	r, err := geo.Lookup(zip)
+	return r.Point, err == nil
+}
+
+// locator finds ZIP codes in the embedded Census table, and time zones by
+// the map.
 type locator struct{}
+
+var (
+	_ referral.Locator    = locator{}
+	_ referral.ZoneFinder = locator{}
+)
+
+func (locator) ZoneAt(p referral.Point) string { return geo.ZoneAt(p) }
 
 func (locator) LocateZIP(zip string) (referral.ZIPLocation, error) {
 	r, err := geo.Lookup(zip)

@@ -9,10 +9,13 @@ import (
 
 // ImportOptions say how to read one directory file.
 type ImportOptions struct {
-	Source   string  // the source's name; listings are replaced per source
-	Format   string  // "meeting-guide", "bmlt", "csv"; "" detects it from the content
-	Program  Program // fellowship of records that do not name one
-	TimeZone string  // IANA zone for records that do not give one
+	Source  string  // the source's name; listings are replaced per source
+	Format  string  // "meeting-guide", "bmlt", "csv"; "" detects it from the content
+	Program Program // fellowship of records that do not name one
+	// TimeZone is the zone for listings whose own data gives none, when the
+	// source's meeting places do not agree on one (see SourceZones); ""
+	// leaves it to Settings.
+	TimeZone string
 	// Progress, when set, is called off the caller's goroutine with the number
 	// of records read so far.
 	Progress func(done int)
@@ -41,6 +44,10 @@ type ImportReport struct {
 	// UnknownTypes lists type codes no vocabulary explains, each once; they
 	// stay on the groups as raw codes.
 	UnknownTypes []string
+	Zone         ZoneReport // the source's time zone and how listings got theirs
+	// Unplaced counts listings people attend in person that have neither
+	// coordinates nor a ZIP to place them by: distance cannot find them.
+	Unplaced int
 }
 
 // Source is one directory that groups were imported from.
@@ -71,6 +78,13 @@ type DirectoryService interface {
 // MatchService matches a client's needs against the whole directory.
 type MatchService interface {
 	Match(ctx context.Context, needs Needs, now time.Time) (Result, error)
+}
+
+// PlaceFinder completes place names (Needs.Place) from the directory.
+type PlaceFinder interface {
+	// Places returns at most limit names of cities, towns and regions where
+	// in-person groups meet that start with prefix, most groups first.
+	Places(ctx context.Context, prefix string, limit int) ([]string, error)
 }
 
 // ZIPLocation is where a ZIP code is.

@@ -78,7 +78,7 @@ func TestRecordReports(t *testing.T) {
 		{"CSV row with extra columns", "Name,Day,Time\nA,Monday,19:00,extra\n", Options{Format: CSV, Program: "AA"}, 0, "row", "the row has 4 columns and the header 3"},
 		{"CSV row with missing columns", "Name,Day,Time\nA,Monday\n", Options{Format: CSV, Program: "AA"}, 0, "row", "the row has 2 columns and the header 3"},
 		{"BMLT weekday out of range", `[{"id_bigint":"1","meeting_name":"A","weekday_tinyint":"8","start_time":"19:00:00"}]`, Options{}, 0, "weekday_tinyint", `weekday "8" is out of range`},
-		{"unknown time zone in a record", `[{"name":"A","slug":"a","timezone":"Nowhere/Town","address":"1 Main St"}]`, aa, 1, "timezone", `time zone "Nowhere/Town" is unknown; used "America/New_York"`},
+		{"unknown time zone in a record", `[{"name":"A","slug":"a","timezone":"Nowhere/Town","address":"1 Main St"}]`, aa, 1, "timezone", `time zone "Nowhere/Town" is unknown; the zone is found from the meeting place or the source instead`},
 		{"bad conference phone kept in its notes", `[{"name":"A","slug":"a","conference_phone":"call Bob","address":"1 Main St"}]`, aa, 1, "conference_phone", `"call Bob" is not a phone number`},
 	}
 	for _, tc := range tests {

@@ -62,10 +62,21 @@ func ParseFormat(s string) (Format, error) {
 // Options control Parse. The zero value detects the format and leaves the
 // program to the feed, which only BMLT (NA) and this package's own exports name.
 type Options struct {
-	Format   Format           // "" detects the format from the content
-	Source   string           // set as every group's Source, e.g. "aasepia"
-	Program  referral.Program // the fellowship of records that do not name one
-	TimeZone string           // IANA zone for records that do not give one; the caller resolves option → setting → machine
+	Format  Format           // "" detects the format from the content
+	Source  string           // set as every group's Source, e.g. "aasepia"
+	Program referral.Program // the fellowship of records that do not name one
+	// Time zones: a record's own zone, else the zone at its meeting place
+	// (ZoneAt; nil finds none), else the source's: most of its meeting places'
+	// zone, else TimeZone, SettingsZone, ClinicZone in that order (see
+	// referral.SourceZones). Result.Zone says which it was.
+	TimeZone     string // the zone this import was given; "" for none
+	SettingsZone string // Settings' feed.timezone
+	ClinicZone   string // the clinic's zone
+	ZoneAt       func(referral.Point) string
+	// PlaceZIP, when set, gives the Census point of a 5-digit US ZIP. A US
+	// listing with a ZIP and no coordinates is placed there (marked
+	// Place.CoordsFromZIP), so a distance can still be given for it.
+	PlaceZIP func(zip string) (referral.Point, bool)
 	// Progress, when set, is called from Parse's goroutine with the number of
 	// records read so far, every few hundred records and once at the end.
 	Progress func(done int)
@@ -80,6 +91,10 @@ type Result struct {
 	Skipped      []Skip
 	Repaired     []Repair
 	UnknownTypes []UnknownType // each code once, sorted by code
+	Zone         referral.ZoneReport
+	// Unplaced counts the in-person and hybrid listings kept with no
+	// coordinates, even after PlaceZIP: no distance can be given for them.
+	Unplaced int
 }
 
 // Skip is a record Parse left out and why.
@@ -169,9 +184,9 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // comfort is read record by record, never held whole. A file that cannot be
 // read returns a referral.EINVALID error (or ctx's error) and no Result.
 func Parse(ctx context.Context, r io.Reader, opts Options) (*Result, error) {
-	if opts.TimeZone != "" {
-		if _, err := time.LoadLocation(opts.TimeZone); err != nil {
-			return nil, referral.Errorf(referral.EINVALID, "time zone %q is unknown; use an IANA name such as America/New_York", opts.TimeZone)
+	for _, z := range []string{opts.TimeZone, opts.SettingsZone, opts.ClinicZone} {
+		if _, err := time.LoadLocation(z); err != nil || z == "Local" {
+			return nil, referral.Errorf(referral.EINVALID, "time zone %q is unknown; use an IANA name such as America/New_York", z)
 		}
 	}
 	if opts.Program != "" && !opts.Program.Known() {

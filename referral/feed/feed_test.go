@@ -30,8 +30,10 @@ var realFeeds = []struct {
 		opts:   Options{Source: "aasepia", Program: referral.ProgramAA, TimeZone: "America/New_York"},
 		format: MeetingGuide, groups: 2038, program: referral.ProgramAA,
 		// 2038 coordinates as text + 586 ONL + 26 ASBI + 1 end time equal to
-		// the start + 226 town-only addresses marked approximate.
-		repairs: 2038 + 586 + 26 + 1 + 226,
+		// the start + 226 town-only addresses marked approximate + 3 noon
+		// meetings "ending" at 01:15 or 01:30, read as PM + 1 end time an hour
+		// before the start, left out.
+		repairs: 2038 + 586 + 26 + 1 + 226 + 3 + 1,
 		attend:  map[referral.Attendance]int{referral.InPerson: 1291, referral.Hybrid: 305, referral.Online: 305, referral.Inactive: 137},
 	},
 	{
@@ -50,7 +52,9 @@ var realFeeds = []struct {
 		file:   "na-greater-ny-bmlt.json",
 		opts:   Options{Source: "gnyr", TimeZone: "America/New_York"},
 		format: BMLT, groups: 1513, program: referral.ProgramNA,
-		attend: map[referral.Attendance]int{referral.InPerson: 1513},
+		// Durations of 7 and 12 hours, left out.
+		repairs: 2,
+		attend:  map[referral.Attendance]int{referral.InPerson: 1513},
 	},
 }
 

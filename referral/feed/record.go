@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"hash/fnv"
@@ -23,6 +24,7 @@ type parser struct {
 	seen           map[string]int // SourceID → index of the record that has it
 	unknown        map[[2]string]int
 	zones          map[string]*time.Location
+	dated          []dated // listings whose last-changed time is still to read
 }
 
 func newParser(ctx context.Context, opts Options, f Format) *parser {
@@ -55,6 +57,7 @@ func (p *parser) tick() error {
 }
 
 func (p *parser) result() *Result {
+	p.zoneAndDate()
 	if p.opts.Progress != nil {
 		p.opts.Progress(p.res.Records)
 	}
@@ -157,7 +160,7 @@ func (p *parser) add(d *draft) error {
 	if g.Program, err = p.program(r, d); err != nil {
 		return err
 	}
-	loc := p.timeZone(r, d, g)
+	p.timeZone(r, d, g)
 	if !p.sessions(r, d, g) {
 		return nil
 	}
@@ -166,22 +169,13 @@ func (p *parser) add(d *draft) error {
 		r.id = g.SourceID
 		r.repair(d.idField, "the record has no id; made %q from its name, schedule and address", g.SourceID)
 	}
-	if d.updated = plain(d.updated); d.updated != "" {
-		t, standard, err := readUpdated(d.updated, loc)
-		switch {
-		case err != nil:
-			r.repair("updated", "%v; left out", err)
-		case !standard && p.format != CSV:
-			r.repair("updated", "read %q as %s", d.updated, t.In(loc).Format(updatedLayout))
-		}
-		g.Updated = t
-	}
 	p.place(r, d, g)
 	p.onlineAccess(r, d, g)
 	p.contact(r, d, g)
 	g.Notes = cleanText(d.notes)
 	dec := p.types(r, d, g)
 	p.attendance(r, d, g, dec)
+	p.placeAtZIP(r, g)
 
 	if err := g.Validate(); err != nil {
 		field := "record"
@@ -197,7 +191,45 @@ func (p *parser) add(d *draft) error {
 	}
 	p.seen[g.SourceID] = d.index
 	p.res.Groups = append(p.res.Groups, g)
+	if g.Attendance.MeetsInPerson() && g.Place.Coords == nil {
+		p.res.Unplaced++
+	}
+	if d.updated = plain(d.updated); d.updated != "" {
+		// Read once every listing has its zone: the time is the group's wall clock.
+		p.dated = append(p.dated, dated{r: *r, raw: d.updated, g: g})
+	}
 	return nil
+}
+
+// dated is a listing's last-changed time as written, read when its zone is known.
+type dated struct {
+	r   recordCtx
+	raw string
+	g   *referral.Group
+}
+
+// zoneAndDate gives every listing its zone (see referral.SourceZones) and
+// then reads the last-changed times in them.
+func (p *parser) zoneAndDate() {
+	p.res.Zone = referral.SourceZones(p.res.Groups, p.opts.ZoneAt, referral.ZoneChoices{
+		Import: p.opts.TimeZone, Settings: p.opts.SettingsZone, Clinic: p.opts.ClinicZone})
+	for _, dt := range p.dated {
+		loc, err := p.zone(dt.g.TimeZone)
+		if err != nil {
+			loc = time.UTC // not expected: SourceZones gives only zones LoadLocation knows
+		}
+		t, standard, err := readUpdated(dt.raw, loc)
+		switch {
+		case err != nil:
+			dt.r.repair("updated", "%v; left out", err)
+		case !standard && p.format != CSV:
+			dt.r.repair("updated", "read %q as %s", dt.raw, t.In(loc).Format(updatedLayout))
+		}
+		dt.g.Updated = t
+	}
+	p.dated = nil
+	// The dates' repairs came last; put each back with its record.
+	slices.SortStableFunc(p.res.Repaired, func(a, b Repair) int { return cmp.Compare(a.Index, b.Index) })
 }
 
 // program is the record's own program, else the option, else what the format
@@ -220,18 +252,18 @@ func (p *parser) program(r *recordCtx, d *draft) (referral.Program, error) {
 		recordLabel(r.index, r.id, r.name), p.format)
 }
 
-// timeZone sets the group's zone and returns the location to read its dates in.
-func (p *parser) timeZone(r *recordCtx, d *draft, g *referral.Group) *time.Location {
-	g.TimeZone = p.opts.TimeZone
-	if tz := plain(d.tz); tz != "" {
-		if _, err := p.zone(tz); err == nil {
-			g.TimeZone = tz
-		} else {
-			r.repair("timezone", "time zone %q is unknown; used %q", tz, p.opts.TimeZone)
-		}
+// timeZone sets the zone the record itself names. A record without one gets
+// its zone when the whole source has been read (see referral.SourceZones).
+func (p *parser) timeZone(r *recordCtx, d *draft, g *referral.Group) {
+	tz := plain(d.tz)
+	if tz == "" {
+		return
 	}
-	loc, _ := p.zone(g.TimeZone)
-	return loc
+	if _, err := p.zone(tz); err != nil {
+		r.repair("timezone", "time zone %q is unknown; the zone is found from the meeting place or the source instead", tz)
+		return
+	}
+	g.TimeZone = tz
 }
 
 func (p *parser) zone(name string) (*time.Location, error) {
@@ -308,8 +340,8 @@ func (p *parser) endTime(r *recordCtx, d *draft, start referral.Clock) referral.
 		case err != nil:
 			r.repair("duration_time", "%v; end time left out", err)
 		case c == 0:
-		case c >= 24*60:
-			r.repair("duration_time", "a meeting of %s hours is not a weekly meeting; end time left out", dur)
+		case c > maxSession:
+			r.repair("duration_time", "duration %s would make a meeting of %s; end time left out", dur, hours(c))
 		default:
 			return start + c
 		}
@@ -327,9 +359,17 @@ func (p *parser) endTime(r *recordCtx, d *draft, start referral.Clock) referral.
 	if twelve && p.format != CSV {
 		r.repair("end_time", "read %q as %s", s, c)
 	}
-	end := endAfter(start, c)
-	if end == referral.NoTime {
+	end, how := sessionEnd(start, c)
+	switch how {
+	case endIsStart:
 		r.repair("end_time", "the end time %s is the start time; left out", c)
+	case endTwelveLater:
+		r.repair("end_time", "end time %s is before the start %s; read as %s", c, start, end)
+	case endBefore:
+		r.repair("end_time", "end time %s is before the start %s; left out", c, start)
+	case endTooLong:
+		r.repair("end_time", "end time %s would make the meeting from %s last %s; left out",
+			c, start, hours(endAfter(start, c)-start))
 	}
 	return end
 }
@@ -380,6 +420,24 @@ func (p *parser) place(r *recordCtx, d *draft, g *referral.Group) {
 	}
 }
 
+// placeAtZIP gives a US listing people go to, with a ZIP but no usable
+// coordinates, its ZIP's Census point, so that it is matched by distance
+// rather than left out of every search near the client. Online listings need
+// no point.
+func (p *parser) placeAtZIP(r *recordCtx, g *referral.Group) {
+	if p.opts.PlaceZIP == nil || g.Place.Coords != nil || !g.Attendance.MeetsInPerson() {
+		return
+	}
+	zip, ok := usZIP(g.Place)
+	if !ok {
+		return
+	}
+	if pt, ok := p.opts.PlaceZIP(zip); ok {
+		g.Place.Coords, g.Place.CoordsFromZIP = &pt, true
+		r.repair("latitude", "no coordinates: placed at ZIP %s's Census point; distance is approximate", zip)
+	}
+}
+
 func (p *parser) coords(r *recordCtx, d *draft) *referral.Point {
 	lat, lon := plain(d.lat), plain(d.lon)
 	if lat == "" && lon == "" {
@@ -413,10 +471,16 @@ func (p *parser) onlineAccess(r *recordCtx, d *draft, g *referral.Group) {
 		// Keep what the feed said where a person can still read it.
 		o.URLNotes = joinLines(u, o.URLNotes)
 	}
-	if ph, ok := phone(r, "conference_phone", d.online.Phone); ok {
-		o.Phone = ph
-	} else if ph != "" {
-		o.PhoneNotes = joinLines(ph, o.PhoneNotes)
+	// Commas, "#" and "*" are how one-tap dial strings pause and answer the
+	// conference's prompts, so dialable keeps them whole. Anything else is
+	// kept where a person can still read it, and the report says so: the
+	// sheet prints it as text, not as a number to call.
+	raw := plain(d.online.Phone)
+	if t := strings.TrimPrefix(strings.TrimPrefix(raw, "tel:"), "TEL:"); raw == "" || dialable(t) {
+		o.Phone, _ = phone(r, "conference_phone", raw)
+	} else {
+		r.repair("conference_phone", "%q is not a phone number to dial; kept as text in the dial-in notes, and the sheet will not print it as a number to call", raw)
+		o.PhoneNotes = joinLines(raw, o.PhoneNotes)
 	}
 	g.Online = o
 }
