@@ -15,14 +15,15 @@ import (
 
 // needsFlags are the flags every command that matches takes (DESIGN.md §4).
 type needsFlags struct {
-	zip, days, times, attend, forWhom, substances, gender, langs, approach, now string
-	miles                                                                       float64
-	womenOnly, menOnly, lgbtq, young, wheelchair, asl, childcare, moud          bool
-	limit                                                                       int
+	zip, place, days, times, attend, forWhom, substances, gender, langs, approach, now string
+	miles                                                                              float64
+	womenOnly, menOnly, lgbtq, young, wheelchair, asl, childcare, moud                 bool
+	limit                                                                              int
 }
 
 func (n *needsFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&n.zip, "zip", "", "the client's ZIP code")
+	fs.StringVar(&n.place, "place", "", "a city, town or region whose in-person groups to offer (with or instead of --zip)")
 	fs.Float64Var(&n.miles, "miles", 0, "how far the client can travel (default: Settings)")
 	fs.StringVar(&n.days, "days", "", "days the client can go, e.g. mon,tue (default: any)")
 	fs.StringVar(&n.times, "times", "", "morning,midday,evening,night (default: any)")
@@ -64,6 +65,7 @@ func (n *needsFlags) needs(fs *flag.FlagSet, loc referral.Locator, defaultMiles 
 	needs.WomenOnly, needs.MenOnly, needs.LGBTQ, needs.YoungPeople = n.womenOnly, n.menOnly, n.lgbtq, n.young
 	needs.Wheelchair, needs.ASL, needs.Childcare, needs.MOUD = n.wheelchair, n.asl, n.childcare, n.moud
 	needs.Approach = referral.Approach(n.approach)
+	needs.Place = strings.TrimSpace(n.place)
 	needs.Limit = n.limit
 	needs.MaxMiles = defaultMiles
 	if set["miles"] {
@@ -146,10 +148,12 @@ func (c *cli) match(args []string) error {
 	if err := c.open(); err != nil {
 		return err
 	}
-	needs, now, err := nf.needs(fs, locator{}, c.defaultMiles())
+	settings := c.settings()
+	needs, now, err := nf.needs(fs, locator{}, settings.DefaultMiles)
 	if err != nil {
 		return err
 	}
+	needs.ClinicZone = c.clinicZone(settings, needs.Origin)
 	result, err := sqlite.NewGroupService(c.db).Match(context.Background(), needs, now)
 	if err != nil {
 		return err
@@ -164,15 +168,26 @@ func (c *cli) match(args []string) error {
 	return writeCandidates(c.stdout, result)
 }
 
-// defaultMiles is the distance used when --miles is not given: Settings'.
-func (c *cli) defaultMiles() float64 {
-	return c.settings().DefaultMiles
+// clinicZone is the zone online groups' times are read and printed in
+// (Settings.MatchZone); a guess is said on stderr with how to set it.
+func (c *cli) clinicZone(st referral.Settings, client *referral.Point) *time.Location {
+	name, guessed := st.MatchZone(machineZone(), locator{}, locator{}, client)
+	if guessed {
+		fmt.Fprintf(c.stderr, "referraldesk: the clinic's time zone is not set; online groups' times are read in %s. "+
+			"Set it with: referraldesk settings clinic.timezone=%s\n", name, name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil { // MatchZone names only zones that load
+		return time.UTC
+	}
+	return loc
 }
 
 type candidateJSON struct {
 	groupJSON
 	Score         float64  `json:"score"`
 	DistanceMiles *float64 `json:"distance_miles"`
+	InPlace       string   `json:"in_place,omitempty"` // found by --place with no distance to tell
 	NextMeeting   string   `json:"next_meeting"`
 	Reasons       []string `json:"reasons"`
 	Cautions      []string `json:"cautions"`
@@ -180,7 +195,7 @@ type candidateJSON struct {
 
 func toCandidateJSON(c referral.Candidate) candidateJSON {
 	j := candidateJSON{groupJSON: toGroupJSON(c.Group), Score: math.Round(c.Score*100) / 100,
-		NextMeeting: timeText(c.NextMeeting), Reasons: nonNil(c.Reasons), Cautions: nonNil(c.Cautions)}
+		InPlace: c.InPlace, NextMeeting: timeText(c.NextMeeting), Reasons: nonNil(c.Reasons), Cautions: nonNil(c.Cautions)}
 	if !math.IsNaN(c.DistanceMiles) {
 		d := math.Round(c.DistanceMiles*100) / 100
 		j.DistanceMiles = &d
@@ -197,8 +212,11 @@ func writeCandidates(w io.Writer, r referral.Result) error {
 	}
 	for i, c := range r.Candidates {
 		where := "online"
-		if !math.IsNaN(c.DistanceMiles) {
+		switch {
+		case !math.IsNaN(c.DistanceMiles):
 			where = fmt.Sprintf("%.1f mi", c.DistanceMiles)
+		case c.InPlace != "":
+			where = "in " + c.InPlace
 		}
 		fmt.Fprintf(w, "%d. %s — %s (id %d)\n   next: %s · %s\n", i+1, c.Group.Program, oneLine(c.Group.Name), c.Group.ID,
 			c.NextMeeting.Format("Mon Jan 2 3:04 PM MST"), where)

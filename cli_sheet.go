@@ -52,6 +52,7 @@ func (c *cli) sheet(args []string) error {
 	var needs referral.Needs
 	now := time.Now()
 	var chosen []*referral.Group
+	var home *time.Location // the clinic's zone: online groups print on its clock
 	if len(ids) > 0 {
 		// Hand-picked groups need no full set of needs; a --now still fixes the date.
 		if nf.now != "" {
@@ -62,6 +63,7 @@ func (c *cli) sheet(args []string) error {
 		if chosen, err = findGroups(groups, ids); err != nil {
 			return err
 		}
+		home = c.clinicZone(settings, nil)
 	} else {
 		if nf.limit > referral.MaxSheetGroups && isSet(fs, "limit") {
 			return usagef("a sheet lists at most %d groups; lower --limit", referral.MaxSheetGroups)
@@ -69,6 +71,8 @@ func (c *cli) sheet(args []string) error {
 		if needs, now, err = nf.needs(fs, locator{}, settings.DefaultMiles); err != nil {
 			return err
 		}
+		home = c.clinicZone(settings, needs.Origin)
+		needs.ClinicZone = home
 		result, err := groups.Match(context.Background(), needs, now)
 		if err != nil {
 			return err
@@ -82,6 +86,7 @@ func (c *cli) sheet(args []string) error {
 	}
 	sheet := settings.Sheet(now)
 	sheet.FirstName, sheet.Groups, sheet.Large = *name, chosen, *large
+	sheet.ClinicZone = home.String()
 	if *lang != "" {
 		sheet.Lang = referral.Lang(strings.ToLower(*lang))
 	}

@@ -141,6 +141,7 @@ func benchNeeds() referral.Needs {
 		Days:       []time.Weekday{time.Tuesday, time.Thursday},
 		Times:      []referral.TimeBand{referral.Evening},
 		MOUD:       true,
+		ClinicZone: newYork,
 	}
 }
 
@@ -273,13 +274,14 @@ func TestIndexAgreesWithMatch(t *testing.T) {
 func randomNeeds(rng *rand.Rand, pts []referral.Point) referral.Needs {
 	p := pts[rng.IntN(len(pts))]
 	n := referral.Needs{
-		Origin:   &p,
-		MaxMiles: []float64{0.5, 3, 10, 25, 100, 500}[rng.IntN(6)],
-		Attend:   []referral.AttendWanted{"", referral.AttendInPerson, referral.AttendOnline}[rng.IntN(3)],
-		For:      []referral.For{referral.ForSelf, referral.ForFamily}[rng.IntN(2)],
-		Gender:   []referral.Gender{"", referral.GenderWoman, referral.GenderMan, referral.GenderOther}[rng.IntN(4)],
-		Approach: []referral.Approach{"", referral.ApproachTwelveStep, referral.ApproachSecular}[rng.IntN(3)],
-		Limit:    rng.IntN(21),
+		ClinicZone: newYork,
+		Origin:     &p,
+		MaxMiles:   []float64{0.5, 3, 10, 25, 100, 500}[rng.IntN(6)],
+		Attend:     []referral.AttendWanted{"", referral.AttendInPerson, referral.AttendOnline}[rng.IntN(3)],
+		For:        []referral.For{referral.ForSelf, referral.ForFamily}[rng.IntN(2)],
+		Gender:     []referral.Gender{"", referral.GenderWoman, referral.GenderMan, referral.GenderOther}[rng.IntN(4)],
+		Approach:   []referral.Approach{"", referral.ApproachTwelveStep, referral.ApproachSecular}[rng.IntN(3)],
+		Limit:      rng.IntN(21),
 	}
 	for _, s := range referral.Substances {
 		if rng.IntN(3) == 0 {

@@ -222,6 +222,12 @@ func (ix *Index) Match(needs Needs, now time.Time) Result {
 		sc = new(scratch)
 	}
 	defer ix.scratch.Put(sc)
+	if needs.Place != "" {
+		// A place is not a circle on the grid: its groups may be anywhere.
+		// Finding by place is the rare case of a client without a ZIP, so
+		// a scan of every group (tens of ms at 250,000) is fine.
+		return ix.d.match(needs, now, ix.d.scanAll, sc)
+	}
 	return ix.d.match(needs, now, ix.scan, sc)
 }
 
@@ -336,8 +342,12 @@ type directory struct {
 	// besides English and Spanish, and the clinic's verification dates.
 	langs    map[int32][]string
 	verified map[int32]time.Time
-	zones    []*time.Location // facts.zone indexes it; -1 is the client's zone
-	keys     []uint64         // listingKey per group when precomputed (Index)
+	// places holds, by folded city or region name (PlaceKey), the positions
+	// of the in-person listings there; placeNames the name as first listed.
+	places     map[string][]int32
+	placeNames map[string]string
+	zones      []*time.Location // facts.zone indexes it; -1 is the clinic's zone
+	keys       []uint64         // listingKey per group when precomputed (Index)
 	// Every group's valid sessions as minutes of its week, and their ends;
 	// a group's are at facts.start0 : start0+nStarts.
 	starts []int32
@@ -358,7 +368,7 @@ type listing struct {
 // arithmetic.
 type facts struct {
 	flags  uint32
-	zone   int16     // index in directory.zones; -1 is the client's zone
+	zone   int16     // index in directory.zones; -1 is the clinic's zone
 	prog   uint8     // index in Programs; len(Programs) for an unknown program
 	hours  weekHours // hours of the group's own week at which a session starts
 	lat    float64
@@ -388,12 +398,13 @@ const (
 	fChildcare
 	fMedYes
 	fMedNo
-	fBadZone // no or unknown time zone: read in the client's zone
+	fBadZone // no or unknown time zone: read in the clinic's zone
 	fShared  // Index only: another listing has the same listingKey
 	fEnglish // held in English, or states no language
 	fSpanish
 	fOtherLanguage // states a language besides English and Spanish
 	fApproximate   // the address is approximate
+	fFromZIP       // the map point is the ZIP's Census point, not the door
 )
 
 // group returns the group in slot i: the caller's own, or a sketch when the
@@ -450,7 +461,8 @@ type builder struct {
 func newBuilder(n int) *builder {
 	b := &builder{
 		d: &directory{facts: make([]facts, 0, n), lists: make([]listing, 0, n),
-			langs: map[int32][]string{}, verified: map[int32]time.Time{}},
+			langs: map[int32][]string{}, verified: map[int32]time.Time{},
+			places: map[string][]int32{}, placeNames: map[string]string{}},
 		zoneIDs: map[string]int32{},
 		progIDs: make(map[Program]uint8, len(Programs)),
 	}
@@ -481,6 +493,9 @@ func (b *builder) add(g *Group) {
 	if v := g.Curation.VerifiedOn; !v.IsZero() {
 		d.verified[k] = v
 	}
+	if f.flags&(fInPerson|fUnavailable) == fInPerson {
+		b.addPlaces(k, g)
+	}
 	if b.keys {
 		key := uint64(0)
 		if f.flags&fUnavailable == 0 {
@@ -488,6 +503,51 @@ func (b *builder) add(g *Group) {
 		}
 		d.keys = append(d.keys, key)
 	}
+}
+
+func (b *builder) addPlaces(k int32, g *Group) {
+	d := b.d
+	for _, key := range placeKeys(g) {
+		if _, ok := d.placeNames[key]; !ok {
+			name := g.Place.City
+			if PlaceKey(name) != key {
+				for _, r := range g.Place.Regions {
+					if PlaceKey(r) == key {
+						name = r
+						break
+					}
+				}
+			}
+			d.placeNames[key] = strings.Join(strings.Fields(name), " ")
+		}
+		d.places[key] = append(d.places[key], k)
+	}
+}
+
+// Places lists the names of the cities, towns and regions the index's
+// in-person groups meet in that start with prefix (compared as PlaceKey
+// does), most groups first, at most limit of them: what a place field
+// completes from.
+func (ix *Index) Places(prefix string, limit int) []string {
+	d := ix.d
+	want := PlaceKey(prefix)
+	var keys []string
+	for key := range d.places {
+		if strings.HasPrefix(key, want) {
+			keys = append(keys, key)
+		}
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if n, m := len(d.places[a]), len(d.places[b]); n != m {
+			return m - n
+		}
+		return strings.Compare(a, b)
+	})
+	names := make([]string, 0, min(limit, len(keys)))
+	for _, key := range keys[:min(limit, len(keys))] {
+		names = append(names, d.placeNames[key])
+	}
+	return names
 }
 
 func (b *builder) intern(s string) string {
@@ -532,6 +592,7 @@ func (b *builder) factsOf(g *Group) facts {
 		f.lat, f.lon = c.Lat, c.Lon
 	}
 	set(g.Place.Approximate, fApproximate)
+	set(g.Place.CoordsFromZIP, fFromZIP)
 	set(at.MeetsOnline() && g.Online.Has(), fJoinOnline)
 	set(g.Program.Info().Family, fFamily)
 	set(a.Openness == Open, fOpen)
@@ -557,7 +618,7 @@ func (b *builder) factsOf(g *Group) facts {
 	}
 	id, ok := b.zoneIDs[g.TimeZone]
 	if !ok && len(d.zones) >= math.MaxInt16 {
-		id, ok = -1, true // absurdly many zones: read the rest in the client's
+		id, ok = -1, true // absurdly many zones: read the rest in the clinic's
 	}
 	if !ok {
 		id = -1
@@ -646,7 +707,7 @@ func formatCoord(x float64) string {
 // weekHours is a set of the 168 hours of a week (Sunday 00:00 = 0). The TSML-UI
 // bands start and end on the hour, so "does a session start in a wanted
 // hour" is one AND per group; it is exact whenever the group's zone is a
-// whole number of hours from the client's.
+// whole number of hours from the clinic's.
 type weekHours [3]uint64
 
 const hoursPerWeek = 7 * 24

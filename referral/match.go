@@ -87,10 +87,13 @@ type Candidate struct {
 	// join online.
 	DistanceMiles float64
 	JoinOnline    bool
-	NextMeeting   time.Time // the soonest fitting session, in the group's time zone
-	Sessions      []Session // the sessions that fit the wanted days and times, soonest first
-	Reasons       []string  // why it fits, in plain words
-	Cautions      []string  // what to check before going
+	// InPlace is the place of Needs.Place the group was found in when there
+	// is no distance to tell (DistanceMiles is then NaN too); "" otherwise.
+	InPlace     string
+	NextMeeting time.Time // the soonest fitting session, in the group's time zone
+	Sessions    []Session // the sessions that fit the wanted days and times, soonest first
+	Reasons     []string  // why it fits, in plain words
+	Cautions    []string  // what to check before going
 }
 
 // Widening says how many groups a looser need would let through.
@@ -161,11 +164,15 @@ func (r Result) MostExcluding() (Rule, int) {
 //   - Medication: the clinic marked the group as not welcoming people on
 //     methadone or buprenorphine and the client takes such medication.
 //   - Schedule: no session starts on a wanted day in a wanted time band.
-//     Days and bands are the client's: now's location is taken as the
-//     client's time zone and a session is moved into it before it is checked
-//     (the offset is taken at now). A sheet listing meetings the client said
-//     they cannot attend is worse than a short sheet, so this is a filter, not
-//     a preference; Result.Widen says how many groups meet at other times.
+//     A group the client goes to in person is read on its own wall clock: a
+//     Tuesday 7 PM meeting in Denver is "Tuesday evening" for whoever walks in
+//     there. A group the client joins online is read in the clinic's zone
+//     (Needs.ClinicZone), where the client lives: the session is moved into it
+//     before it is checked (the offset is taken at now). now fixes the instant
+//     only; its location plays no part, so the machine's clock zone never
+//     does. A sheet listing meetings the client said they cannot attend is
+//     worse than a short sheet, so this is a filter, not a preference;
+//     Result.Widen says how many groups meet at other times.
 //
 // A soft score ranks what is left (the w… constants): distance, how soon
 // the group next meets and how many wanted times it offers, the program's
@@ -192,7 +199,8 @@ type scanner func(p *plan, out []cand, counts *[numRules]int) []cand
 type cand struct {
 	i      int32   // the group's slot in directory.facts
 	online bool    // reached online
-	dist   float64 // NaN when reached online
+	placed bool    // in the place the client named (Needs.Place)
+	dist   float64 // NaN when reached online, or in the place with no distance to tell
 	static float64 // score without the schedule part
 	until  int64   // seconds from now to the next fitting session
 	nFit   int
@@ -229,17 +237,29 @@ type plan struct {
 	onlyMen    bool
 	access     uint32 // fWheelchair|fASL|fChildcare as needed
 	langs      []string
-	progScore  []float64 // by program index
+	progScore  []float64      // by program index
+	inPlace    map[int32]bool // input positions of the in-person groups in Needs.Place
+	clinic     *time.Location
+	want       weekHours // the wanted hours of a week on any wall clock
 	zones      []zoneState
 }
 
 // zoneState is a time zone as seen at now.
 type zoneState struct {
 	loc      *time.Location
-	deltaMin int64     // the zone's UTC offset minus the client's, in minutes
+	deltaMin int64     // the zone's UTC offset minus the clinic's, in minutes
 	exact    bool      // delta is whole hours, so the hour bitmap can prefilter
-	want     weekHours // the wanted hours moved into this zone's week
+	want     weekHours // the wanted hours of the clinic's week moved into this zone's week
 	nowSec   int64     // seconds since Sunday 00:00 in this zone
+}
+
+// shift is how far a session of this zone moves to be read where the client
+// reads it: not at all in person, into the clinic's zone online.
+func (zs *zoneState) shift(online bool) int64 {
+	if online {
+		return zs.deltaMin
+	}
+	return 0
 }
 
 func (d *directory) newPlan(n Needs, now time.Time) *plan {
@@ -251,6 +271,10 @@ func (d *directory) newPlan(n Needs, now time.Time) *plan {
 		family:   n.forWhom() == ForFamily,
 		maxMiles: n.MaxMiles,
 		langs:    n.Languages,
+		clinic:   n.ClinicZone,
+	}
+	if p.clinic == nil {
+		p.clinic = time.UTC
 	}
 	if n.Origin != nil {
 		p.origin, p.hasOrigin = *n.Origin, true
@@ -287,24 +311,35 @@ func (d *directory) newPlan(n Needs, now time.Time) *plan {
 		}
 		p.progScore[i] = relevance(prog, n.Substances, p.family)
 	}
+	p.want = p.wantedHours()
 	p.zones = d.zoneStates(p)
+	if n.Place != "" {
+		p.inPlace = map[int32]bool{}
+		for _, q := range placeQueries(n.Place) {
+			for _, k := range d.places[q] {
+				p.inPlace[k] = true
+			}
+			if len(p.inPlace) > 0 {
+				break // "Edmonton, AB" found whole needs no second try
+			}
+		}
+	}
 	return p
 }
 
-// zoneStates returns the state of every zone of the directory, the client's
-// own zone first (groups with no or an unknown time zone use it).
+// zoneStates returns the state of every zone of the directory, the clinic's
+// zone first (groups with no or an unknown time zone use it).
 func (d *directory) zoneStates(p *plan) []zoneState {
-	want := p.wantedHours()
-	_, clientOff := p.now.Zone()
+	_, clinicOff := p.now.In(p.clinic).Zone()
 	states := make([]zoneState, len(d.zones)+1)
 	for k := range states {
-		loc := p.now.Location()
+		loc := p.clinic
 		if k > 0 {
 			loc = d.zones[k-1]
 		}
 		t := p.now.In(loc)
 		_, off := t.Zone()
-		delta := int64(off-clientOff) / 60
+		delta := int64(off-clinicOff) / 60
 		states[k] = zoneState{
 			loc:      loc,
 			deltaMin: delta,
@@ -312,13 +347,13 @@ func (d *directory) zoneStates(p *plan) []zoneState {
 			nowSec:   int64(t.Weekday())*86400 + int64(t.Hour())*3600 + int64(t.Minute())*60 + int64(t.Second()),
 		}
 		if states[k].exact {
-			states[k].want = want.rotate(int(delta / 60))
+			states[k].want = p.want.rotate(int(delta / 60))
 		}
 	}
 	return states
 }
 
-// wantedHours is the set of hours of the client's week a session may start in.
+// wantedHours is the set of hours of a week a session may start in.
 func (p *plan) wantedHours() weekHours {
 	var h weekHours
 	for hw := 0; hw < hoursPerWeek; hw++ {
@@ -329,8 +364,8 @@ func (p *plan) wantedHours() weekHours {
 	return h
 }
 
-// fitsClient reports whether a start at minute m of the client's week is
-// on a wanted day in a wanted band.
+// fitsClient reports whether a start at minute m of the week, on the clock
+// the client reads it by, is on a wanted day in a wanted band.
 func (p *plan) fitsClient(m int64) bool {
 	m = mod(m, 7*24*60)
 	if !p.days[m/(24*60)] {
@@ -354,7 +389,7 @@ func (d *directory) evaluate(p *plan, i int32) (rule, cand) {
 	if fl&fUnavailable != 0 {
 		return rUnavailable, cand{}
 	}
-	c := cand{i: i, dist: math.NaN()}
+	c := cand{i: i, dist: math.NaN(), placed: p.inPlace != nil && p.inPlace[d.inputIndex(i)]}
 	if r := p.reach(f, &c); r != pass {
 		return r, c
 	}
@@ -378,13 +413,19 @@ func (d *directory) evaluate(p *plan, i int32) (rule, cand) {
 	if p.needs.MOUD && fl&fMedNo != 0 {
 		return rMedication, c
 	}
+	// Whether the client walks in or joins online decides the clock the
+	// schedule is read by, so a group they may do either with is settled first.
+	p.nearby(f, &c)
 	zs := &p.zones[f.zone+1]
-	if !p.anyTime && zs.exact && !f.hours.meets(zs.want) {
-		return rSchedule, c // the bitmap settles most groups without their sessions
+	if !p.anyTime {
+		switch {
+		case !c.online && !f.hours.meets(p.want), c.online && zs.exact && !f.hours.meets(zs.want):
+			return rSchedule, c // the bitmap settles most groups without their sessions
+		}
 	}
 	c.until = -1
 	for _, m := range d.starts[f.start0 : f.start0+int32(f.nStarts)] {
-		u, ok := p.fitAt(m, zs)
+		u, ok := p.fitAt(m, zs, c.online)
 		if !ok {
 			continue
 		}
@@ -396,7 +437,6 @@ func (d *directory) evaluate(p *plan, i int32) (rule, cand) {
 	if c.nFit == 0 {
 		return rSchedule, c
 	}
-	p.nearby(f, &c)
 	c.static = p.staticScore(f, &c)
 	return pass, c
 }
@@ -418,6 +458,11 @@ func (p *plan) reach(f *facts, c *cand) rule {
 	switch {
 	case !inPerson:
 		return rAttendance
+	case c.placed:
+		if fl&fCoords != 0 && p.hasOrigin {
+			c.dist = p.exactMiles(f)
+		}
+		return pass
 	case fl&fCoords == 0:
 		return rNoLocation
 	}
@@ -431,6 +476,13 @@ func (p *plan) reach(f *facts, c *cand) rule {
 // nearby sets the distance of a group reached online that the client could
 // also walk into: then it counts as in person.
 func (p *plan) nearby(f *facts, c *cand) {
+	if p.attend == AttendEither && c.placed {
+		c.online = false
+		if f.flags&fCoords != 0 && p.hasOrigin {
+			c.dist = p.exactMiles(f)
+		}
+		return
+	}
 	if p.attend == AttendEither && f.flags&(fInPerson|fCoords) == fInPerson|fCoords {
 		if d := p.miles(f); d <= p.maxMiles {
 			c.dist, c.online = d, false
@@ -452,11 +504,16 @@ func (p *plan) miles(f *facts) float64 {
 	return Miles(p.origin, Point{f.lat, f.lon})
 }
 
+// exactMiles is the distance from the client to the group, however far.
+func (p *plan) exactMiles(f *facts) float64 {
+	return Miles(p.origin, Point{f.lat, f.lon})
+}
+
 // fitAt reports whether a session starting at minute m of the group's week
-// fits the wanted days and times and, if so, how many seconds from now it
-// next starts.
-func (p *plan) fitAt(m int32, zs *zoneState) (int64, bool) {
-	if !p.anyTime && !p.fitsClient(int64(m)-zs.deltaMin) {
+// fits the wanted days and times, read in person or online (see Match), and
+// if so how many seconds from now it next starts.
+func (p *plan) fitAt(m int32, zs *zoneState, online bool) (int64, bool) {
+	if !p.anyTime && !p.fitsClient(int64(m)-zs.shift(online)) {
 		return 0, false
 	}
 	return mod(int64(m)*60-zs.nowSec, weekSecs), true
@@ -472,11 +529,15 @@ func (p *plan) staticScore(f *facts, c *cand) float64 {
 	fl := f.flags
 	s := 0.0
 	switch {
-	case !math.IsNaN(c.dist):
-		s = wDistance * (1 - c.dist/p.maxMiles)
+	case !math.IsNaN(c.dist) && p.maxMiles > 0:
+		// A group in the named place may lie beyond the miles: it scores as
+		// if at the edge.
+		s = max(0, wDistance*(1-c.dist/p.maxMiles))
 		if p.attend == AttendEither && fl&fJoinOnline != 0 {
 			s = max(s, wOnlineEither)
 		}
+	case c.placed:
+		s = wDistance / 2 // in the place, distance unknown: as if halfway out
 	case p.attend == AttendOnline:
 		s = wOnlineOnly
 	default:
@@ -758,10 +819,14 @@ func (d *directory) candidate(p *plan, f *folded) Candidate {
 		DistanceMiles: f.best.dist,
 		JoinOnline:    f.best.online,
 	}
+	if f.best.placed && math.IsNaN(f.best.dist) {
+		c.InPlace = strings.Join(strings.Fields(p.needs.Place), " ")
+	}
 	type timed struct {
-		s     Session
-		until int64
-		zs    *zoneState
+		s      Session
+		until  int64
+		zs     *zoneState
+		online bool
 	}
 	var fits []timed
 	members := f.members
@@ -775,16 +840,16 @@ func (d *directory) candidate(p *plan, f *folded) Candidate {
 		fa := &d.facts[m.i]
 		zs := &p.zones[fa.zone+1]
 		for k := fa.start0; k < fa.start0+int32(fa.nStarts); k++ {
-			if u, ok := p.fitAt(d.starts[k], zs); ok {
-				fits = append(fits, timed{d.session(k), u, zs})
+			if u, ok := p.fitAt(d.starts[k], zs, m.online); ok {
+				fits = append(fits, timed{d.session(k), u, zs, m.online})
 			}
 		}
 	}
 	slices.SortStableFunc(fits, func(a, b timed) int { return cmp.Compare(a.until, b.until) })
-	var when []string // in the client's time, soonest first
+	var when []string // as the client reads them, soonest first
 	for _, t := range fits {
 		c.Sessions = append(c.Sessions, t.s)
-		when = append(when, p.whenWords(t.s, t.zs.deltaMin))
+		when = append(when, p.whenWords(t.s, t.zs.shift(t.online)))
 	}
 	first := fits[0]
 	c.NextMeeting = nextAt(p.now, first.zs.loc, first.s)
@@ -825,6 +890,10 @@ func (d *directory) reasons(p *plan, f *folded, when []string) []string {
 	switch {
 	case f.best.online:
 		add(true, "online — join from home")
+	case f.best.placed && math.IsNaN(f.best.dist):
+		add(true, "in "+strings.Join(strings.Fields(p.needs.Place), " "))
+	case f.best.placed && f.best.dist > p.maxMiles:
+		add(true, fmt.Sprintf("in %s, %.1f mi away", strings.Join(strings.Fields(p.needs.Place), " "), f.best.dist))
 	case fl&fJoinOnline != 0 && p.attend == AttendEither:
 		add(true, fmt.Sprintf("%.1f mi away — or join online", f.best.dist))
 	default:
@@ -870,20 +939,27 @@ func (d *directory) cautions(p *plan, f *folded) []string {
 	if p.needs.MOUD && fa.flags&(fMedYes|fMedNo) == 0 {
 		cs = append(cs, "medication policy unknown — ask the group")
 	}
-	if !f.best.online && fa.flags&fApproximate != 0 {
+	switch {
+	case f.best.online:
+	case fa.flags&fApproximate != 0:
 		cs = append(cs, "address is approximate")
+	case fa.flags&fFromZIP != 0:
+		cs = append(cs, "placed by its ZIP code — distance is approximate")
 	}
+	// Online times are shown in the clinic's zone, so only a place in
+	// another zone needs the reminder.
 	switch zs := p.zones[fa.zone+1]; {
 	case fa.flags&fBadZone != 0:
 		cs = append(cs, "time zone not listed — check the meeting time")
-	case zs.deltaMin != 0:
+	case zs.deltaMin != 0 && !f.best.online:
 		cs = append(cs, fmt.Sprintf("times are local to the group (%s)", zs.loc))
 	}
 	return cs
 }
 
-// whenWords says when a session meets in the client's time, e.g. "Tuesday
-// evening": the wanted band it starts in, or the band that began last.
+// whenWords says when a session meets as the client reads it (shifted by
+// deltaMin minutes), e.g. "Tuesday evening": the wanted band it starts in, or
+// the band that began last.
 func (p *plan) whenWords(s Session, deltaMin int64) string {
 	m := mod(int64(s.Day)*24*60+int64(s.Start)-deltaMin, 7*24*60)
 	day, clock := time.Weekday(m/(24*60)), Clock(m%(24*60))
@@ -995,10 +1071,13 @@ func (d *directory) widen(n Needs, now time.Time, scan scanner, matched int, sc 
 		orOnline = " or online"
 	}
 	scope := fmt.Sprintf("within %s miles%s", trimFloat(n.MaxMiles), orOnline)
-	if n.attend() == AttendOnline {
+	switch {
+	case n.attend() == AttendOnline:
 		scope = "online"
+	case n.Origin == nil:
+		scope = "in " + strings.Join(strings.Fields(n.Place), " ") + orOnline
 	}
-	if n.attend() != AttendOnline && n.MaxMiles < MaxMiles {
+	if n.attend() != AttendOnline && n.Origin != nil && n.MaxMiles < MaxMiles {
 		m := n
 		m.MaxMiles = min(MaxMiles, 3*n.MaxMiles)
 		try(RuleDistance, m, func(k int) string {

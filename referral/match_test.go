@@ -412,11 +412,15 @@ func TestMatchReasonsAndCautions(t *testing.T) {
 			g.Place.Approximate = true
 		}),
 		grp(4, "Chicago Zoom", referral.ProgramNA, onlineOnly, langs("es"), zone("America/Chicago"), at(time.Tuesday, "18:00")),
+		// A place whose listing names another zone than the clinic's.
+		grp(5, "Across the Line", referral.ProgramNA, langs("es"), zone("America/Chicago"), at(time.Tuesday, "18:00")),
+		grp(6, "Placed by ZIP", referral.ProgramNA, langs("es"), func(g *referral.Group) { g.Place.CoordsFromZIP = true }),
 	}
 	n := validNeeds()
 	n.MOUD = true
 	n.Languages = []string{"es"}
 	n.Times = []referral.TimeBand{referral.Evening}
+	n.Limit = len(groups)
 	res := matchBoth(t, n, groups)
 	tests := []struct {
 		id       int64
@@ -426,7 +430,10 @@ func TestMatchReasonsAndCautions(t *testing.T) {
 		{1, []string{"Tuesday evening", "1.0 mi away", "NA is built for opioid use", "Spanish-speaking", "welcomes people on medication", "open to anyone"}, nil},
 		{2, []string{"online — join from home"}, []string{"medication policy unknown — ask the group"}},
 		{3, nil, []string{"listing not updated since 2021 — call ahead", "medication policy unknown — ask the group", "address is approximate"}},
-		{4, []string{"Tuesday evening"}, []string{"times are local to the group (America/Chicago)"}},
+		// Online times are shown in the clinic's zone: no reminder needed.
+		{4, []string{"Tuesday evening"}, []string{"medication policy unknown — ask the group"}},
+		{5, []string{"Tuesday evening"}, []string{"times are local to the group (America/Chicago)"}},
+		{6, []string{"1.0 mi away"}, []string{"placed by its ZIP code — distance is approximate"}},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.id), func(t *testing.T) {

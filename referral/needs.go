@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // For says who will go to the groups: the client, or someone close to them.
@@ -59,6 +60,10 @@ type Needs struct {
 	ZIP      string
 	Origin   *Point
 	MaxMiles float64 // how far the client can travel, in miles: (0, 500]
+	// Place is a city, town or region the client can get to, for when there
+	// is no US ZIP or the listings there have no map location: its in-person
+	// groups are offered whatever their distance (see PlaceKey).
+	Place string
 
 	// Days the client can go; empty means any day. A command line given
 	// "--days" with nothing after it must report a usage error, not pass an
@@ -81,6 +86,12 @@ type Needs struct {
 	MOUD     bool     // takes medication for opioid use disorder (methadone, buprenorphine, naltrexone)
 	Approach Approach // ApproachAny for no preference
 	Limit    int      // how many groups to list; 0 means DefaultLimit
+
+	// ClinicZone is where the client lives and the clinic works: the days
+	// and times of a group joined online are read in it (one attended in
+	// person is read on its own clock). The caller sets it from
+	// Settings.ClinicZone; nil reads as UTC.
+	ClinicZone *time.Location
 }
 
 // TimeBand is a part of the day a meeting may start in, as TSML-UI defines
@@ -214,17 +225,24 @@ func (n Needs) Validate() error {
 		add("Attend", "attendance %q must be in-person, online or any", n.Attend)
 	}
 	inPerson := n.attend() != AttendOnline
-	if inPerson && n.Origin == nil {
+	switch place := strings.TrimSpace(n.Place); {
+	case utf8.RuneCountInString(place) > MaxPlace:
+		add("Place", "the place is too long (at most %d letters); give a city, town or region", MaxPlace)
+	case n.Place != "" && PlaceKey(place) == "":
+		add("Place", "the place %q has no letters; give a city, town or region", n.Place)
+	}
+	if inPerson && n.Origin == nil && n.Place == "" {
 		if n.ZIP != "" {
 			add("Origin", "ZIP %s has not been placed on the map yet; look it up again", n.ZIP)
 		} else {
-			add("Origin", "enter the client's ZIP code to find groups nearby, or ask for online groups only")
+			add("Origin", "enter the client's ZIP code (or a town) to find groups nearby, or ask for online groups only")
 		}
 	}
 	if o := n.Origin; o != nil && !(o.Lat >= -90 && o.Lat <= 90 && o.Lon >= -180 && o.Lon <= 180) {
 		add("Origin", "the client's location %v,%v is not on the map", o.Lat, o.Lon)
 	}
-	if inPerson || n.MaxMiles != 0 {
+	// A place without a ZIP has no distance to bound.
+	if (inPerson && (n.Origin != nil || n.Place == "")) || n.MaxMiles != 0 {
 		if !(n.MaxMiles > 0 && n.MaxMiles <= MaxMiles) {
 			add("MaxMiles", "distance must be more than 0 and at most %d miles (got %v)", MaxMiles, n.MaxMiles)
 		}

@@ -18,6 +18,7 @@ func validNeeds() referral.Needs {
 		ZIP:        "19107",
 		Origin:     &philly,
 		MaxMiles:   5,
+		ClinicZone: newYork,
 	}
 }
 

@@ -3,6 +3,7 @@ package referral
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -18,8 +19,12 @@ type Settings struct {
 	SheetLang     Lang
 	SheetPaper    Paper
 	RetentionDays int // referral log entries older than this are purged
-	// FeedTimeZone is the IANA zone given to imported listings that name
-	// none. "" means the machine's own zone: see FeedZone.
+	// ClinicTimeZone is the IANA zone the clinic works in: online groups'
+	// times are read and printed in it. "" means not saved: see ClinicZone.
+	ClinicTimeZone string
+	// FeedTimeZone is the IANA zone given to a source whose listings give no
+	// zone and no meeting place to find one by. "" means the clinic's zone:
+	// see FeedZone.
 	FeedTimeZone string
 }
 
@@ -32,8 +37,9 @@ const (
 	// MaxLogoBytes keeps the logo a header picture; it is stored in the
 	// database and embedded in every sheet.
 	MaxLogoBytes = 2 << 20
-	// FallbackTimeZone is the feed zone when neither the settings nor the
-	// machine name one.
+	// FallbackTimeZone is the zone used when neither the settings nor the
+	// machine name one. Eastern is where most people in the US live; a
+	// report or the window says when it was used.
 	FallbackTimeZone = "America/New_York"
 )
 
@@ -49,19 +55,91 @@ func DefaultSettings() Settings {
 	}
 }
 
-// FeedZone is the IANA zone to give imported listings that name none: the
-// saved one, else machine (the caller's reading of the machine's zone name,
-// e.g. from $TZ or /etc/localtime) when it is a real IANA name, else
-// FallbackTimeZone. The caller passes machine so this stays a pure function.
-func (s Settings) FeedZone(machine string) string {
+// ClinicZone is the clinic's IANA zone: the saved one, else machine (the
+// caller's reading of the machine's zone name, e.g. from $TZ or
+// /etc/localtime) when it is a real zone other than UTC, else "" (not set).
+// A machine set to UTC is taken as not set because fresh installs, servers
+// and many clinic images run in UTC whatever town they stand in. The caller
+// passes machine so this stays a pure function.
+func (s Settings) ClinicZone(machine string) string {
 	switch {
-	case s.FeedTimeZone != "":
-		return s.FeedTimeZone
-	case isIANAZone(machine):
+	case s.ClinicTimeZone != "":
+		return s.ClinicTimeZone
+	case isIANAZone(machine) && !IsUTCZone(machine):
 		return machine
+	}
+	return ""
+}
+
+// ZoneFinder tells the IANA time zone at a point on Earth, "" for none.
+type ZoneFinder interface {
+	ZoneAt(p Point) string
+}
+
+// MatchZone is the zone Match reads online groups' times in
+// (Needs.ClinicZone): the clinic's (ClinicZone), else the zone at the ZIP in
+// the clinic's address, else the zone at the client's ZIP (where, as the
+// clinic is near its clients, the clinic most likely is), else
+// FallbackTimeZone. guessed reports that Settings did not say it, so the
+// window can ask.
+func (s Settings) MatchZone(machine string, locate Locator, zones ZoneFinder, client *Point) (zone string, guessed bool) {
+	if z := s.ClinicZone(machine); z != "" {
+		return z, false
+	}
+	if zip := s.ClinicZIP(); zip != "" {
+		if at, err := locate.LocateZIP(zip); err == nil {
+			if z := zones.ZoneAt(at.Point); isIANAZone(z) {
+				return z, true
+			}
+		}
+	}
+	if client != nil {
+		if z := zones.ZoneAt(*client); isIANAZone(z) {
+			return z, true
+		}
+	}
+	return FallbackTimeZone, true
+}
+
+// ClinicZIP is the last US ZIP code in the clinic's address ("1500 Market
+// St, Philadelphia, PA 19102" → "19102"), or "".
+func (s Settings) ClinicZIP() string {
+	m := zipInAddress.FindAllStringSubmatch(s.Clinic.Address, -1)
+	if len(m) == 0 {
+		return ""
+	}
+	return m[len(m)-1][1]
+}
+
+// zipInAddress is a five-digit ZIP (or ZIP+4) standing on its own, so a
+// street number such as 10001 Main St is not taken for one unless it is last.
+var zipInAddress = regexp.MustCompile(`(?:^|[\s,])(\d{5})(?:-\d{4})?(?:$|[\s,])`)
+
+// FeedZone is the zone for a source whose listings give none and have no
+// meeting place to find one by: the saved feed zone, else the clinic's (see
+// ClinicZone), else FallbackTimeZone.
+func (s Settings) FeedZone(machine string) string {
+	if s.FeedTimeZone != "" {
+		return s.FeedTimeZone
+	}
+	if z := s.ClinicZone(machine); z != "" {
+		return z
 	}
 	return FallbackTimeZone
 }
+
+// utcNames are the tz database's names for UTC itself, which say nothing
+// about where a machine is.
+var utcNames = map[string]bool{
+	"UTC": true, "Etc/UTC": true, "UCT": true, "Etc/UCT": true, "GMT": true, "Etc/GMT": true,
+	"GMT0": true, "Etc/GMT0": true, "GMT+0": true, "Etc/GMT+0": true, "GMT-0": true, "Etc/GMT-0": true,
+	"Greenwich": true, "Etc/Greenwich": true, "Universal": true, "Etc/Universal": true,
+	"Zulu": true, "Etc/Zulu": true,
+}
+
+// IsUTCZone reports whether name is one of the tz database's names for UTC
+// (Europe/London or Africa/Abidjan, real places at offset 0, are not).
+func IsUTCZone(name string) bool { return utcNames[name] }
 
 // RetentionCutoff is the instant before which referral log entries are
 // expired at now. Days are counted as 24 hours so the cutoff does not move
@@ -76,9 +154,11 @@ func (s Settings) RetentionCutoff(now time.Time) time.Time {
 }
 
 // Sheet starts a referral sheet as these settings head it: clinic,
-// counselor, language and paper. The caller adds the groups and first name.
+// counselor, language, paper and the saved clinic zone. The caller adds the
+// groups and first name, and the guessed zone (MatchZone) when none is saved.
 func (s Settings) Sheet(date time.Time) Sheet {
-	return Sheet{Clinic: s.Clinic, Date: date, Counselor: s.Counselor, Lang: s.SheetLang, Paper: s.SheetPaper}
+	return Sheet{Clinic: s.Clinic, Date: date, Counselor: s.Counselor, Lang: s.SheetLang, Paper: s.SheetPaper,
+		ClinicZone: s.ClinicTimeZone}
 }
 
 // Validate reports every problem with the settings in one EINVALID error that
@@ -122,8 +202,11 @@ func (s Settings) problems() []Problem {
 	if s.RetentionDays < 1 || s.RetentionDays > MaxRetentionDays {
 		add("RetentionDays", "keep the referral log between 1 and %d days (got %d)", MaxRetentionDays, s.RetentionDays)
 	}
+	if s.ClinicTimeZone != "" && !isIANAZone(s.ClinicTimeZone) {
+		add("ClinicTimeZone", "time zone %q is unknown; use an IANA name such as America/Chicago", s.ClinicTimeZone)
+	}
 	if s.FeedTimeZone != "" && !isIANAZone(s.FeedTimeZone) {
-		add("FeedTimeZone", "time zone %q is unknown; use an IANA name such as America/New_York, or leave it empty for this computer's zone", s.FeedTimeZone)
+		add("FeedTimeZone", "time zone %q is unknown; use an IANA name such as America/New_York, or leave it empty for the clinic's zone", s.FeedTimeZone)
 	}
 	return ps
 }
@@ -169,6 +252,9 @@ var settingKeys = []settingKey{
 		func(s *Settings) string { return s.Clinic.Website },
 		func(s *Settings, v string) error { s.Clinic.Website = v; return nil }},
 	{"clinic.logo", "Clinic.Logo", logoSummary, setLogoKey},
+	{"clinic.timezone", "ClinicTimeZone",
+		func(s *Settings) string { return s.ClinicTimeZone },
+		func(s *Settings, v string) error { s.ClinicTimeZone = v; return nil }},
 	{"counselor", "Counselor",
 		func(s *Settings) string { return s.Counselor },
 		func(s *Settings, v string) error { s.Counselor = v; return nil }},
@@ -213,7 +299,8 @@ func SettingKeys() []string {
 }
 
 // Values shows every setting as text, in SettingKeys order. The logo is
-// described ("PNG, 12 KB"), not shown; an unset feed.timezone is "".
+// described ("PNG, 12 KB"), not shown; an unset clinic.timezone or
+// feed.timezone is "".
 func (s Settings) Values() []KeyValue {
 	kvs := make([]KeyValue, len(settingKeys))
 	for i, k := range settingKeys {

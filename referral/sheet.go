@@ -62,6 +62,10 @@ type Sheet struct {
 	Lang      Lang     // "" means English
 	Paper     Paper    // "" means Letter
 	Large     bool     // large print
+	// ClinicZone is the clinic's IANA zone (see Settings.MatchZone): an
+	// online group from another zone prints its times in it, with the
+	// group's own in brackets. "" prints every group on its own clock.
+	ClinicZone string
 }
 
 // Language returns the sheet's language, English when unset.
@@ -113,6 +117,9 @@ func (s Sheet) Validate() error {
 	case "", Letter, A4:
 	default:
 		add("Paper", "paper %q is unknown; use letter or a4", s.Paper)
+	}
+	if s.ClinicZone != "" && !isIANAZone(s.ClinicZone) {
+		add("ClinicZone", "time zone %q is unknown; set the clinic's time zone in Settings", s.ClinicZone)
 	}
 	if utf8.RuneCountInString(strings.TrimSpace(s.FirstName)) > maxFirstName {
 		add("FirstName", "the first name is too long (at most %d letters)", maxFirstName)

@@ -168,7 +168,7 @@ func (b *sheetBuilder) card(n int, g *referral.Group) block {
 	}
 
 	var when []func(float64) float64
-	for _, line := range b.t.schedule(g, b.s.Date) {
+	for _, line := range b.t.schedule(g, b.s.Date, b.s.ClinicZone) {
 		when = append(when, text(b.st(b.sc.body, true, ink), line, ""))
 	}
 	row(b.t.Labels.When, when...)
@@ -184,8 +184,8 @@ func (b *sheetBuilder) card(n int, g *referral.Group) block {
 			}
 			row(b.t.Labels.Online, text(body, u, link), text(body, b.optional(g.Online.URLNotes), ""))
 		}
-		if p := b.clean(g.Online.Phone); p != "" {
-			row(b.t.Labels.Phone, text(body, strings.Join(nonEmpty(truncate(p, 60), b.optional(g.Online.PhoneNotes)), " · "), ""))
+		if p := b.phone(g.Online); p != "" {
+			row(b.t.Labels.Phone, text(body, p, ""))
 		}
 	}
 	if p := truncate(b.clean(g.Contact.Phone), 60); p != "" {

@@ -13,14 +13,59 @@ import (
 // "martes 19:00 EST". The zone abbreviation is the one in force at the
 // soonest such meeting from the sheet's date, so a sheet printed in March
 // says EDT once the clocks have changed.
-func (t *texts) schedule(g *referral.Group, from time.Time) []string {
+//
+// An online group whose zone keeps another time than the clinic's (clinic,
+// an IANA name; "" for none) is joined from the client's home, so its times
+// print on the clinic's clock with the group's own in brackets: "Wednesday
+// 5:00 PM PST (8:00 PM EST)". A group people walk into prints its own clock:
+// that is the time on the door.
+func (t *texts) schedule(g *referral.Group, from time.Time, clinic string) []string {
 	if len(g.Sessions) == 0 {
 		return []string{t.CallForTimes}
 	}
-	type span struct{ start, end referral.Clock }
+	loc, err := time.LoadLocation(g.TimeZone)
+	if g.TimeZone == "" || err != nil {
+		return t.lines(g.Sessions, from, nil, nil)
+	}
+	if home := clinicClock(g, loc, clinic, from); home != nil {
+		return t.lines(g.Sessions, from, loc, home)
+	}
+	return t.lines(g.Sessions, from, loc, nil)
+}
+
+// clinicClock is the clinic's zone when g is online-only and its clock differs
+// from the clinic's at from, else nil.
+func clinicClock(g *referral.Group, loc *time.Location, clinic string, from time.Time) *time.Location {
+	if g.Attendance != referral.Online || clinic == "" || clinic == g.TimeZone {
+		return nil
+	}
+	home, err := time.LoadLocation(clinic)
+	if err != nil {
+		return nil
+	}
+	_, a := from.In(loc).Zone()
+	_, b := from.In(home).Zone()
+	if a == b {
+		return nil
+	}
+	return home
+}
+
+// span is one meeting time; days lists the weekdays it is held on.
+type span struct{ start, end referral.Clock }
+
+// lines groups sessions by time and words each group. loc (nil: unknown) is
+// the sessions' zone; with home set they are moved onto home's clock first.
+func (t *texts) lines(sessions []referral.Session, from time.Time, loc, home *time.Location) []string {
 	days := map[span][]time.Weekday{}
+	own := map[span][]referral.Session{} // with home: the sessions as the group keeps them
 	var order []span
-	for _, s := range g.Sessions {
+	for _, s := range sessions {
+		if home != nil {
+			kept := s
+			s = moveTo(s, loc, home, from)
+			own[span{s.Start, s.End}] = append(own[span{s.Start, s.End}], kept)
+		}
 		k := span{s.Start, s.End}
 		if _, ok := days[k]; !ok {
 			order = append(order, k)
@@ -32,8 +77,11 @@ func (t *texts) schedule(g *referral.Group, from time.Time) []string {
 	slices.SortStableFunc(order, func(a, b span) int {
 		return mondayFirst(slices.MinFunc(days[a], byMondayFirst)) - mondayFirst(slices.MinFunc(days[b], byMondayFirst))
 	})
-	loc, _ := time.LoadLocation(g.TimeZone)
-	var lines []string
+	zone := loc
+	if home != nil {
+		zone = home
+	}
+	var out []string
 	for _, k := range order {
 		ds := days[k]
 		slices.SortFunc(ds, byMondayFirst)
@@ -41,12 +89,48 @@ func (t *texts) schedule(g *referral.Group, from time.Time) []string {
 		if k.end != referral.NoTime {
 			line += " – " + t.clock(k.end)
 		}
-		if g.TimeZone != "" && loc != nil {
-			line += " " + zoneAbbrev(loc, from, soonest(from.In(loc).Weekday(), ds), k.start)
+		if zone != nil {
+			first := soonest(from.In(zone).Weekday(), ds)
+			line += " " + zoneAbbrev(zone, from, first, k.start)
+			if home != nil {
+				line += " (" + t.ownClock(own[k], ds, loc, from) + ")"
+			}
 		}
-		lines = append(lines, line)
+		out = append(out, line)
 	}
-	return lines
+	return out
+}
+
+// ownClock is the bracket after a time moved onto the clinic's clock: the
+// group's own start and zone, with its days when the move changed the days.
+func (t *texts) ownClock(kept []referral.Session, moved []time.Weekday, loc *time.Location, from time.Time) string {
+	var ds []time.Weekday
+	for _, s := range kept {
+		if !slices.Contains(ds, s.Day) {
+			ds = append(ds, s.Day)
+		}
+	}
+	slices.SortFunc(ds, byMondayFirst)
+	first := kept[0]
+	w := t.clock(first.Start) + " " + zoneAbbrev(loc, from, soonest(from.In(loc).Weekday(), ds), first.Start)
+	if !slices.Equal(ds, moved) {
+		w = t.days(ds) + " " + w
+	}
+	return w
+}
+
+// moveTo is s, held in loc, as it falls on home's clock at its next meeting
+// on or after from (the offsets of that week decide).
+func moveTo(s referral.Session, loc, home *time.Location, from time.Time) referral.Session {
+	f := from.In(loc)
+	ahead := (int(s.Day) - int(f.Weekday()) + 7) % 7
+	m := int(s.Start) % (24 * 60)
+	at := time.Date(f.Year(), f.Month(), f.Day()+ahead, m/60, m%60, 0, 0, loc).In(home)
+	moved := referral.Session{Day: at.Weekday(), Start: referral.Clock(at.Hour()*60 + at.Minute()), End: referral.NoTime}
+	if s.End != referral.NoTime {
+		moved.End = moved.Start + (s.End - s.Start)
+	}
+	return moved
 }
 
 func mondayFirst(d time.Weekday) int { return (int(d) + 6) % 7 }

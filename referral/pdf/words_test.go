@@ -86,23 +86,36 @@ func TestSchedule(t *testing.T) {
 		zone     string
 		sessions []referral.Session
 		want     []string
+		clinic   string // the clinic's zone; "" for none
+		online   bool
 	}{
-		{"one", "en", tue, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"Tuesday 7:00 PM EST"}},
-		{"spanish", "es", tue, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"martes 19:00 EST"}},
-		{"daylight time after the change", "en", sat, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"Tuesday 7:00 PM EDT"}},
-		{"noon and midnight", "en", tue, "", []referral.Session{s(time.Monday, 0, 12*60)}, []string{"Monday 12:00 AM – 12:00 PM"}},
-		{"past midnight", "en", tue, "America/Los_Angeles", []referral.Session{s(time.Friday, 23*60, 24*60+30)}, []string{"Friday 11:00 PM – 12:30 AM PST"}},
+		{"one", "en", tue, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"Tuesday 7:00 PM EST"}, "", false},
+		{"spanish", "es", tue, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"martes 19:00 EST"}, "", false},
+		{"daylight time after the change", "en", sat, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"Tuesday 7:00 PM EDT"}, "", false},
+		{"noon and midnight", "en", tue, "", []referral.Session{s(time.Monday, 0, 12*60)}, []string{"Monday 12:00 AM – 12:00 PM"}, "", false},
+		{"past midnight", "en", tue, "America/Los_Angeles", []referral.Session{s(time.Friday, 23*60, 24*60+30)}, []string{"Friday 11:00 PM – 12:30 AM PST"}, "", false},
 		{"weekdays", "en", tue, "America/Chicago", []referral.Session{
 			s(time.Friday, 7*60, 8*60), s(time.Monday, 7*60, 8*60), s(time.Tuesday, 7*60, 8*60), s(time.Wednesday, 7*60, 8*60), s(time.Thursday, 7*60, 8*60),
-		}, []string{"Monday to Friday 7:00 AM – 8:00 AM CST"}},
+		}, []string{"Monday to Friday 7:00 AM – 8:00 AM CST"}, "", false},
 		{"two times", "es", tue, "America/New_York", []referral.Session{
 			s(time.Saturday, 10*60, referral.NoTime), s(time.Monday, 19*60, 20*60), s(time.Wednesday, 19*60, 20*60),
-		}, []string{"lunes y miércoles 19:00 – 20:00 EST", "sábado 10:00 EST"}},
+		}, []string{"lunes y miércoles 19:00 – 20:00 EST", "sábado 10:00 EST"}, "", false},
 		{"every day", "es", tue, "", []referral.Session{
 			s(0, 60, -1), s(1, 60, -1), s(2, 60, -1), s(3, 60, -1), s(4, 60, -1), s(5, 60, -1), s(6, 60, -1),
-		}, []string{"Todos los días 01:00"}},
-		{"numeric zone", "en", tue, "America/Sao_Paulo", []referral.Session{s(time.Monday, 20*60, -1)}, []string{"Monday 8:00 PM UTC-03"}},
-		{"no sessions", "en", tue, "", nil, []string{"Call for days and times"}},
+		}, []string{"Todos los días 01:00"}, "", false},
+		{"numeric zone", "en", tue, "America/Sao_Paulo", []referral.Session{s(time.Monday, 20*60, -1)}, []string{"Monday 8:00 PM UTC-03"}, "", false},
+		{"no sessions", "en", tue, "", nil, []string{"Call for days and times"}, "", false},
+		{"online from another zone: the clinic's clock first", "en", tue, "America/New_York",
+			[]referral.Session{s(time.Wednesday, 20*60, 21*60)}, []string{"Wednesday 5:00 PM – 6:00 PM PST (8:00 PM EST)"}, "America/Los_Angeles", true},
+		{"online from another zone, in Spanish", "es", tue, "America/New_York",
+			[]referral.Session{s(time.Wednesday, 20*60, 21*60)}, []string{"miércoles 17:00 – 18:00 PST (20:00 EST)"}, "America/Los_Angeles", true},
+		{"online across midnight names the group's day", "en", tue, "America/New_York",
+			[]referral.Session{s(time.Thursday, 60, referral.NoTime), s(time.Saturday, 60, referral.NoTime)},
+			[]string{"Wednesday and Friday 10:00 PM PST (Thursday and Saturday 1:00 AM EST)"}, "America/Los_Angeles", true},
+		{"online on the same clock", "en", tue, "America/New_York",
+			[]referral.Session{s(time.Wednesday, 20*60, referral.NoTime)}, []string{"Wednesday 8:00 PM EST"}, "America/Detroit", true},
+		{"in person elsewhere keeps the time on its door", "en", tue, "America/Denver",
+			[]referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"Tuesday 7:00 PM MST"}, "America/New_York", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,8 +123,11 @@ func TestSchedule(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			g := &referral.Group{TimeZone: tt.zone, Sessions: tt.sessions}
-			if got := tx.schedule(g, tt.from); !reflect.DeepEqual(got, tt.want) {
+			g := &referral.Group{TimeZone: tt.zone, Sessions: tt.sessions, Attendance: referral.InPerson}
+			if tt.online {
+				g.Attendance = referral.Online
+			}
+			if got := tx.schedule(g, tt.from, tt.clinic); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("schedule = %q, want %q", got, tt.want)
 			}
 		})

@@ -327,6 +327,13 @@ func decodeReferral(r *referral.Referral, needs, referred, followUp []byte) erro
 		p := referral.Point(*n.Origin)
 		r.Needs.Origin = &p
 	}
+	if n.ClinicZone != "" {
+		// A zone this build no longer knows leaves the needs as they were
+		// otherwise; the log is for follow-up, not for matching again.
+		if loc, err := time.LoadLocation(n.ClinicZone); err == nil {
+			r.Needs.ClinicZone = loc
+		}
+	}
 	var groups []referredRecord
 	if err := json.Unmarshal(referred, &groups); err != nil {
 		return errors.New("groups are not valid JSON")
@@ -355,6 +362,7 @@ type (
 		ZIP         string                `json:"zip,omitzero"`
 		Origin      *referral.Point       `json:"-"` // needsDoc.Origin
 		MaxMiles    float64               `json:"max_miles,omitzero"`
+		Place       string                `json:"place,omitzero"`
 		Days        []time.Weekday        `json:"days,omitzero"`
 		Times       []referral.TimeBand   `json:"times,omitzero"`
 		Attend      referral.AttendWanted `json:"attend,omitzero"`
@@ -370,12 +378,14 @@ type (
 		MOUD        bool                  `json:"moud,omitzero"`
 		Approach    referral.Approach     `json:"approach,omitzero"`
 		Limit       int                   `json:"limit,omitzero"`
+		ClinicZone  *time.Location        `json:"-"` // needsDoc.ClinicZone
 	}
 	// needsDoc gives Origin tagged keys: referral.Point has none, and the
 	// conversion above needs the field's type to stay *referral.Point.
 	needsDoc struct {
 		needsRecord
-		Origin *pointRecord `json:"origin,omitzero"`
+		Origin     *pointRecord `json:"origin,omitzero"`
+		ClinicZone string       `json:"clinic_zone,omitzero"`
 	}
 	pointRecord struct {
 		Lat float64 `json:"lat"`
@@ -400,7 +410,10 @@ type (
 
 func needsJSON(n referral.Needs) needsDoc {
 	d := needsDoc{needsRecord: needsRecord(n)}
-	d.needsRecord.Origin = nil
+	d.needsRecord.Origin, d.needsRecord.ClinicZone = nil, nil
+	if n.ClinicZone != nil {
+		d.ClinicZone = n.ClinicZone.String()
+	}
 	if n.Origin != nil {
 		p := pointRecord(*n.Origin)
 		d.Origin = &p

@@ -184,3 +184,20 @@ func (s *GroupService) buildIndex(ctx context.Context) (*referral.Index, error) 
 	}
 	return ix, nil
 }
+
+var _ referral.PlaceFinder = (*GroupService)(nil)
+
+// Places completes the name of a city, town or region from the in-person
+// groups of the directory (see referral.Index.Places); an empty directory
+// has none. It reads the match index, so its first call after a write waits
+// for the rebuild as Match does.
+func (s *GroupService) Places(ctx context.Context, prefix string, limit int) ([]string, error) {
+	ix, err := s.index(ctx)
+	if referral.ErrorCode(err) == referral.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ix.Places(prefix, limit), nil
+}

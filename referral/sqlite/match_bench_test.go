@@ -93,10 +93,11 @@ func opioidNeeds() referral.Needs {
 	return referral.Needs{
 		Substances: []referral.Substance{referral.SubstanceOpioids},
 		ZIP:        "19107", Origin: &origin, MaxMiles: 10,
-		Attend: referral.AttendEither,
-		Days:   []time.Weekday{time.Tuesday, time.Thursday},
-		Times:  []referral.TimeBand{referral.Evening},
-		MOUD:   true,
+		Attend:     referral.AttendEither,
+		Days:       []time.Weekday{time.Tuesday, time.Thursday},
+		Times:      []referral.TimeBand{referral.Evening},
+		MOUD:       true,
+		ClinicZone: mustLoad("America/New_York"),
 	}
 }
 

@@ -20,6 +20,7 @@ func tuesdayEvening() referral.Needs {
 		Origin: &referral.Point{Lat: 39.9526, Lon: -75.1652}, ZIP: "19107", MaxMiles: 10,
 		Days: []time.Weekday{time.Tuesday}, Times: []referral.TimeBand{referral.Evening},
 		Substances: []referral.Substance{referral.SubstanceOpioids}, Limit: 20,
+		ClinicZone: mustLoad("America/New_York"),
 	}
 }
 
@@ -286,5 +287,25 @@ func TestMatchConcurrent(t *testing.T) {
 	res, err := s.Match(ctx, tuesdayEvening(), matchNow)
 	if err != nil || res.Matched != 40 {
 		t.Errorf("after the writes: matched %d, %v; want 40", res.Matched, err)
+	}
+}
+
+func TestPlacesCompleteFromTheDirectory(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t)
+	s := sqlite.NewGroupService(db)
+	if got, err := s.Places(ctx, "ph", 5); err != nil || len(got) != 0 {
+		t.Fatalf("an empty directory completes to %q, %v; want nothing", got, err)
+	}
+	media := listingOf("src", "m", "Media Group")
+	media.Place.City = "Media"
+	if _, err := s.ReplaceSource(ctx, referral.Source{Name: "src"}, append(feedOf("src", "a", "b"), media)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Places(ctx, "p", 5); err != nil || !slices.Equal(got, []string{"Philadelphia"}) {
+		t.Errorf("Places(p) = %q, %v", got, err)
+	}
+	if got, err := s.Places(ctx, "", 5); err != nil || !slices.Equal(got, []string{"Philadelphia", "Media"}) {
+		t.Errorf("Places() = %q, %v; want the town with most groups first", got, err)
 	}
 }
