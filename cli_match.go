@@ -171,8 +171,8 @@ func (c *cli) match(args []string) error {
 // clinicZone is the zone online groups' times are read and printed in
 // (Settings.MatchZone); a guess is said on stderr with how to set it.
 func (c *cli) clinicZone(st referral.Settings, client *referral.Point) *time.Location {
-	name, guessed := st.MatchZone(machineZone(), locator{}, locator{}, client)
-	if guessed {
+	name, guess := st.MatchZone(machineZone(), locator{}, locator{}, client)
+	if guess != referral.ZoneKnown {
 		fmt.Fprintf(c.stderr, "referraldesk: the clinic's time zone is not set; online groups' times are read in %s. "+
 			"Set it with: referraldesk settings clinic.timezone=%s\n", name, name)
 	}

@@ -76,29 +76,39 @@ type ZoneFinder interface {
 	ZoneAt(p Point) string
 }
 
+// ZoneGuess says where MatchZone found the clinic's zone.
+type ZoneGuess string
+
+const (
+	ZoneKnown         ZoneGuess = ""           // Settings or the machine said it
+	ZoneFromClinicZIP ZoneGuess = "clinic-zip" // the zone at the ZIP in the clinic's address
+	ZoneFromClientZIP ZoneGuess = "client-zip" // the zone at the client's ZIP
+	ZoneGuessFallback ZoneGuess = "fallback"   // FallbackTimeZone: nothing said it
+)
+
 // MatchZone is the zone Match reads online groups' times in
 // (Needs.ClinicZone): the clinic's (ClinicZone), else the zone at the ZIP in
 // the clinic's address, else the zone at the client's ZIP (where, as the
 // clinic is near its clients, the clinic most likely is), else
-// FallbackTimeZone. guessed reports that Settings did not say it, so the
-// window can ask.
-func (s Settings) MatchZone(machine string, locate Locator, zones ZoneFinder, client *Point) (zone string, guessed bool) {
+// FallbackTimeZone; guess says which, so the window can ask and a command
+// can say so. zones is asked nothing when the zone is known.
+func (s Settings) MatchZone(machine string, locate Locator, zones ZoneFinder, client *Point) (string, ZoneGuess) {
 	if z := s.ClinicZone(machine); z != "" {
-		return z, false
+		return z, ZoneKnown
 	}
 	if zip := s.ClinicZIP(); zip != "" {
 		if at, err := locate.LocateZIP(zip); err == nil {
 			if z := zones.ZoneAt(at.Point); isIANAZone(z) {
-				return z, true
+				return z, ZoneFromClinicZIP
 			}
 		}
 	}
 	if client != nil {
 		if z := zones.ZoneAt(*client); isIANAZone(z) {
-			return z, true
+			return z, ZoneFromClientZIP
 		}
 	}
-	return FallbackTimeZone, true
+	return FallbackTimeZone, ZoneGuessFallback
 }
 
 // ClinicZIP is the last US ZIP code in the clinic's address ("1500 Market

@@ -222,11 +222,102 @@ func TestSettingsFeedZone(t *testing.T) {
 		{"", "Local", referral.FallbackTimeZone},
 		{"", "", referral.FallbackTimeZone},
 		{"", "not/a zone", referral.FallbackTimeZone},
+		{"", "UTC", referral.FallbackTimeZone}, // a UTC machine says nothing about the clinic
 	}
 	for _, tt := range tests {
 		s := referral.Settings{FeedTimeZone: tt.saved}
 		if got := s.FeedZone(tt.machine); got != tt.want {
 			t.Errorf("FeedZone(saved %q, machine %q) = %q, want %q", tt.saved, tt.machine, got, tt.want)
+		}
+	}
+	if got := (referral.Settings{ClinicTimeZone: "America/Denver"}).FeedZone("UTC"); got != "America/Denver" {
+		t.Errorf("FeedZone falls back to the clinic's zone, got %q", got)
+	}
+}
+
+func TestSettingsClinicZone(t *testing.T) {
+	for _, tt := range []struct{ saved, machine, want string }{
+		{"America/Chicago", "Europe/Berlin", "America/Chicago"},
+		{"", "America/Denver", "America/Denver"},
+		{"", "Europe/London", "Europe/London"}, // offset 0 in winter, but a place
+		{"", "UTC", ""},
+		{"", "Etc/UTC", ""},
+		{"", "Etc/GMT", ""},
+		{"", "", ""},
+		{"", "Local", ""},
+	} {
+		if got := (referral.Settings{ClinicTimeZone: tt.saved}).ClinicZone(tt.machine); got != tt.want {
+			t.Errorf("ClinicZone(saved %q, machine %q) = %q, want %q", tt.saved, tt.machine, got, tt.want)
+		}
+	}
+}
+
+// zipZones is a map that knows two ZIPs and the zone of the west.
+type zipZones struct{ asked int }
+
+func (z *zipZones) LocateZIP(zip string) (referral.ZIPLocation, error) {
+	switch zip {
+	case "60601":
+		return referral.ZIPLocation{Point: referral.Point{Lat: 41.88, Lon: -87.62}}, nil
+	case "19107":
+		return referral.ZIPLocation{Point: referral.Point{Lat: 39.95, Lon: -75.16}}, nil
+	}
+	return referral.ZIPLocation{}, referral.Errorf(referral.ENOTFOUND, "unknown ZIP")
+}
+
+func (z *zipZones) ZoneAt(p referral.Point) string {
+	z.asked++
+	switch {
+	case p.Lon < -100:
+		return "America/Denver"
+	case p.Lon < -85:
+		return "America/Chicago"
+	case p.Lon < 0:
+		return "America/New_York"
+	}
+	return ""
+}
+
+func TestSettingsMatchZone(t *testing.T) {
+	west := &referral.Point{Lat: 39.7, Lon: -105}
+	sea := &referral.Point{Lat: 0, Lon: 10}
+	for _, tt := range []struct {
+		name     string
+		s        referral.Settings
+		machine  string
+		client   *referral.Point
+		want     string
+		guess    referral.ZoneGuess
+		mapAsked bool
+	}{
+		{"saved", referral.Settings{ClinicTimeZone: "America/Phoenix"}, "UTC", west, "America/Phoenix", referral.ZoneKnown, false},
+		{"the machine's", referral.Settings{}, "America/Chicago", west, "America/Chicago", referral.ZoneKnown, false},
+		{"the clinic's ZIP", referral.Settings{Clinic: referral.Clinic{Address: "233 S Wacker Dr, Chicago, IL 60601"}}, "UTC", west,
+			"America/Chicago", referral.ZoneFromClinicZIP, true},
+		{"the client's ZIP", referral.Settings{Clinic: referral.Clinic{Address: "1 Main St"}}, "UTC", west,
+			"America/Denver", referral.ZoneFromClientZIP, true},
+		{"nothing to tell by", referral.Settings{}, "", sea, referral.FallbackTimeZone, referral.ZoneGuessFallback, true},
+		{"no client", referral.Settings{}, "UTC", nil, referral.FallbackTimeZone, referral.ZoneGuessFallback, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &zipZones{}
+			got, guess := tt.s.MatchZone(tt.machine, m, m, tt.client)
+			if got != tt.want || guess != tt.guess || (m.asked > 0) != tt.mapAsked {
+				t.Errorf("MatchZone = %q, %q (map asked %d×); want %q, %q", got, guess, m.asked, tt.want, tt.guess)
+			}
+		})
+	}
+}
+
+func TestSettingsClinicZIP(t *testing.T) {
+	for addr, want := range map[string]string{
+		"1500 Market St, Philadelphia, PA 19102":       "19102",
+		"10001 Main St, Springfield, PA 19064-1234":    "19064",
+		"200 Main Street, Winnipeg, Manitoba, R3C 1A1": "",
+		"": "",
+	} {
+		if got := (referral.Settings{Clinic: referral.Clinic{Address: addr}}).ClinicZIP(); got != want {
+			t.Errorf("ClinicZIP(%q) = %q, want %q", addr, got, want)
 		}
 	}
 }
