@@ -172,6 +172,42 @@ func (f *fakeGroups) count() int {
 	return len(f.groups)
 }
 
+// fakeZones is a referral.ZoneFinder that knows the zone at a few points
+// and counts the questions. With strict set, any question fails the test:
+// a window whose machine or settings name the zone must not load the map.
+type fakeZones struct {
+	t      *testing.T
+	strict bool
+
+	mu    sync.Mutex
+	at    map[referral.Point]string
+	asked []referral.Point
+}
+
+// newFakeZones knows the zones at the given points.
+func newFakeZones(t *testing.T, at map[referral.Point]string) *fakeZones {
+	return &fakeZones{t: t, at: at}
+}
+
+// noZones is a finder no test should need to ask.
+func noZones(t *testing.T) *fakeZones { return &fakeZones{t: t, strict: true} }
+
+func (f *fakeZones) ZoneAt(p referral.Point) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.strict {
+		f.t.Errorf("the zone map was asked about %v though the zone is known", p)
+	}
+	f.asked = append(f.asked, p)
+	return f.at[p]
+}
+
+func (f *fakeZones) calls() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.asked)
+}
+
 // timers is a fake clock for background.after: nothing fires until the test
 // says so.
 type timers struct{ pending []*timer }
@@ -225,7 +261,9 @@ func newHarness(t *testing.T, gs ...referral.Group) *harness {
 	h := &harness{t: t, fake: newFakeGroups(gs...), timers: &timers{}}
 	h.dirs = newFakeDirectory(h.fake)
 	bg := background{run: func(f func()) { f() }, after: h.timers.after}
-	h.main = newMainWindow(a, Services{Groups: h.fake, Directory: h.dirs}, bg)
+	// This computer names its zone, so the first start asks nothing.
+	h.main = newMainWindow(a, Services{Groups: h.fake, Directory: h.dirs, Locate: &fakeLocator{}, Places: fakePlaces{}, Zones: noZones(t),
+		MachineZone: "America/New_York"}, bg)
 	h.win, h.dir = h.main.win, h.main.directory
 	h.sources, h.imp, h.exp = h.main.sources, h.main.sources.importer, h.main.sources.exporter
 	h.sources.loc = time.UTC
@@ -305,4 +343,19 @@ func (h *harness) listNames() []string {
 	})
 	slices.Sort(names)
 	return names
+}
+
+// fakePlaces completes from a few towns, as a directory of them would.
+type fakePlaces struct{}
+
+var fakeTowns = []string{"Philadelphia", "Phoenixville", "Media", "Edmonton"}
+
+func (fakePlaces) Places(_ context.Context, prefix string, limit int) ([]string, error) {
+	var out []string
+	for _, t := range fakeTowns {
+		if len(out) < limit && strings.HasPrefix(referral.PlaceKey(t), referral.PlaceKey(prefix)) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }

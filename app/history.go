@@ -40,6 +40,7 @@ type historyScreen struct {
 	sheets   referral.SheetRenderer
 	settings referral.SettingsService
 	bg       background
+	zones    *clinicZones // the zone a reprint prints online times in
 	now      func() time.Time
 	loc      *time.Location
 	changed  func() // a group's curation changed; screens showing the directory refresh
@@ -72,9 +73,9 @@ type historyScreen struct {
 	moveSelected bool // the screen itself is moving the list selection
 }
 
-func newHistoryScreen(win fyne.Window, s Services, bg background, changed func()) *historyScreen {
+func newHistoryScreen(win fyne.Window, s Services, bg background, zones *clinicZones, changed func()) *historyScreen {
 	h := &historyScreen{win: win, history: s.History, groups: s.Groups, sheets: s.Sheets, settings: s.Settings,
-		bg: bg, now: s.Now, loc: time.Local, changed: changed, retentionDays: referral.DefaultRetentionDays,
+		bg: bg, zones: zones, now: s.Now, loc: time.Local, changed: changed, retentionDays: referral.DefaultRetentionDays,
 		openURL: func(u *url.URL) error { return fyne.CurrentApp().OpenURL(u) }}
 	if h.now == nil {
 		h.now = time.Now
@@ -401,6 +402,9 @@ func (h *historyScreen) prepareReprint(ctx context.Context, r *referral.Referral
 		}
 	}
 	job.sheet = r.Reprint(st, now, groups)
+	// Today's zone, as today's settings head the sheet: the saved or this
+	// computer's, else the guess for the client's ZIP of the referral.
+	job.sheet.ClinicZone = h.zones.forClient(st, r.Needs.Origin)
 	return job, nil
 }
 

@@ -465,6 +465,9 @@ func TestReprintWithAGroupGone(t *testing.T) {
 	if sh.Clinic.Name != "Riverside Recovery Clinic" || sh.Counselor != "Dana Ruiz" || !sh.Date.Equal(testNow) {
 		t.Errorf("the sheet is headed %q, %q, %v", sh.Clinic.Name, sh.Counselor, sh.Date)
 	}
+	if sh.ClinicZone != "America/Chicago" {
+		t.Errorf("the reprint prints online times in %q, want this computer's zone", sh.ClinicZone)
+	}
 	said = h.said()
 	if !strings.Contains(said, "Saved the sheet with 2 groups to referral.pdf") || !strings.Contains(said, "Friday Night Live") {
 		t.Errorf("after saving the window says %q", said)

@@ -42,10 +42,11 @@ type importer struct {
 	win fyne.Window
 	dir referral.DirectoryService
 	bg  background
-	// timeZone gives the zone proposed for listings that name none: the
-	// one in Settings, else this computer's (see Settings.FeedZone).
-	timeZone func() string
-	changed  func() // the directory changed; screens showing it refresh
+	// fallbackZone is the zone listings get when neither they, their
+	// meeting places nor the form give one (Settings.FeedZone), for the
+	// form to say so.
+	fallbackZone func() string
+	changed      func() // the directory changed; screens showing it refresh
 
 	// The dialogs of the import in progress, kept so tests can drive them.
 	form     *importForm
@@ -54,8 +55,8 @@ type importer struct {
 }
 
 func newImporter(win fyne.Window, dir referral.DirectoryService, bg background,
-	timeZone func() string, changed func()) *importer {
-	return &importer{win: win, dir: dir, bg: bg, timeZone: timeZone, changed: changed}
+	fallbackZone func() string, changed func()) *importer {
+	return &importer{win: win, dir: dir, bg: bg, fallbackZone: fallbackZone, changed: changed}
 }
 
 // importJob is one file on its way into the directory.
@@ -110,7 +111,9 @@ func (i *importer) onFileChosen(file fyne.URIReadCloser, source string) {
 	if source == "" {
 		source = sourceSlug(file.URI().Name())
 	}
-	job.opts = referral.ImportOptions{Source: source, TimeZone: i.timeZone()}
+	// No zone is proposed: the service finds each listing's from its data
+	// and meeting places, and falls back to Settings' on its own.
+	job.opts = referral.ImportOptions{Source: source}
 	i.bg.run(func() {
 		sources, err := i.dir.Sources(context.Background())
 		fyne.Do(func() {
@@ -170,6 +173,7 @@ func (i *importer) askOptions(job *importJob, problem error) {
 	f.notice.Importance = widget.LowImportance
 	f.program = widget.NewSelect(append([]string{lang.L("Read from the file")}, programNames("")...), nil)
 	f.zone = widget.NewSelectEntry(usTimeZones)
+	f.zone.PlaceHolder = lang.L("Found from the meeting places")
 
 	f.name.SetText(job.opts.Source)
 	f.onNameChanged(job.opts.Source)
@@ -197,7 +201,8 @@ func (i *importer) askOptions(job *importJob, problem error) {
 		&widget.FormItem{Text: lang.L("Program"), Widget: f.program,
 			HintText: lang.L("For listings that do not name one, as in most AA and Al-Anon files")},
 		&widget.FormItem{Text: lang.L("Time zone"), Widget: f.zone,
-			HintText: lang.L("For listings that do not give one")},
+			HintText: lang.L("Optional: only for listings whose own data and meeting places give no zone. Left empty, they get {{.Zone}} from Settings.",
+				map[string]any{"Zone": i.fallbackZone()})},
 	)
 	f.dialog = dialog.NewForm(lang.L("Import a directory file"), lang.L("Import"), lang.L("Cancel"), items,
 		func(ok bool) { i.onOptionsDone(f, ok) }, i.win)
@@ -290,11 +295,13 @@ func (i *importer) finished(job *importJob, report *referral.ImportReport, err e
 
 // importReport is the dialog an import ends with.
 type importReport struct {
-	text   string // the whole report, for the clipboard
-	counts *fyne.Container
-	notes  *widget.Label
-	copy   *widget.Button
-	dialog *dialog.CustomDialog
+	text        string // the whole report, for the clipboard
+	counts      *fyne.Container
+	zone        *widget.Label // the source's zone and how its listings got theirs
+	zoneWarning *widget.Label // shown when that zone is a guess
+	notes       *widget.Label
+	copy        *widget.Button
+	dialog      *dialog.CustomDialog
 }
 
 func (i *importer) showReport(job *importJob, r *referral.ImportReport) {
@@ -308,6 +315,10 @@ func (i *importer) showReport(job *importJob, r *referral.ImportReport) {
 		n := widget.NewLabelWithStyle(fmt.Sprint(c.n), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 		rep.counts.Add(container.NewBorder(nil, nil, n, nil, widget.NewLabel(c.label)))
 	}
+	rep.zone = wrapped(zoneLine(r.Zone), widget.MediumImportance)
+	setShown(rep.zone, rep.zone.Text != "")
+	rep.zoneWarning = wrapped(r.Zone.Warning(), widget.WarningImportance)
+	setShown(rep.zoneWarning, rep.zoneWarning.Text != "")
 
 	lines := noteLines(r)
 	shown := lines[:min(len(lines), reportNotesShown)]
@@ -323,7 +334,7 @@ func (i *importer) showReport(job *importJob, r *referral.ImportReport) {
 	notes.SetMinSize(fyne.NewSize(600, 220))
 
 	content := container.NewBorder(
-		container.NewVBox(headline, rep.counts, widget.NewLabelWithStyle(lang.L("Skipped and repaired records"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		container.NewVBox(headline, rep.counts, rep.zone, rep.zoneWarning, widget.NewLabelWithStyle(lang.L("Skipped and repaired records"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 		nil, nil, nil, notes)
 	rep.copy = widget.NewButtonWithIcon(lang.L("Copy report"), theme.ContentCopyIcon(), rep.onCopy)
 	rep.dialog = dialog.NewCustomWithoutButtons(lang.L("Import finished"), content, i.win)
@@ -372,6 +383,19 @@ func noteLines(r *referral.ImportReport) []string {
 	return out
 }
 
+// zoneLine says which time zone the source got and how its listings got
+// theirs: "Time zone: America/Chicago, from 201 of 206 meeting places. Of
+// the listings, 12 named their own, 190 took their meeting place's and 4 the
+// source's." A report without a zone (a service that does not tell) says
+// nothing.
+func zoneLine(z referral.ZoneReport) string {
+	if z.Zone == "" {
+		return ""
+	}
+	return lang.L("Time zone: {{.Zone}}. Of the listings, {{.Own}} named their own, {{.AtPlace}} took their meeting place's and {{.FromSource}} the source's.",
+		map[string]any{"Zone": z.String(), "Own": z.Own, "AtPlace": z.AtPlace, "FromSource": z.FromSource})
+}
+
 func recordName(n referral.RecordNote) string {
 	s := lang.L("record {{.N}}", map[string]any{"N": n.Index + 1})
 	if n.Name != "" {
@@ -399,6 +423,11 @@ func reportText(fileName string, r *referral.ImportReport) string {
 	b.WriteString("\n")
 	for _, c := range reportCounts(r) {
 		fmt.Fprintf(&b, "%d %s\n", c.n, c.label)
+	}
+	for _, l := range []string{zoneLine(r.Zone), r.Zone.Warning()} {
+		if l != "" {
+			b.WriteString(l + "\n")
+		}
 	}
 	for _, l := range noteLines(r) {
 		b.WriteString(l + "\n")

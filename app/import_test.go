@@ -38,6 +38,8 @@ type fakeDirectory struct {
 	importErr error
 	// exportErr, when set, is returned after Export wrote half its output.
 	exportErr error
+	// zone is the time zone report every Import returns.
+	zone referral.ZoneReport
 }
 
 func newFakeDirectory(groups *fakeGroups, sources ...referral.Source) *fakeDirectory {
@@ -54,7 +56,7 @@ func (d *fakeDirectory) Import(ctx context.Context, r io.Reader, opts referral.I
 	importErr := d.importErr
 	d.mu.Unlock()
 
-	report := &referral.ImportReport{Source: opts.Source, Format: "meeting-guide"}
+	report := &referral.ImportReport{Source: opts.Source, Format: "meeting-guide", Zone: d.zone}
 	var names []string
 	sc := bufio.NewScanner(r)
 	for i := 0; sc.Scan(); i++ {
@@ -216,7 +218,7 @@ func TestImportShowsProgressThenReportAndGrowsTheList(t *testing.T) {
 	if f == nil {
 		t.Fatal("choosing a file should ask which source it is")
 	}
-	if f.name.Text != "aa-sepia-meetings" || f.program.SelectedIndex() != 0 || f.zone.Text != "America/New_York" {
+	if f.name.Text != "aa-sepia-meetings" || f.program.SelectedIndex() != 0 || f.zone.Text != "" {
 		t.Fatalf("form proposes source %q, program %q, zone %q", f.name.Text, f.program.Selected, f.zone.Text)
 	}
 	if !strings.Contains(f.notice.Text, "new source") {
@@ -229,7 +231,7 @@ func TestImportShowsProgressThenReportAndGrowsTheList(t *testing.T) {
 		t.Fatalf("while importing the dialog said %q", during)
 	}
 	opts := h.dirs.imports[0]
-	if opts.Source != "aa-sepia-meetings" || opts.Program != "" || opts.TimeZone != "America/New_York" || opts.Format != "" {
+	if opts.Source != "aa-sepia-meetings" || opts.Program != "" || opts.TimeZone != "" || opts.Format != "" {
 		t.Fatalf("import asked with %+v", opts)
 	}
 
@@ -274,6 +276,41 @@ func countsShown(rep *importReport) map[string]string {
 		got[parts[0].(*widget.Label).Text] = parts[1].(*widget.Label).Text
 	}
 	return got
+}
+
+func TestImportReportSaysTheZone(t *testing.T) {
+	h := newHarness(t)
+	h.dirs.zone = referral.ZoneReport{Zone: "America/Chicago", Why: referral.ZoneFromPlaces,
+		Agree: 201, Places: 206, Own: 12, AtPlace: 190, FromSource: 4}
+	h.imp.onFileChosen(directoryFile(t, "chicago.json", "Loop Group"), "")
+	h.tapDialogButton("Import")
+	const line = "Time zone: America/Chicago, from 201 of 206 meeting places. Of the listings, 12 named their own, 190 took their meeting place's and 4 the source's."
+	if said := h.said(); !strings.Contains(said, line) {
+		t.Errorf("the report does not say the zone: %q", said)
+	}
+	if h.imp.report.zoneWarning.Visible() {
+		t.Errorf("a zone from the meeting places warns %q", h.imp.report.zoneWarning.Text)
+	}
+	h.tapDialogButton("Copy report")
+	if clip := fyne.CurrentApp().Clipboard().Content(); !strings.Contains(clip, line) {
+		t.Errorf("the copied report lacks the zone: %q", clip)
+	}
+	h.tapDialogButton("Close")
+
+	h.dirs.zone = referral.ZoneReport{Zone: "America/New_York", Why: referral.ZoneFromFallback, FromSource: 3}
+	h.imp.onFileChosen(directoryFile(t, "online.json", "Zoom Group"), "")
+	h.tapDialogButton("Import")
+	capture(t, h.win, "/tmp/import-report-zone.png")
+	said := h.said()
+	for _, want := range []string{"Time zone: America/New_York, as no zone was set (no meeting place to tell by)",
+		"3 listings give no time zone and no meeting place to find one by"} {
+		if !strings.Contains(said, want) {
+			t.Errorf("a guessed zone's report does not say %q: %q", want, said)
+		}
+	}
+	if w := h.imp.report.zoneWarning; !w.Visible() || w.Importance != widget.WarningImportance {
+		t.Error("a guessed zone should show as a warning")
+	}
 }
 
 func TestLongReportListsSomeAndCopiesAll(t *testing.T) {

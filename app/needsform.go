@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,9 @@ type needsForm struct {
 	substances []*widget.Check // one per referral.Substances
 	zip        *widget.Entry
 	zipStatus  *widget.Label
+	// place is a town, city or region instead of (or as well as) the ZIP,
+	// completing from the directory's own places.
+	place      *widget.SelectEntry
 	miles      *widget.SelectEntry
 	days       []*widget.Check // Sunday..Saturday
 	times      []*widget.Check // one per referral.TimeBands
@@ -68,6 +72,8 @@ type needsForm struct {
 
 	problems map[string]*widget.Label // need → red label under its input
 
+	places   referral.PlaceFinder
+	placeSeq int // numbers completions so an answer for older text is dropped
 	zipState zipState
 	zipSeq   int // numbers lookups so an answer for an older ZIP is dropped
 	origin   *referral.Point
@@ -80,8 +86,8 @@ type needsForm struct {
 	content fyne.CanvasObject
 }
 
-func newNeedsForm(locate referral.Locator, bg background, defaultMiles float64) *needsForm {
-	f := &needsForm{locate: locate, bg: bg, problems: map[string]*widget.Label{}, onChanged: func() {}}
+func newNeedsForm(locate referral.Locator, places referral.PlaceFinder, bg background, defaultMiles float64) *needsForm {
+	f := &needsForm{locate: locate, places: places, bg: bg, problems: map[string]*widget.Label{}, onChanged: func() {}}
 	f.buildUI(defaultMiles)
 	return f
 }
@@ -151,6 +157,8 @@ func (f *needsForm) buildUI(defaultMiles float64) {
 	f.zipStatus = widget.NewLabel("")
 	f.zipStatus.Wrapping = fyne.TextWrapWord
 	f.zipStatus.Hide()
+	f.place = widget.NewSelectEntry(nil)
+	f.place.PlaceHolder = lang.L("or a town, e.g. Edmonton")
 	f.miles = widget.NewSelectEntry(milesOptions)
 	f.milesDefault = strconv.FormatFloat(defaultMiles, 'f', -1, 64)
 	f.miles.SetText(f.milesDefault)
@@ -195,7 +203,7 @@ func (f *needsForm) buildUI(defaultMiles float64) {
 	row(lang.L("ZIP code"), container.NewVBox(
 		container.NewGridWithColumns(2, f.zip,
 			container.NewBorder(nil, nil, widget.NewLabel(lang.L("within")), widget.NewLabel(lang.L("miles")), f.miles)),
-		f.zipStatus), "MaxMiles")
+		f.zipStatus, f.place), "MaxMiles", "Place")
 	row(lang.L("Days"), container.NewGridWithColumns(4, checkObjects(f.days)...))
 	row(lang.L("Times"), container.NewVBox(
 		container.NewGridWithColumns(2, checkObjects(f.times)...),
@@ -231,7 +239,37 @@ func (f *needsForm) wire() {
 	f.miles.OnChanged = func(string) { changed() }
 	f.otherLangs.OnChanged = func(string) { changed() }
 	f.zip.OnChanged = f.onZIPChanged
+	f.place.OnChanged = func(text string) {
+		f.completePlace(text)
+		changed()
+	}
 }
+
+// completePlace offers the directory's places that start with what was
+// typed, looked up off the UI goroutine; an answer for older text is dropped.
+func (f *needsForm) completePlace(text string) {
+	f.placeSeq++
+	seq, prefix := f.placeSeq, strings.TrimSpace(text)
+	if prefix == "" {
+		f.place.SetOptions(nil)
+		return
+	}
+	f.bg.run(func() {
+		names, err := f.places.Places(context.Background(), prefix, placeOptions)
+		if err != nil {
+			fyne.LogError("complete place", err) // typing on still works; only the list is missing
+			return
+		}
+		fyne.Do(func() {
+			if seq == f.placeSeq {
+				f.place.SetOptions(names)
+			}
+		})
+	})
+}
+
+// placeOptions is how many places the place field offers: a short menu.
+const placeOptions = 8
 
 // setDefaultMiles makes miles the distance the form starts with, and the
 // distance shown unless the counselor has chosen one of their own.
@@ -388,6 +426,7 @@ func (f *needsForm) read() (n referral.Needs, problems []referral.Problem, pendi
 	}
 	n.ZIP = strings.TrimSpace(f.zip.Text)
 	n.Origin = f.origin
+	n.Place = strings.TrimSpace(f.place.Text)
 	switch f.zipState {
 	case zipPartial:
 		add("Origin", lang.L("type all 5 digits of the client's ZIP code"))

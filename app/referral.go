@@ -37,6 +37,10 @@ type referralScreen struct {
 	match referral.MatchService
 	bg    background
 	now   func() time.Time
+	zones *clinicZones // the zone online groups are matched in
+	// settings are the clinic's, as last loaded or saved: the zone a match
+	// reads online groups in comes from them.
+	settings referral.Settings
 
 	form  *needsForm
 	sheet *sheetBar
@@ -57,8 +61,9 @@ type referralScreen struct {
 	// ticks holds the counselor's own ticks and unticks by group ID, so they
 	// survive a re-ranking; groups never touched are ticked by rank.
 	ticks map[int64]bool
-	// matched are the needs the listed groups were matched for; a referral
-	// logs them.
+	// matched are the needs the listed groups were matched for, with the
+	// clinic's zone they were read in; a referral logs them and the sheet
+	// prints online times in that zone.
 	matched referral.Needs
 
 	seq         int                // numbers matches so a stale answer is dropped
@@ -80,12 +85,13 @@ type candidateCard struct {
 
 // newReferralScreen builds the screen; logged is called after a sheet was
 // saved or printed and its referral logged.
-func newReferralScreen(win fyne.Window, s Services, bg background, logged func()) *referralScreen {
-	r := &referralScreen{match: s.Match, bg: bg, now: s.Now, ticks: map[int64]bool{}}
+func newReferralScreen(win fyne.Window, s Services, bg background, zones *clinicZones, logged func()) *referralScreen {
+	r := &referralScreen{match: s.Match, bg: bg, now: s.Now, zones: zones, settings: referral.DefaultSettings(),
+		ticks: map[int64]bool{}}
 	if r.now == nil {
 		r.now = time.Now
 	}
-	r.form = newNeedsForm(s.Locate, bg, defaultMiles)
+	r.form = newNeedsForm(s.Locate, s.Places, bg, defaultMiles)
 	r.form.onChanged = r.onNeedsChanged
 	r.sheet = newSheetBar(win, s, bg, r.now)
 	r.sheet.chosen = r.chosenGroups
@@ -148,15 +154,18 @@ func (r *referralScreen) drop() {
 	}
 }
 
-// runMatch matches the needs off the UI goroutine. Only the newest match's
-// answer is shown; an older one still in flight is cancelled and ignored.
+// runMatch matches the needs off the UI goroutine, in the clinic's zone
+// (found there too: a guess may load the time-zone map). Only the newest
+// match's answer is shown; an older one still in flight is cancelled and
+// ignored.
 func (r *referralScreen) runMatch(needs referral.Needs) {
 	r.stopMatch = nil
 	r.drop()
-	seq, now := r.seq, r.now()
+	seq, now, settings := r.seq, r.now(), r.settings
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancelMatch = cancel
 	r.bg.run(func() {
+		needs.ClinicZone = r.zones.location(r.zones.forClient(settings, needs.Origin))
 		res, err := matchOrFail(ctx, r.match, needs, now)
 		fyne.Do(func() { r.showResult(seq, needs, now, res, err) })
 	})
@@ -315,14 +324,24 @@ func (r *referralScreen) chosenGroups() ([]*referral.Group, referral.Needs) {
 }
 
 // applySettings takes the clinic's settings, just loaded or saved: the
-// sheet's header and defaults, and the distance a referral starts with.
+// sheet's header and defaults, the distance a referral starts with and the
+// zone online groups are read in, which matches the needs again when it may
+// have changed.
 func (r *referralScreen) applySettings(s referral.Settings) {
+	was := r.settings
+	r.settings = s
 	r.sheet.applySettings(s)
 	r.form.setDefaultMiles(s.DefaultMiles)
+	if s.ClinicTimeZone != was.ClinicTimeZone || s.ClinicZIP() != was.ClinicZIP() {
+		r.onNeedsChanged()
+	}
 }
 
 func distanceText(c referral.Candidate) string {
-	if c.JoinOnline || math.IsNaN(c.DistanceMiles) {
+	switch {
+	case c.InPlace != "":
+		return lang.L("in {{.Place}}", map[string]any{"Place": c.InPlace})
+	case c.JoinOnline || math.IsNaN(c.DistanceMiles):
 		return lang.L("online")
 	}
 	return lang.L("{{.Miles}} mi", map[string]any{"Miles": fmt.Sprintf("%.1f", c.DistanceMiles)})

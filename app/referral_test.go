@@ -127,8 +127,11 @@ func newReferralHarness(t *testing.T, groups []*referral.Group) *referralHarness
 			"19199": {Point: center, ZCTA: "19147", Approximate: true},
 		}}}
 	bg := background{run: func(f func()) { f() }, after: h.timers.after}
-	s := Services{Groups: newFakeGroups(), Match: h.match, Locate: h.locate,
-		Now: func() time.Time { return referralNow }, Directory: newFakeDirectory(newFakeGroups())}
+	// The machine is in Philadelphia's zone, so the first start asks nothing
+	// and matches never need the zone map.
+	s := Services{Groups: newFakeGroups(), Match: h.match, Locate: h.locate, Places: fakePlaces{}, Zones: noZones(t),
+		MachineZone: "America/New_York", Now: func() time.Time { return referralNow },
+		Directory: newFakeDirectory(newFakeGroups())}
 	h.main = newMainWindow(a, s, bg)
 	h.win, h.s = h.main.win, h.main.referral
 	h.f = h.s.form

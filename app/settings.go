@@ -40,15 +40,16 @@ var logoSize = fyne.NewSize(180, 72)
 var logoFiles = []string{".png", ".jpg", ".jpeg"}
 
 // settingsScreen is the Settings area: the clinic header every sheet
-// carries, the defaults a new referral starts with, how long the referral
-// log is kept and the zone for imported listings that name none. It loads
+// carries and the clinic's time zone, the defaults a new referral starts
+// with, how long the referral log is kept and the fallback zone for imported
+// listings that neither name one nor have a meeting place to tell it. It loads
 // off the UI goroutine; after a load or a save, changed passes the settings
 // on so other screens use the new defaults.
 type settingsScreen struct {
 	win     fyne.Window
 	svc     referral.SettingsService
 	bg      background
-	machine string // this computer's IANA zone name, or "" when unknown
+	zones   *clinicZones // the clinic's zone when the field is empty
 	changed func(referral.Settings)
 
 	saved  referral.Settings // as last loaded or saved
@@ -56,13 +57,15 @@ type settingsScreen struct {
 	loaded bool              // the saved settings have been read; until then Save is off
 
 	name, address, phone, website *widget.Entry
+	clinicZone                    *widget.SelectEntry
+	clinicZoneHint                *widget.Label // what the zone is, or would be if left empty
 	logoImage                     *canvas.Image
 	logoAbout                     *widget.Label
 	chooseLogo, removeLogo        *widget.Button
 	counselor, miles              *widget.Entry
 	language, paper               *widget.RadioGroup
 	retention                     *widget.Entry
-	zone                          *widget.SelectEntry
+	feedZone                      *widget.SelectEntry
 
 	problems    *problemLabels
 	labelColumn *sameWidth
@@ -73,11 +76,18 @@ type settingsScreen struct {
 	content     fyne.CanvasObject
 
 	stopNotice func() // cancels hiding the "Saved" notice
+	// unsetZone says what the clinic's zone is with the field empty, for
+	// the settings unsetFor (the saved ones), once unsetKnown; hintSeq drops
+	// a guess made for older settings.
+	unsetFor   referral.Settings
+	unsetZone  string
+	unsetKnown bool
+	hintSeq    int
 }
 
-func newSettingsScreen(win fyne.Window, svc referral.SettingsService, bg background, machine string,
+func newSettingsScreen(win fyne.Window, svc referral.SettingsService, bg background, zones *clinicZones,
 	changed func(referral.Settings)) *settingsScreen {
-	s := &settingsScreen{win: win, svc: svc, bg: bg, machine: machine, changed: changed,
+	s := &settingsScreen{win: win, svc: svc, bg: bg, zones: zones, changed: changed,
 		saved: referral.DefaultSettings(), problems: newProblemLabels(), labelColumn: &sameWidth{}}
 	s.buildUI()
 	s.load()
@@ -89,6 +99,10 @@ func (s *settingsScreen) buildUI() {
 	s.address = newEntry(lang.L("Street, city, state, ZIP"))
 	s.phone = newEntry("")
 	s.website = newEntry("e.g. https://www.yourclinic.org")
+	s.clinicZone = widget.NewSelectEntry(usTimeZones)
+	s.clinicZone.PlaceHolder = lang.L("Choose or type the clinic's zone")
+	s.clinicZone.OnChanged = func(string) { s.showZoneHint() }
+	s.clinicZoneHint = wrapped("", widget.LowImportance)
 
 	s.logoImage = canvas.NewImageFromImage(nil)
 	s.logoImage.FillMode = canvas.ImageFillContain
@@ -105,11 +119,7 @@ func (s *settingsScreen) buildUI() {
 	s.language = newChoiceRadio(langChoice().labels)
 	s.paper = newChoiceRadio(paperChoice().labels)
 	s.retention = widget.NewEntry()
-	s.zone = widget.NewSelectEntry(usTimeZones)
-	s.zone.PlaceHolder = lang.L("This computer's zone")
-	if s.machine != "" {
-		s.zone.PlaceHolder = lang.L("This computer's zone ({{.Zone}})", map[string]any{"Zone": s.machine})
-	}
+	s.feedZone = widget.NewSelectEntry(usTimeZones)
 
 	s.summary = newProblemLabel()
 	s.status = widget.NewLabel("")
@@ -123,6 +133,7 @@ func (s *settingsScreen) buildUI() {
 		s.section(lang.L("Clinic"), lang.L("Heads every referral sheet."),
 			s.row(lang.L("Name"), s.name, "Clinic.Name", ""),
 			s.row(lang.L("Address"), s.address, "Clinic.Address", ""),
+			s.row(lang.L("Clinic time zone"), container.NewVBox(s.clinicZone, s.clinicZoneHint), "ClinicTimeZone", ""),
 			s.row(lang.L("Phone"), s.phone, "Clinic.Phone", ""),
 			s.row(lang.L("Website"), s.website, "Clinic.Website", ""),
 			s.row(lang.L("Logo"), logo, "Clinic.Logo", lang.L("Optional: a PNG or JPEG picture of at most 2 MB.")),
@@ -138,8 +149,9 @@ func (s *settingsScreen) buildUI() {
 				lang.L("Referral log entries older than this are deleted.")),
 		),
 		s.section(lang.L("Directory imports"), "",
-			s.row(lang.L("Time zone"), s.zone, "FeedTimeZone",
-				lang.L("Given to imported listings that do not name a time zone. Leave it empty to use this computer's zone.")),
+			s.row(lang.L("Fallback time zone"), s.feedZone, "FeedTimeZone",
+				lang.L("The fallback for imported listings that give no time zone when their feed's meeting places "+
+					"do not tell one (online-only feeds, mostly) and the import names none. Leave it empty to use the clinic's zone.")),
 		),
 	)
 	footer := container.NewVBox(
@@ -249,8 +261,93 @@ func (s *settingsScreen) show(st referral.Settings, logo image.Image) {
 	s.language.SetSelected(langChoice().label(st.SheetLang))
 	s.paper.SetSelected(paperChoice().label(st.SheetPaper))
 	s.retention.SetText(strconv.Itoa(st.RetentionDays))
-	s.zone.SetText(st.FeedTimeZone)
+	s.feedZone.SetText(st.FeedTimeZone)
+	s.showClinicZone(st)
 	s.clearProblems()
+}
+
+// showClinicZone shows the clinic's zone of the settings st just saved, and
+// takes st as the settings the zone hints are for: the fallback zone's
+// placeholder names the clinic's zone, and what an empty clinic zone means
+// is worked out when the field shows empty.
+func (s *settingsScreen) showClinicZone(st referral.Settings) {
+	// Forget the old settings' hint first: the field's OnChanged shows it.
+	s.unsetFor, s.unsetKnown = st, false
+	s.hintSeq++
+	s.clinicZone.SetText(st.ClinicTimeZone)
+	s.feedZone.PlaceHolder = lang.L("The clinic's zone")
+	if z := s.zones.known(st); z != "" {
+		s.feedZone.PlaceHolder = lang.L("The clinic's zone ({{.Zone}})", map[string]any{"Zone": z})
+	}
+	s.feedZone.Refresh()
+	s.showZoneHint()
+}
+
+// findUnsetZone works out which zone is used when the clinic's zone is left
+// empty. A zone the machine does not give is guessed from the clinic's ZIP
+// off the UI goroutine (see clinicZones); it is not guessed at all while a
+// zone is saved and shown, as the guess may load the zone map.
+func (s *settingsScreen) findUnsetZone() {
+	st := s.unsetFor
+	st.ClinicTimeZone = ""
+	s.unsetKnown = true
+	if z := s.zones.known(st); z != "" {
+		s.unsetZone = lang.L("Not set: this computer's zone {{.Zone}} is used.", map[string]any{"Zone": z})
+		return
+	}
+	s.unsetZone = lang.L("Not set: finding the zone at the clinic's ZIP…")
+	if st.ClinicZIP() == "" {
+		s.unsetZone = ""
+	}
+	seq := s.hintSeq
+	s.bg.run(func() {
+		g := s.zones.clinicGuess(st)
+		fyne.Do(func() {
+			if seq == s.hintSeq {
+				s.unsetZone = unsetZoneText(st.ClinicZIP(), g)
+				s.showZoneHint()
+			}
+		})
+	})
+}
+
+// unsetZoneText says which zone online times are read in with no clinic
+// zone set, as Settings.MatchZone chooses it.
+func unsetZoneText(zip string, g zoneGuess) string {
+	switch {
+	case g.fromZIP:
+		return lang.L("Not set: online times are read in {{.Zone}}, guessed from the clinic's ZIP {{.ZIP}}.",
+			map[string]any{"Zone": g.zone, "ZIP": zip})
+	case zip != "":
+		return lang.L("Not set, and the clinic's ZIP {{.ZIP}} tells no zone: online times are read in the zone of the client's ZIP, else {{.Zone}}.",
+			map[string]any{"Zone": g.zone, "ZIP": zip})
+	}
+	return lang.L("Not set: online times are read in the zone of the client's ZIP, else {{.Zone}}. A ZIP in the clinic's address tells it better.",
+		map[string]any{"Zone": g.zone})
+}
+
+// showZoneHint says under the clinic's zone what it is for when one is
+// typed, and what is used instead while it is empty.
+func (s *settingsScreen) showZoneHint() {
+	if strings.TrimSpace(s.clinicZone.Text) != "" {
+		s.clinicZoneHint.SetText(lang.L("Online groups' meeting times are read and printed in this zone."))
+	} else {
+		if !s.unsetKnown {
+			s.findUnsetZone() // may answer at once, which shows the hint
+		}
+		s.clinicZoneHint.SetText(s.unsetZone)
+	}
+	setShown(s.clinicZoneHint, s.clinicZoneHint.Text != "")
+}
+
+// clinicZoneSaved shows a clinic zone saved outside the form (the
+// first-start question) and passes the settings on, leaving the rest of
+// the form as the counselor may be editing it.
+func (s *settingsScreen) clinicZoneSaved(st referral.Settings) {
+	s.saved = st
+	s.showClinicZone(st)
+	s.problems.clear("ClinicTimeZone")
+	s.changed(st)
 }
 
 func (s *settingsScreen) showLogo(b []byte, img image.Image) {
@@ -367,7 +464,8 @@ func (s *settingsScreen) read() (referral.Settings, []referral.Problem) {
 			Message: lang.L("write a whole number of days, for example 90")})
 	}
 	st.RetentionDays = days
-	st.FeedTimeZone = strings.TrimSpace(s.zone.Text)
+	st.ClinicTimeZone = strings.TrimSpace(s.clinicZone.Text)
+	st.FeedTimeZone = strings.TrimSpace(s.feedZone.Text)
 	return st, ps
 }
 

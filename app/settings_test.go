@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 
 	"referraldesk/referral"
@@ -63,8 +64,9 @@ func newDeskHarness(t *testing.T, st referral.Settings, log []*referral.Referral
 	h.dirs = newFakeDirectory(h.fake)
 	d := &deskHarness{harness: h, settings: &fakeSettings{s: st}, history: newFakeHistory(log...), sheets: &fakeSheets{}}
 	bg := background{run: func(f func()) { f() }, after: h.timers.after}
-	h.main = newMainWindow(a, Services{Groups: h.fake, Directory: h.dirs, Settings: d.settings,
-		History: d.history, Sheets: d.sheets, Now: func() time.Time { return testNow }, MachineZone: "America/Chicago"}, bg)
+	h.main = newMainWindow(a, Services{Groups: h.fake, Directory: h.dirs, Settings: d.settings, Locate: &fakeLocator{}, Places: fakePlaces{},
+		Zones: noZones(t), History: d.history, Sheets: d.sheets, Now: func() time.Time { return testNow },
+		MachineZone: "America/Chicago"}, bg)
 	h.win, h.dir = h.main.win, h.main.directory
 	h.sources, h.imp = h.main.sources, h.main.sources.importer
 	h.main.history.loc = time.UTC
@@ -129,7 +131,7 @@ func TestSettingsShowSavedValues(t *testing.T) {
 		{"language", s.language.Selected, "Español"},
 		{"paper", s.paper.Selected, "A4"},
 		{"retention", s.retention.Text, "30"},
-		{"zone", s.zone.Text, "America/Denver"},
+		{"zone", s.feedZone.Text, "America/Denver"},
 		{"logo", s.logoAbout.Text, "PNG, 1 KB"},
 	} {
 		if c.got != c.want {
@@ -142,8 +144,11 @@ func TestSettingsShowSavedValues(t *testing.T) {
 	if s.save.Disabled() {
 		t.Error("Save should work once the settings are loaded")
 	}
-	if got := s.zone.PlaceHolder; got != "This computer's zone (America/Chicago)" {
-		t.Errorf("the empty zone says %q", got)
+	if got := s.feedZone.PlaceHolder; got != "The clinic's zone (America/Chicago)" {
+		t.Errorf("the empty fallback zone says %q", got)
+	}
+	if got := s.clinicZoneHint.Text; got != "Not set: this computer's zone America/Chicago is used." {
+		t.Errorf("the empty clinic zone says %q", got)
 	}
 	said := strings.Join(texts(s.content), " ")
 	if !strings.Contains(said, "Referral log entries older than this are deleted.") {
@@ -158,9 +163,9 @@ func TestSettingsDefaultsWhenNeverSaved(t *testing.T) {
 	h := newDeskHarness(t, referral.DefaultSettings(), nil)
 	s := h.main.settings
 	if s.retention.Text != "90" || s.language.Selected != "English" || s.paper.Selected != "Letter" ||
-		s.zone.Text != "" || s.logoAbout.Text != "No logo" || s.removeLogo.Visible() {
+		s.feedZone.Text != "" || s.logoAbout.Text != "No logo" || s.removeLogo.Visible() {
 		t.Errorf("defaults show retention %q, %q, %q, zone %q, logo %q", s.retention.Text,
-			s.language.Selected, s.paper.Selected, s.zone.Text, s.logoAbout.Text)
+			s.language.Selected, s.paper.Selected, s.feedZone.Text, s.logoAbout.Text)
 	}
 }
 
@@ -200,7 +205,7 @@ func TestSettingsInvalidShowMessagesAndSaveNothing(t *testing.T) {
 	s.website.SetText("https://riverside.example.org")
 	s.retention.SetText("45")
 	s.miles.SetText("5")
-	s.zone.SetText("Mars/Olympus")
+	s.feedZone.SetText("Mars/Olympus")
 	test.Tap(s.save)
 	if h.settings.saves != 0 || !strings.Contains(s.problems.labels["FeedTimeZone"].Text, "Mars/Olympus") ||
 		s.problems.labels["Clinic.Website"].Visible() {
@@ -218,14 +223,15 @@ func TestSettingsSave(t *testing.T) {
 	s.language.SetSelected("Español")
 	s.paper.SetSelected("A4")
 	s.retention.SetText("60")
-	s.zone.SetText("America/Phoenix")
+	s.feedZone.SetText("America/Phoenix")
+	s.clinicZone.SetText(" America/Denver ")
 	s.logoRead(logoPNG(), image.NewRGBA(image.Rect(0, 0, 2, 2)), nil)
 	test.Tap(s.save)
 
 	want := referral.Settings{
 		Clinic:    referral.Clinic{Name: "Northside Health", Website: "https://northside.example.org", Logo: logoPNG()},
 		Counselor: "Sam Lee", DefaultMiles: 12, SheetLang: referral.Spanish, SheetPaper: referral.A4,
-		RetentionDays: 60, FeedTimeZone: "America/Phoenix",
+		RetentionDays: 60, ClinicTimeZone: "America/Denver", FeedTimeZone: "America/Phoenix",
 	}
 	got := h.settings.s
 	if h.settings.saves != 1 || !bytes.Equal(got.Clinic.Logo, want.Clinic.Logo) {
@@ -286,35 +292,57 @@ func TestSettingsLogo(t *testing.T) {
 	}
 }
 
-func TestImportProposesTheSavedTimeZone(t *testing.T) {
+func TestImportLeavesTheZoneToTheMeetingPlaces(t *testing.T) {
 	h := newDeskHarness(t, clinicSettings(), nil)
-	zone := func() string {
+	form := func() (zone, placeholder, said string) {
 		h.t.Helper()
 		h.imp.onFileChosen(directoryFile(t, "aa.json", "[]"), "")
 		defer h.imp.form.dialog.Hide()
-		return h.imp.form.zone.Text
+		f := h.imp.form
+		return f.zone.Text, f.zone.PlaceHolder, strings.Join(canvasTexts(h.dialogOnTop()), " ")
 	}
-	if got := zone(); got != "America/Denver" {
-		t.Errorf("with America/Denver saved the import proposes %q", got)
+	zone, placeholder, said := form()
+	if zone != "" || placeholder != "Found from the meeting places" {
+		t.Errorf("the import form proposes zone %q (placeholder %q), want it empty", zone, placeholder)
+	}
+	if !strings.Contains(said, "they get America/Denver from Settings") {
+		t.Errorf("with America/Denver saved as the fallback the form says %q", said)
 	}
 	s := h.main.settings
-	s.zone.SetText("")
+	s.feedZone.SetText("")
 	test.Tap(s.save)
-	if got := zone(); got != "America/Chicago" {
-		t.Errorf("with no zone saved the import proposes %q, want this computer's", got)
+	if _, _, said := form(); !strings.Contains(said, "they get America/Chicago from Settings") {
+		t.Errorf("with no fallback saved the form says %q, want the clinic's zone (this computer's)", said)
 	}
-	s.zone.SetText("Pacific/Honolulu")
-	test.Tap(s.save)
-	if got := zone(); got != "Pacific/Honolulu" {
-		t.Errorf("after saving Pacific/Honolulu the import proposes %q", got)
+
+	h.imp.onFileChosen(directoryFile(t, "online.json", "Zoom Group"), "")
+	h.imp.form.zone.SetText("Pacific/Honolulu")
+	h.tapDialogButton("Import")
+	h.tapDialogButton("Close")
+	h.imp.onFileChosen(directoryFile(t, "other.json", "Other Group"), "")
+	h.tapDialogButton("Import")
+	if len(h.dirs.imports) != 2 || h.dirs.imports[0].TimeZone != "Pacific/Honolulu" || h.dirs.imports[1].TimeZone != "" {
+		t.Errorf("imports asked with %+v, want the typed zone, then none", h.dirs.imports)
 	}
+}
+
+// canvasTexts returns every visible text in o, labels' and form hints'.
+func canvasTexts(o fyne.CanvasObject) []string {
+	var out []string
+	visible(o, func(o fyne.CanvasObject) {
+		if c, ok := o.(*canvas.Text); ok && c.Text != "" {
+			out = append(out, c.Text)
+		}
+	})
+	return out
 }
 
 func TestSettingsThatCannotBeLoadedAreNotSaved(t *testing.T) {
 	a := test.NewTempApp(t)
 	fs := &fakeSettings{loadErr: referral.Errorf(referral.EINTERNAL, "sqlite: disk I/O error")}
 	bg := background{run: func(f func()) { f() }, after: (&timers{}).after}
-	m := newMainWindow(a, Services{Groups: newFakeGroups(), Directory: newFakeDirectory(newFakeGroups()), Settings: fs}, bg)
+	m := newMainWindow(a, Services{Groups: newFakeGroups(), Directory: newFakeDirectory(newFakeGroups()), Settings: fs,
+		Locate: &fakeLocator{}, Places: fakePlaces{}, Zones: noZones(t), MachineZone: "America/Chicago"}, bg)
 	t.Cleanup(m.win.Close)
 	if !m.settings.save.Disabled() {
 		t.Fatal("Save should stay off when the settings could not be read: it would overwrite them with defaults")

@@ -186,6 +186,11 @@ func (b *sheetBar) job() (sheetJob, error) {
 		return sheetJob{}, referral.Errorf(referral.EINVALID, "%s.", p)
 	}
 	s := b.settings.Sheet(b.now())
+	if needs.ClinicZone != nil {
+		// Online times print in the zone the groups were matched in, which
+		// is the saved one or, when none is saved, the guessed one.
+		s.ClinicZone = needs.ClinicZone.String()
+	}
 	s.FirstName = strings.TrimSpace(b.firstName.Text)
 	s.Groups = groups
 	s.Lang = langChoice().value(b.lang.Selected)

@@ -26,14 +26,21 @@ type Services struct {
 	Groups referral.GroupService
 	Match  referral.MatchService // ranks groups for a client's needs
 	Locate referral.Locator      // places a ZIP code on the map
+	Places referral.PlaceFinder  // completes the town a client names instead of a ZIP
 	Now    func() time.Time      // the clock matches run at; nil means time.Now
+	// Zones tells the time zone at a point: a clinic that names none gets
+	// the zone at its ZIP. Its first answer loads a map (about a second and
+	// 60 MB), so it is asked off the UI goroutine and only when Settings
+	// and MachineZone leave the clinic's zone unknown.
+	Zones referral.ZoneFinder
 	// Directory imports and exports whole directory files.
 	Directory referral.DirectoryService
 	Settings  referral.SettingsService // the clinic's header and defaults
 	History   referral.HistoryService  // the referral log
 	Sheets    referral.SheetRenderer   // draws the referral sheet
-	// MachineZone is this computer's IANA time zone name ("" when unknown):
-	// imported listings without a zone get it unless Settings names one.
+	// MachineZone is this computer's IANA time zone name ("" when unknown).
+	// It is the clinic's zone unless Settings names one (Settings.ClinicZone);
+	// "UTC" or "" counts as not set, and the first start asks the clinic.
 	MachineZone string
 	// DirectoryShown, if set, is called on the UI goroutine each time the
 	// Directory list shows a query's answer: the startup benchmark times the
@@ -60,18 +67,29 @@ type mainWindow struct {
 	// saved are the settings as last loaded or saved; DefaultSettings
 	// until the load answers.
 	saved referral.Settings
+
+	bg          background
+	prefs       fyne.Preferences // remembers the first-start question was answered
+	settingsSvc referral.SettingsService
+	zones       *clinicZones // the clinic's zone, known or guessed
+	loadedOnce  bool         // the settings have been loaded once
+	built       bool         // the window has its content, so a dialog can show
+	// zoneQuestion is the first-start question while it shows, kept so
+	// tests can drive it.
+	zoneQuestion *zoneQuestion
 }
 
 func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
-	m := &mainWindow{win: a.NewWindow(lang.L("Referral Desk")), saved: referral.DefaultSettings()}
+	m := &mainWindow{win: a.NewWindow(lang.L("Referral Desk")), saved: referral.DefaultSettings(),
+		bg: bg, prefs: a.Preferences(), settingsSvc: s.Settings, zones: newClinicZones(s.MachineZone, s.Locate, s.Zones)}
 	imp := newImporter(m.win, s.Directory, bg, func() string { return m.saved.FeedZone(s.MachineZone) },
 		m.onDirectoryChanged)
 	m.directory = newDirectoryScreen(m.win, s.Groups, bg, imp.onImport, s.DirectoryShown)
 	m.sources = newSourcesScreen(m.win, s.Directory, bg, imp, newExporter(m.win, s.Directory, bg), m.onDirectoryChanged)
-	m.referral = newReferralScreen(m.win, s, bg, m.onReferralLogged)
-	m.history = newHistoryScreen(m.win, s, bg, m.onDirectoryChanged)
+	m.referral = newReferralScreen(m.win, s, bg, m.zones, m.onReferralLogged)
+	m.history = newHistoryScreen(m.win, s, bg, m.zones, m.onDirectoryChanged)
 	// Settings come last: their load hands them to the screens above.
-	m.settings = newSettingsScreen(m.win, s.Settings, bg, s.MachineZone, m.onSettingsChanged)
+	m.settings = newSettingsScreen(m.win, s.Settings, bg, m.zones, m.onSettingsChanged)
 	m.tabs = container.NewAppTabs(
 		// Referral comes first: it is the main job during an appointment.
 		container.NewTabItemWithIcon(lang.L("Referral"), theme.DocumentCreateIcon(), m.referral.content),
@@ -84,6 +102,10 @@ func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
 	m.tabs.SetTabLocation(container.TabLocationLeading)
 	m.win.SetContent(m.tabs)
 	m.win.Resize(fyne.NewSize(1180, 760))
+	m.built = true
+	if m.loadedOnce {
+		m.askClinicZone(m.saved) // the settings loaded before the window was built
+	}
 	return m
 }
 
@@ -101,6 +123,13 @@ func (m *mainWindow) onSettingsChanged(s referral.Settings) {
 	m.saved = s // the importer reads the feed zone from here
 	m.history.setRetentionDays(s.RetentionDays)
 	m.referral.applySettings(s)
+	if !m.loadedOnce {
+		// The first call is the start's load (Save stays off until then).
+		m.loadedOnce = true
+		if m.built {
+			m.askClinicZone(s)
+		}
+	}
 }
 
 // onReferralLogged is called after a sheet was saved or printed and logged.
