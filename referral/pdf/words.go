@@ -14,8 +14,8 @@ import (
 // soonest such meeting from the sheet's date, so a sheet printed in March
 // says EDT once the clocks have changed.
 //
-// An online group whose zone keeps another time than the clinic's (clinic,
-// an IANA name; "" for none) is joined from the client's home, so its times
+// An online or hybrid group whose zone keeps another time than the clinic's
+// (clinic, an IANA name; "" for none) is joined from the client's home, so its times
 // print on the clinic's clock with the group's own in brackets: "Wednesday
 // 5:00 PM PST (8:00 PM EST)". A group people walk into prints its own clock:
 // that is the time on the door.
@@ -33,10 +33,12 @@ func (t *texts) schedule(g *referral.Group, from time.Time, clinic string) []str
 	return t.lines(g.Sessions, from, loc, nil)
 }
 
-// clinicClock is the clinic's zone when g is online-only and its clock differs
-// from the clinic's at from, else nil.
+// clinicClock is the clinic's zone when g can be joined online and its clock
+// differs from the clinic's at from, else nil. A hybrid group in another zone
+// is one the client almost always joins from home; its own clock still
+// stands in the brackets for whoever walks in.
 func clinicClock(g *referral.Group, loc *time.Location, clinic string, from time.Time) *time.Location {
-	if g.Attendance != referral.Online || clinic == "" || clinic == g.TimeZone {
+	if !g.Attendance.MeetsOnline() || clinic == "" || clinic == g.TimeZone {
 		return nil
 	}
 	home, err := time.LoadLocation(clinic)

@@ -87,35 +87,37 @@ func TestSchedule(t *testing.T) {
 		sessions []referral.Session
 		want     []string
 		clinic   string // the clinic's zone; "" for none
-		online   bool
+		attend   referral.Attendance
 	}{
-		{"one", "en", tue, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"Tuesday 7:00 PM EST"}, "", false},
-		{"spanish", "es", tue, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"martes 19:00 EST"}, "", false},
-		{"daylight time after the change", "en", sat, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"Tuesday 7:00 PM EDT"}, "", false},
-		{"noon and midnight", "en", tue, "", []referral.Session{s(time.Monday, 0, 12*60)}, []string{"Monday 12:00 AM – 12:00 PM"}, "", false},
-		{"past midnight", "en", tue, "America/Los_Angeles", []referral.Session{s(time.Friday, 23*60, 24*60+30)}, []string{"Friday 11:00 PM – 12:30 AM PST"}, "", false},
+		{"one", "en", tue, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"Tuesday 7:00 PM EST"}, "", referral.InPerson},
+		{"spanish", "es", tue, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"martes 19:00 EST"}, "", referral.InPerson},
+		{"daylight time after the change", "en", sat, "America/New_York", []referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"Tuesday 7:00 PM EDT"}, "", referral.InPerson},
+		{"noon and midnight", "en", tue, "", []referral.Session{s(time.Monday, 0, 12*60)}, []string{"Monday 12:00 AM – 12:00 PM"}, "", referral.InPerson},
+		{"past midnight", "en", tue, "America/Los_Angeles", []referral.Session{s(time.Friday, 23*60, 24*60+30)}, []string{"Friday 11:00 PM – 12:30 AM PST"}, "", referral.InPerson},
 		{"weekdays", "en", tue, "America/Chicago", []referral.Session{
 			s(time.Friday, 7*60, 8*60), s(time.Monday, 7*60, 8*60), s(time.Tuesday, 7*60, 8*60), s(time.Wednesday, 7*60, 8*60), s(time.Thursday, 7*60, 8*60),
-		}, []string{"Monday to Friday 7:00 AM – 8:00 AM CST"}, "", false},
+		}, []string{"Monday to Friday 7:00 AM – 8:00 AM CST"}, "", referral.InPerson},
 		{"two times", "es", tue, "America/New_York", []referral.Session{
 			s(time.Saturday, 10*60, referral.NoTime), s(time.Monday, 19*60, 20*60), s(time.Wednesday, 19*60, 20*60),
-		}, []string{"lunes y miércoles 19:00 – 20:00 EST", "sábado 10:00 EST"}, "", false},
+		}, []string{"lunes y miércoles 19:00 – 20:00 EST", "sábado 10:00 EST"}, "", referral.InPerson},
 		{"every day", "es", tue, "", []referral.Session{
 			s(0, 60, -1), s(1, 60, -1), s(2, 60, -1), s(3, 60, -1), s(4, 60, -1), s(5, 60, -1), s(6, 60, -1),
-		}, []string{"Todos los días 01:00"}, "", false},
-		{"numeric zone", "en", tue, "America/Sao_Paulo", []referral.Session{s(time.Monday, 20*60, -1)}, []string{"Monday 8:00 PM UTC-03"}, "", false},
-		{"no sessions", "en", tue, "", nil, []string{"Call for days and times"}, "", false},
+		}, []string{"Todos los días 01:00"}, "", referral.InPerson},
+		{"numeric zone", "en", tue, "America/Sao_Paulo", []referral.Session{s(time.Monday, 20*60, -1)}, []string{"Monday 8:00 PM UTC-03"}, "", referral.InPerson},
+		{"no sessions", "en", tue, "", nil, []string{"Call for days and times"}, "", referral.InPerson},
 		{"online from another zone: the clinic's clock first", "en", tue, "America/New_York",
-			[]referral.Session{s(time.Wednesday, 20*60, 21*60)}, []string{"Wednesday 5:00 PM – 6:00 PM PST (8:00 PM EST)"}, "America/Los_Angeles", true},
+			[]referral.Session{s(time.Wednesday, 20*60, 21*60)}, []string{"Wednesday 5:00 PM – 6:00 PM PST (8:00 PM EST)"}, "America/Los_Angeles", referral.Online},
 		{"online from another zone, in Spanish", "es", tue, "America/New_York",
-			[]referral.Session{s(time.Wednesday, 20*60, 21*60)}, []string{"miércoles 17:00 – 18:00 PST (20:00 EST)"}, "America/Los_Angeles", true},
+			[]referral.Session{s(time.Wednesday, 20*60, 21*60)}, []string{"miércoles 17:00 – 18:00 PST (20:00 EST)"}, "America/Los_Angeles", referral.Online},
 		{"online across midnight names the group's day", "en", tue, "America/New_York",
 			[]referral.Session{s(time.Thursday, 60, referral.NoTime), s(time.Saturday, 60, referral.NoTime)},
-			[]string{"Wednesday and Friday 10:00 PM PST (Thursday and Saturday 1:00 AM EST)"}, "America/Los_Angeles", true},
+			[]string{"Wednesday and Friday 10:00 PM PST (Thursday and Saturday 1:00 AM EST)"}, "America/Los_Angeles", referral.Online},
 		{"online on the same clock", "en", tue, "America/New_York",
-			[]referral.Session{s(time.Wednesday, 20*60, referral.NoTime)}, []string{"Wednesday 8:00 PM EST"}, "America/Detroit", true},
+			[]referral.Session{s(time.Wednesday, 20*60, referral.NoTime)}, []string{"Wednesday 8:00 PM EST"}, "America/Detroit", referral.Online},
+		{"hybrid from another zone: the clinic's clock first", "en", tue, "America/New_York",
+			[]referral.Session{s(time.Wednesday, 19*60, referral.NoTime)}, []string{"Wednesday 4:00 PM PST (7:00 PM EST)"}, "America/Los_Angeles", referral.Hybrid},
 		{"in person elsewhere keeps the time on its door", "en", tue, "America/Denver",
-			[]referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"Tuesday 7:00 PM MST"}, "America/New_York", false},
+			[]referral.Session{s(time.Tuesday, 19*60, referral.NoTime)}, []string{"Tuesday 7:00 PM MST"}, "America/New_York", referral.InPerson},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,10 +125,7 @@ func TestSchedule(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			g := &referral.Group{TimeZone: tt.zone, Sessions: tt.sessions, Attendance: referral.InPerson}
-			if tt.online {
-				g.Attendance = referral.Online
-			}
+			g := &referral.Group{TimeZone: tt.zone, Sessions: tt.sessions, Attendance: tt.attend}
 			if got := tx.schedule(g, tt.from, tt.clinic); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("schedule = %q, want %q", got, tt.want)
 			}
