@@ -317,7 +317,7 @@ func (i *importer) showReport(job *importJob, r *referral.ImportReport) {
 	}
 	rep.zone = wrapped(zoneLine(r.Zone), widget.MediumImportance)
 	setShown(rep.zone, rep.zone.Text != "")
-	rep.zoneWarning = wrapped(r.Zone.Warning(), widget.WarningImportance)
+	rep.zoneWarning = wrapped(strings.Join(reportWarnings(r), "\n"), widget.WarningImportance)
 	setShown(rep.zoneWarning, rep.zoneWarning.Text != "")
 
 	lines := noteLines(r)
@@ -388,6 +388,20 @@ func noteLines(r *referral.ImportReport) []string {
 // the listings, 12 named their own, 190 took their meeting place's and 4 the
 // source's." A report without a zone (a service that does not tell) says
 // nothing.
+// reportWarnings are what the person importing should act on: a guessed
+// zone, and in-person listings distance cannot find.
+func reportWarnings(r *referral.ImportReport) []string {
+	var ws []string
+	if w := r.Zone.Warning(); w != "" {
+		ws = append(ws, w)
+	}
+	if r.Unplaced > 0 {
+		ws = append(ws, lang.L("{{.N}} in-person listings have no map location and no ZIP code, so they cannot be found by distance; they can be found by town.",
+			map[string]any{"N": r.Unplaced}))
+	}
+	return ws
+}
+
 func zoneLine(z referral.ZoneReport) string {
 	if z.Zone == "" {
 		return ""
@@ -424,7 +438,7 @@ func reportText(fileName string, r *referral.ImportReport) string {
 	for _, c := range reportCounts(r) {
 		fmt.Fprintf(&b, "%d %s\n", c.n, c.label)
 	}
-	for _, l := range []string{zoneLine(r.Zone), r.Zone.Warning()} {
+	for _, l := range append([]string{zoneLine(r.Zone)}, reportWarnings(r)...) {
 		if l != "" {
 			b.WriteString(l + "\n")
 		}

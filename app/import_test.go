@@ -39,7 +39,8 @@ type fakeDirectory struct {
 	// exportErr, when set, is returned after Export wrote half its output.
 	exportErr error
 	// zone is the time zone report every Import returns.
-	zone referral.ZoneReport
+	zone     referral.ZoneReport
+	unplaced int // in-person listings without a location, for every Import
 }
 
 func newFakeDirectory(groups *fakeGroups, sources ...referral.Source) *fakeDirectory {
@@ -56,7 +57,7 @@ func (d *fakeDirectory) Import(ctx context.Context, r io.Reader, opts referral.I
 	importErr := d.importErr
 	d.mu.Unlock()
 
-	report := &referral.ImportReport{Source: opts.Source, Format: "meeting-guide", Zone: d.zone}
+	report := &referral.ImportReport{Source: opts.Source, Format: "meeting-guide", Zone: d.zone, Unplaced: d.unplaced}
 	var names []string
 	sc := bufio.NewScanner(r)
 	for i := 0; sc.Scan(); i++ {
@@ -310,6 +311,22 @@ func TestImportReportSaysTheZone(t *testing.T) {
 	}
 	if w := h.imp.report.zoneWarning; !w.Visible() || w.Importance != widget.WarningImportance {
 		t.Error("a guessed zone should show as a warning")
+	}
+}
+
+func TestImportReportSaysWhatDistanceCannotFind(t *testing.T) {
+	h := newHarness(t)
+	h.dirs.zone = referral.ZoneReport{Zone: "America/Winnipeg", Why: referral.ZoneFromPlaces, Agree: 3, Places: 3, Own: 3}
+	h.dirs.unplaced = 2
+	h.imp.onFileChosen(directoryFile(t, "winnipeg.json", "Winnipeg Hope"), "")
+	h.tapDialogButton("Import")
+	const line = "2 in-person listings have no map location and no ZIP code, so they cannot be found by distance"
+	if w := h.imp.report.zoneWarning; !w.Visible() || !strings.Contains(w.Text, line) {
+		t.Errorf("the report warns %q (shown %v), want the unplaced listings", w.Text, w.Visible())
+	}
+	h.tapDialogButton("Copy report")
+	if clip := fyne.CurrentApp().Clipboard().Content(); !strings.Contains(clip, line) {
+		t.Errorf("the copied report lacks the unplaced listings: %q", clip)
 	}
 }
 
