@@ -1,0 +1,87 @@
+package referral_test
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"referraldesk/referral"
+)
+
+func TestPlainText(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain", "  Back door  ", "Back door"},
+		{"entities", "Women&#039;s &amp; Men&rsquo;s", "Women's & Men’s"},
+		{"paragraphs", "<p>One</p><p>Two <a href='x'>link</a></p>", "One\n\nTwo link"},
+		{"br", "a<br/>b<BR>c", "a\nb\nc"},
+		{"list and heading", "<h3>Where</h3><ul><li>Side door</li><li>Room 2</li></ul>", "Where\n\nSide door\n\nRoom 2"},
+		{"table cells", "<table><tr><td>Mon</td><td>7pm</td></tr></table>", "Mon\n\n7pm"},
+		{"inline tags join", "<b>123</b>A Main St", "123A Main St"},
+		{"unknown tags join", "Ring<o:p></o:p> the bell", "Ring the bell"},
+		{"comment and doctype", "<!DOCTYPE html><?xml version='1.0'?>Hi<!-- note -->", "Hi"},
+		{"entity for a tag stays text", "&lt;b&gt;bold&lt;/b&gt;", "<b>bold</b>"},
+		{"less-than is text", "a < b and <3", "a < b and <3"},
+		{"unclosed tag is text", "<b unclosed", "<b unclosed"},
+		{"emoji and RTL", "😀 שלום مرحبا", "😀 שלום مرحبا"},
+		{"CRLF", "a\r\nb\rc", "a\nb\nc"},
+		{"bad UTF-8", "a\xffb", "a\uFFFDb"},
+		{"blank lines", "<p>a</p><p></p><p></p><p>b</p>", "a\n\nb"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := referral.PlainText(tc.in); got != tc.want {
+				t.Errorf("PlainText(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"no limit at all", 0, "no limit at all"},
+		{"Serenity and courage group", 20, "Serenity and…"},
+		{"Supercalifragilistic", 10, "Supercali…"},
+		{"ñññññññññññ", 5, "ññññ…"}, // two bytes a rune: never cut inside one
+		// "e" and a combining acute accent are one character: both go.
+		{"Cafe\u0301 Cafe\u0301s", 6, "Cafe\u0301…"},
+		{"Abcde\u0301fgh", 6, "Abcd…"},
+		// A family emoji is five runes joined by ZWJ: it goes whole.
+		{"Hi 👩\u200d👩\u200d👧 all", 6, "Hi…"},
+		{"Ok👍🏽👍🏽👍🏽", 4, "Ok…"},     // a thumb and its skin tone
+		{"Go 🇺🇸🇲🇽🇨🇦", 7, "Go 🇺🇸…"}, // flags are pairs of regional indicators
+	} {
+		got := referral.Truncate(tt.in, tt.max)
+		if got != tt.want {
+			t.Errorf("Truncate(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		}
+		if tt.max > 0 && utf8.RuneCountInString(got) > tt.max {
+			t.Errorf("Truncate(%q, %d) has %d runes", tt.in, tt.max, utf8.RuneCountInString(got))
+		}
+	}
+}
+
+func FuzzTruncate(f *testing.F) {
+	f.Add("Serenity and courage group", 12)
+	f.Add("Hi 👩\u200d👩\u200d👧 all", 5)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		got := referral.Truncate(s, n)
+		if n <= 0 || utf8.RuneCountInString(s) <= n {
+			if got != s {
+				t.Fatalf("Truncate(%q, %d) changed a string that fits", s, n)
+			}
+			return
+		}
+		if utf8.RuneCountInString(got) > n || !strings.HasSuffix(got, "…") {
+			t.Fatalf("Truncate(%q, %d) = %q", s, n, got)
+		}
+		// A byte that is not UTF-8 is one character, and comes out as U+FFFD.
+		if kept := strings.TrimSuffix(got, "…"); !strings.HasPrefix(string([]rune(s)), kept) || !utf8.ValidString(got) {
+			t.Fatalf("Truncate(%q, %d) = %q is not a prefix of the text", s, n, got)
+		}
+	})
+}
