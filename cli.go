@@ -57,7 +57,9 @@ var commands = []command{
 		"        --lgbtq --young --lang-spoken es --wheelchair --asl --childcare --moud\n" +
 		"        --approach 12-step|secular|faith --limit N --now RFC3339] [--json]", (*cli).match},
 	{"sheet", "sheet [needs flags] [--name N] [--label L] [--lang en|es] [--paper letter|a4] [--large] [--pick ID,...] --out FILE.pdf", (*cli).sheet},
-	{"history", "history [--json]                 the referral log", (*cli).history},
+	{"curate", "curate ID... [--moud yes|no|unknown] [--verified YYYY-MM-DD] [--note TEXT] [--hide|--show] [--json]\n" +
+		"                                   the clinic's knowledge of the groups (all listings of each)", (*cli).curate},
+	{"history", "history [--json] | history --reprint ID --out FILE.pdf   the referral log; print a sheet again", (*cli).history},
 	{"settings", "settings [--json] [KEY=VALUE...] show or change settings", (*cli).settingsCmd},
 }
 
@@ -173,6 +175,9 @@ func (c *cli) open() error {
 		return err
 	}
 	c.db = db
+	for _, note := range db.Upgraded {
+		fmt.Fprintf(c.stderr, "referraldesk: %s\n", note)
+	}
 	return nil
 }
 
@@ -228,7 +233,11 @@ func writeGroupTable(w io.Writer, groups []*referral.Group) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tPROGRAM\tNAME\tWHEN\tWHERE")
 	for _, g := range groups {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", g.ID, g.Program, oneLine(g.Name), sessionsText(g.Sessions), whereText(g))
+		name := oneLine(g.Name)
+		if g.Service {
+			name += " [service meeting]"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", g.ID, g.Program, name, sessionsText(g.Sessions), whereText(g))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -285,6 +294,7 @@ type groupJSON struct {
 	VerifiedOn         string        `json:"verified_on"`
 	CounselorNotes     string        `json:"counselor_notes"`
 	Hidden             bool          `json:"hidden"`
+	Service            bool          `json:"service"` // a service meeting: never offered to a client
 	Updated            string        `json:"updated"`
 }
 
@@ -302,7 +312,7 @@ func toGroupJSON(g *referral.Group) groupJSON {
 		PostalCode: g.Place.PostalCode, ConferenceURL: g.Online.URL, ConferencePhone: g.Online.Phone,
 		Types: nonNil(g.Types), Attributes: nonNil(g.Attributes.Words()), Notes: g.Notes,
 		MedicationFriendly: string(g.Curation.Medication()), CounselorNotes: g.Curation.Notes,
-		Hidden: g.Curation.Hidden, VerifiedOn: dateText(g.Curation.VerifiedOn), Updated: timeText(g.Updated),
+		Hidden: g.Curation.Hidden, Service: g.Service, VerifiedOn: dateText(g.Curation.VerifiedOn), Updated: timeText(g.Updated),
 	}
 	for i, s := range g.Sessions {
 		j.Sessions[i] = sessionJSON{Day: strings.ToLower(s.Day.String()[:3]), Start: s.Start.String(), End: s.End.String()}

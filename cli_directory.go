@@ -18,7 +18,15 @@ import (
 func (c *cli) importFiles(args []string) error {
 	fs := c.flags("import")
 	source := fs.String("source", "", "source name (default: the file's name)")
-	program := fs.String("program", "", "fellowship of a Meeting Guide or CSV feed, e.g. AA")
+	var program referral.Program
+	fs.Func("program", `fellowship of listings that do not name one: AA, Al-Anon, "Heroin Anonymous", any name`, func(s string) error {
+		p, err := referral.ParseProgram(s)
+		if err != nil {
+			return errors.New(referral.ErrorMessage(err))
+		}
+		program = p
+		return nil
+	})
 	format := fs.String("format", "", "meeting-guide, bmlt or csv (default: detected)")
 	zone := fs.String("timezone", "", "IANA time zone for listings whose data and meeting places give none")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -26,7 +34,7 @@ func (c *cli) importFiles(args []string) error {
 	if err != nil {
 		return err
 	}
-	opts, err := importOptions(files, *source, *program, *format, *zone)
+	opts, err := importOptions(files, *source, program, *format, *zone)
 	if err != nil {
 		return err
 	}
@@ -73,7 +81,7 @@ func (c *cli) importFiles(args []string) error {
 }
 
 // importOptions checks the import flags before anything is opened.
-func importOptions(files []string, source, program, format, zone string) (referral.ImportOptions, error) {
+func importOptions(files []string, source string, program referral.Program, format, zone string) (referral.ImportOptions, error) {
 	var o referral.ImportOptions
 	if len(files) == 0 {
 		return o, usagef("import needs at least one FILE")
@@ -81,14 +89,7 @@ func importOptions(files []string, source, program, format, zone string) (referr
 	if source != "" && len(files) > 1 {
 		return o, usagef("--source names one source; import several files one at a time, or leave --source out to name each after its file")
 	}
-	o.Source = source
-	if program != "" {
-		p, ok := referral.ParseProgram(program)
-		if !ok {
-			return o, usagef("--program %q is unknown; use one such as AA, NA, Al-Anon, Nar-Anon or \"SMART Recovery\"", program)
-		}
-		o.Program = p
-	}
+	o.Source, o.Program = source, program
 	if format != "" {
 		f, err := feed.ParseFormat(format)
 		if err != nil {
@@ -167,12 +168,21 @@ func writeImportSummary(w io.Writer, r *referral.ImportReport) {
 	for _, k := range keys {
 		fmt.Fprintf(w, "  repaired %d× %s\n", kinds[k], k)
 	}
+	if n := len(r.Contradictions); n > 0 {
+		fmt.Fprintf(w, "  %d contradictions (a listing saying two things that exclude each other), each read the safer way:\n", n)
+		for _, c := range r.Contradictions {
+			fmt.Fprintf(w, "    %s: %s\n", recordLabel(c), c.Text)
+		}
+	}
 	if len(r.UnknownTypes) > 0 {
 		fmt.Fprintf(w, "  unknown type codes kept as they are: %s\n", strings.Join(r.UnknownTypes, ", "))
 	}
 	writeZoneSummary(w, r.Zone)
 	if r.Unplaced > 0 {
 		fmt.Fprintf(w, "  %d in-person listings have no map location and no ZIP: they cannot be found by distance (add coordinates or a ZIP in the feed, or search by town with --place)\n", r.Unplaced)
+	}
+	if r.Service > 0 {
+		fmt.Fprintf(w, "  %d service meetings (business, district, committee): kept in the directory, never offered to clients\n", r.Service)
 	}
 }
 
@@ -208,6 +218,10 @@ type importJSON struct {
 	UnknownTypes []string     `json:"unknown_types"`
 	TimeZone     zoneJSON     `json:"timezone"`
 	Unplaced     int          `json:"unplaced"` // in-person listings distance cannot find
+	Service      int          `json:"service_meetings"`
+	// Contradictions counts what listings said that excludes itself (open
+	// and closed, …); the text summary lists them.
+	Contradictions int `json:"contradictions"`
 }
 
 // zoneJSON is referral.ZoneReport: the source's zone, why, and how many
@@ -244,7 +258,7 @@ func toImportJSON(r *referral.ImportReport) importJSON {
 		TimeZone: zoneJSON{Zone: r.Zone.Zone, Why: string(r.Zone.Why), Says: r.Zone.String(), Agree: r.Zone.Agree,
 			Places: r.Zone.Places, Own: r.Zone.Own, AtPlace: r.Zone.AtPlace, FromSource: r.Zone.FromSource,
 			Fallback: r.Zone.Fallback(), Warning: r.Zone.Warning()},
-		Unplaced: r.Unplaced}
+		Unplaced: r.Unplaced, Service: r.Service, Contradictions: len(r.Contradictions)}
 	for _, s := range r.Skipped {
 		j.Skipped = append(j.Skipped, skipJSON{s.Index, s.SourceID, s.Field + ": " + s.Text})
 	}

@@ -98,7 +98,8 @@ func TestImportUsageErrors(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "desk.db")
 	for name, args := range map[string][]string{
 		"no file":                 {"import"},
-		"unknown program":         {"import", "--program", "Bowling", sepiaFeed},
+		"empty program":           {"import", "--program", "", sepiaFeed},
+		"program too long":        {"import", "--program", strings.Repeat("x", 81), sepiaFeed},
 		"unknown format":          {"import", "--format", "xml", sepiaFeed},
 		"unknown time zone":       {"import", "--timezone", "Mars/Base", sepiaFeed},
 		"one source, many files":  {"import", "--source", "x", sepiaFeed, naFeed},

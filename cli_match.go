@@ -41,7 +41,7 @@ func (n *needsFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&n.childcare, "childcare", false, "needs childcare or a child-friendly group")
 	fs.BoolVar(&n.moud, "moud", false, "takes medication for opioid use disorder")
 	fs.StringVar(&n.approach, "approach", "", "12-step, secular or faith")
-	fs.IntVar(&n.limit, "limit", referral.DefaultLimit, "how many groups to list")
+	fs.IntVar(&n.limit, "limit", referral.DefaultLimit, fmt.Sprintf("how many groups to list (at most %d)", referral.MaxLimit))
 	fs.StringVar(&n.now, "now", "", "fix the clock (RFC 3339)")
 }
 
@@ -154,6 +154,7 @@ func (c *cli) match(args []string) error {
 		return err
 	}
 	needs.ClinicZone = c.clinicZone(settings, needs.Origin)
+	needs.PreferLang = settings.SheetLang
 	result, err := sqlite.NewGroupService(c.db).Match(context.Background(), needs, now)
 	if err != nil {
 		return err
@@ -188,14 +189,33 @@ type candidateJSON struct {
 	Score         float64  `json:"score"`
 	DistanceMiles *float64 `json:"distance_miles"`
 	InPlace       string   `json:"in_place,omitempty"` // found by --place with no distance to tell
+	Attend        string   `json:"attend"`             // how this client takes part: in_person or online
 	NextMeeting   string   `json:"next_meeting"`
 	Reasons       []string `json:"reasons"`
 	Cautions      []string `json:"cautions"`
+	// Listings are the directory's listings of the group, this one (id)
+	// first, each with every session it lists. Feeds often list a group
+	// once per weekday; sessions above are only the first listing's.
+	Listings []listingJSON `json:"listings"`
+}
+
+type listingJSON struct {
+	ID       int64         `json:"id"`
+	SourceID string        `json:"source_id"`
+	Sessions []sessionJSON `json:"sessions"`
 }
 
 func toCandidateJSON(c referral.Candidate) candidateJSON {
 	j := candidateJSON{groupJSON: toGroupJSON(c.Group), Score: math.Round(c.Score*100) / 100,
-		InPlace: c.InPlace, NextMeeting: timeText(c.NextMeeting), Reasons: nonNil(c.Reasons), Cautions: nonNil(c.Cautions)}
+		InPlace: c.InPlace, Attend: string(referral.InPerson), NextMeeting: timeText(c.NextMeeting),
+		Reasons: nonNil(c.Reasons), Cautions: nonNil(c.Cautions)}
+	if c.JoinOnline {
+		j.Attend = string(referral.Online)
+	}
+	j.Listings = []listingJSON{{ID: j.ID, SourceID: j.SourceID, Sessions: j.Sessions}}
+	for _, g := range c.Also {
+		j.Listings = append(j.Listings, listingJSON{ID: g.ID, SourceID: g.SourceID, Sessions: toGroupJSON(g).Sessions})
+	}
 	if !math.IsNaN(c.DistanceMiles) {
 		d := math.Round(c.DistanceMiles*100) / 100
 		j.DistanceMiles = &d

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"referraldesk/referral"
@@ -65,14 +64,14 @@ func (c *cli) sheet(args []string) error {
 		}
 		home = c.clinicZone(settings, nil)
 	} else {
-		if nf.limit > referral.MaxSheetGroups && isSet(fs, "limit") {
-			return usagef("a sheet lists at most %d groups; lower --limit", referral.MaxSheetGroups)
-		}
 		if needs, now, err = nf.needs(fs, locator{}, settings.DefaultMiles); err != nil {
 			return err
 		}
 		home = c.clinicZone(settings, needs.Origin)
-		needs.ClinicZone = home
+		needs.ClinicZone, needs.PreferLang = home, settings.SheetLang
+		if *lang != "" {
+			needs.PreferLang = referral.Lang(strings.ToLower(*lang))
+		}
 		result, err := groups.Match(context.Background(), needs, now)
 		if err != nil {
 			return err
@@ -80,8 +79,14 @@ func (c *cli) sheet(args []string) error {
 		if len(result.Candidates) == 0 {
 			return referral.Errorf(referral.ENOTFOUND, "no group fits these needs, so there is nothing to print; try `referraldesk match` with wider needs")
 		}
+		// --limit takes what match takes, so a script can pass the same
+		// flags to both; a sheet has room for the best MaxSheetGroups.
 		for _, cand := range result.Candidates[:min(len(result.Candidates), referral.MaxSheetGroups)] {
 			chosen = append(chosen, cand.Listing())
+		}
+		if n := len(result.Candidates); n > referral.MaxSheetGroups {
+			fmt.Fprintf(c.stderr, "referraldesk: a sheet lists at most %d groups; it has the best %d of the %d matches\n",
+				referral.MaxSheetGroups, referral.MaxSheetGroups, n)
 		}
 	}
 	sheet := settings.Sheet(now)
@@ -142,131 +147,6 @@ func findGroups(s referral.GroupService, ids []int64) ([]*referral.Group, error)
 		groups = append(groups, g)
 	}
 	return groups, nil
-}
-
-func (c *cli) history(args []string) error {
-	fs := c.flags("history")
-	asJSON := fs.Bool("json", false, "print JSON")
-	rest, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return usagef("history takes only --json (got %q)", rest[0])
-	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	hs := sqlite.NewHistoryService(c.db)
-	if _, err := hs.PurgeExpired(context.Background()); err != nil {
-		return fmt.Errorf("purge the referral log: %w", err)
-	}
-	entries, _, err := hs.FindReferrals(context.Background(), referral.ReferralFilter{})
-	if err != nil {
-		return fmt.Errorf("read the referral log: %w", err)
-	}
-	if *asJSON {
-		out := make([]referralJSON, len(entries))
-		for i, r := range entries {
-			out[i] = toReferralJSON(r)
-		}
-		return writeJSON(c.stdout, out)
-	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tDATE\tLABEL\tLANG\tGROUPS\tFOLLOW-UP")
-	for _, r := range entries {
-		names := make([]string, len(r.Groups))
-		for i, g := range r.Groups {
-			names[i] = oneLine(g.Name)
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Created.Local().Format("2006-01-02 15:04"), oneLine(r.ClientLabel),
-			r.Lang, strings.Join(names, "; "), followUpText(r.FollowUp))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(c.stdout, "%d referrals\n", len(entries))
-	return err
-}
-
-func followUpText(f *referral.FollowUp) string {
-	if f == nil {
-		return "none yet"
-	}
-	return fmt.Sprintf("went: %s, felt welcome: %s", answerText(f.Went), answerText(f.FeltWelcome))
-}
-
-func answerText(a referral.Answer) string {
-	if a == referral.AnswerUnknown {
-		return "unknown"
-	}
-	return string(a)
-}
-
-type referralJSON struct {
-	ID          int64          `json:"id"`
-	Created     string         `json:"created"`
-	ClientLabel string         `json:"client_label"`
-	Lang        string         `json:"lang"`
-	Paper       string         `json:"paper"`
-	Large       bool           `json:"large"`
-	Groups      []referredJSON `json:"groups"`
-	Needs       needsJSON      `json:"needs"`
-	FollowUp    *followUpJSON  `json:"follow_up"`
-}
-
-type referredJSON struct {
-	GroupID  int64  `json:"group_id"`
-	Source   string `json:"source"`
-	SourceID string `json:"source_id"`
-	Name     string `json:"name"`
-	Program  string `json:"program"`
-}
-
-type needsJSON struct {
-	For        string   `json:"for"`
-	Substances []string `json:"substances"`
-	ZIP        string   `json:"zip"`
-	Miles      float64  `json:"miles"`
-	Days       []string `json:"days"`
-	Times      []string `json:"times"`
-	Attend     string   `json:"attend"`
-	MOUD       bool     `json:"moud"`
-	Languages  []string `json:"languages"`
-}
-
-type followUpJSON struct {
-	Recorded               string `json:"recorded"`
-	Went                   string `json:"went"`
-	GroupID                int64  `json:"group_id"`
-	FeltWelcome            string `json:"felt_welcome"`
-	NotWelcomeOnMedication bool   `json:"not_welcome_on_medication"`
-	Notes                  string `json:"notes"`
-}
-
-func toReferralJSON(r *referral.Referral) referralJSON {
-	j := referralJSON{ID: r.ID, Created: timeText(r.Created), ClientLabel: r.ClientLabel, Lang: string(r.Lang),
-		Paper: string(r.Paper), Large: r.Large, Groups: []referredJSON{}}
-	for _, g := range r.Groups {
-		j.Groups = append(j.Groups, referredJSON{g.GroupID, g.Source, g.SourceID, g.Name, string(g.Program)})
-	}
-	n := r.Needs
-	j.Needs = needsJSON{For: string(n.For), ZIP: n.ZIP, Miles: n.MaxMiles, Attend: string(n.Attend), MOUD: n.MOUD,
-		Substances: []string{}, Days: []string{}, Times: []string{}, Languages: nonNil(n.Languages)}
-	for _, s := range n.Substances {
-		j.Needs.Substances = append(j.Needs.Substances, string(s))
-	}
-	for _, d := range n.Days {
-		j.Needs.Days = append(j.Needs.Days, strings.ToLower(d.String()[:3]))
-	}
-	for _, b := range n.Times {
-		j.Needs.Times = append(j.Needs.Times, string(b))
-	}
-	if f := r.FollowUp; f != nil {
-		j.FollowUp = &followUpJSON{timeText(f.Recorded), answerText(f.Went), f.GroupID, answerText(f.FeltWelcome),
-			f.NotWelcomeOnMedication, f.Notes}
-	}
-	return j
 }
 
 func (c *cli) settingsCmd(args []string) error {

@@ -57,13 +57,16 @@ func (d directory) Import(ctx context.Context, r io.Reader, opts referral.Import
 	report := &referral.ImportReport{
 		Source: opts.Source, Format: string(parsed.Format),
 		Added: counts.Added, Updated: counts.Updated, Removed: counts.Removed, Unchanged: counts.Unchanged,
-		Zone: parsed.Zone, Unplaced: parsed.Unplaced,
+		Zone: parsed.Zone, Unplaced: parsed.Unplaced, Service: parsed.Service,
 	}
 	for _, s := range parsed.Skipped {
 		report.Skipped = append(report.Skipped, referral.RecordNote{Index: s.Index, SourceID: s.SourceID, Name: s.Name, Field: s.Field, Text: s.Reason})
 	}
 	for _, r := range parsed.Repaired {
 		report.Repaired = append(report.Repaired, referral.RecordNote{Index: r.Index, SourceID: r.SourceID, Name: r.Name, Field: r.Field, Text: r.What})
+	}
+	for _, c := range parsed.Contradictions {
+		report.Contradictions = append(report.Contradictions, referral.RecordNote{Index: c.Index, SourceID: c.SourceID, Name: c.Name, Field: c.Field, Text: c.What})
 	}
 	for _, u := range parsed.UnknownTypes {
 		report.UnknownTypes = append(report.UnknownTypes, u.Code)

@@ -66,6 +66,8 @@ func opennessChoice() choice[referral.Openness] {
 		pair[referral.Openness]{referral.OpennessUnknown, "Not stated"},
 		pair[referral.Openness]{referral.Open, "Open: anyone may attend"},
 		pair[referral.Openness]{referral.Closed, "Closed: only for people the group is for"},
+		// What a feed that lists both says, kept until someone has called.
+		pair[referral.Openness]{referral.OpenAndClosed, "Listed as both open and closed: call to check"},
 	)
 }
 
@@ -74,6 +76,7 @@ func audienceChoice() choice[referral.Audience] {
 		pair[referral.Audience]{referral.Everyone, "Everyone"},
 		pair[referral.Audience]{referral.WomenOnly, "Women only"},
 		pair[referral.Audience]{referral.MenOnly, "Men only"},
+		pair[referral.Audience]{referral.WomenAndMen, "Listed as both women only and men only: call to check"},
 	)
 }
 
@@ -82,16 +85,6 @@ func medicationChoice() choice[referral.MedicationFriendly] {
 		pair[referral.MedicationFriendly]{referral.MedicationYes, "Yes"},
 		pair[referral.MedicationFriendly]{referral.MedicationNo, "No"},
 		pair[referral.MedicationFriendly]{referral.MedicationUnknown, "Don't know"},
-	)
-}
-
-func formatChoice() choice[referral.Format] {
-	return newChoice(
-		pair[referral.Format]{referral.FormatSpeaker, "Speaker"},
-		pair[referral.Format]{referral.FormatDiscussion, "Discussion"},
-		pair[referral.Format]{referral.FormatStep, "Step study"},
-		pair[referral.Format]{referral.FormatLiterature, "Literature"},
-		pair[referral.Format]{referral.FormatMeditation, "Meditation"},
 	)
 }
 

@@ -452,6 +452,9 @@ func groupSummary(g *referral.Group) string {
 	if g.Curation.Hidden {
 		parts = append(parts, lang.L("hidden"))
 	}
+	if g.Service {
+		parts = append(parts, lang.L("service meeting, never suggested"))
+	}
 	return strings.Join(parts, " · ")
 }
 

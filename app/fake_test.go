@@ -59,6 +59,17 @@ func (f *fakeGroups) FindGroupByID(_ context.Context, id int64) (*referral.Group
 	return clone(g), nil
 }
 
+func (f *fakeGroups) FindGroupBySourceID(_ context.Context, source, sourceID string) (*referral.Group, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, g := range f.groups {
+		if g.Source == source && g.SourceID == sourceID {
+			return clone(g), nil
+		}
+	}
+	return nil, referral.Errorf(referral.ENOTFOUND, "Listing %q of %s not found.", sourceID, source)
+}
+
 func (f *fakeGroups) FindGroups(ctx context.Context, filter referral.GroupFilter) ([]*referral.Group, int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

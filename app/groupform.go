@@ -41,7 +41,8 @@ type groupForm struct {
 	sourceNote *widget.Label
 
 	name       *widget.Entry
-	program    *widget.Select
+	program    *widget.SelectEntry // the known programs to pick, or any fellowship's name
+	service    *widget.Check
 	sessions   []*sessionRow
 	sessionBox *fyne.Container
 	addSession *widget.Button
@@ -51,11 +52,10 @@ type groupForm struct {
 	location, address, city, state, zip, lat, lon, placeNotes *widget.Entry
 	url, urlNotes, dialIn                                     *widget.Entry
 
-	openness, audience                                             *widget.Select
-	lgbtq, young, seniors, secular, newcomer, wheelchair, asl, kid *widget.Check
-	languages                                                      *widget.Entry
-	formats                                                        []*widget.Check // one per formatChoice value
-	notes                                                          *widget.Entry
+	openness, audience *widget.Select
+	attrChecks         []attrCheck // the vocabulary's check boxes, in its order
+	languages          *widget.Entry
+	notes              *widget.Entry
 
 	contactEntity, contactPhone, contactEmail, contactWebsite *widget.Entry
 
@@ -84,6 +84,12 @@ type formState struct {
 	problems []referral.Problem
 }
 
+// attrCheck is the check box of one attribute of referral.Vocabulary.
+type attrCheck struct {
+	attr  referral.Attr
+	check *widget.Check
+}
+
 // sessionRow is one meeting time in the form.
 type sessionRow struct {
 	day        *widget.Select
@@ -108,8 +114,9 @@ func (f *groupForm) buildUI() {
 	f.otherProblems = newProblemLabel()
 
 	f.name = widget.NewEntry()
-	f.program = widget.NewSelect(programNames(""), nil)
-	f.program.PlaceHolder = lang.L("Choose a program")
+	f.program = widget.NewSelectEntry(programNames(""))
+	f.program.PlaceHolder = lang.L("Choose or type the fellowship")
+	f.service = widget.NewCheck(lang.L("Service meeting (business, district, committee): never suggested"), nil)
 	f.sessionBox = container.NewVBox()
 	f.addSession = widget.NewButtonWithIcon(lang.L("Add meeting time"), theme.ContentAddIcon(), f.onAddSession)
 	f.timeZone = widget.NewSelectEntry(usTimeZones)
@@ -127,21 +134,18 @@ func (f *groupForm) buildUI() {
 
 	f.openness = widget.NewSelect(opennessChoice().labels, nil)
 	f.audience = widget.NewSelect(audienceChoice().labels, nil)
-	f.lgbtq = widget.NewCheck(lang.L("LGBTQ+"), nil)
-	f.young = widget.NewCheck(lang.L("Young people"), nil)
-	f.seniors = widget.NewCheck(lang.L("Seniors"), nil)
-	f.secular = widget.NewCheck(lang.L("Secular"), nil)
-	f.newcomer = widget.NewCheck(lang.L("Newcomer-friendly"), nil)
-	f.wheelchair = widget.NewCheck(lang.L("Wheelchair access"), nil)
-	f.asl = widget.NewCheck(lang.L("ASL interpreted"), nil)
-	f.kid = widget.NewCheck(lang.L("Child-friendly or childcare"), nil)
-	f.languages = newEntry(lang.L("Language codes, e.g. en, es"))
-	formatBox := container.NewGridWithColumns(3)
-	for _, l := range formatChoice().labels {
-		c := widget.NewCheck(l, nil)
-		f.formats = append(f.formats, c)
-		formatBox.Add(c)
+	// One check box per attribute the vocabulary can say, so whatever is
+	// ticked here an export can write.
+	welcomes, access, formatBox := container.NewGridWithColumns(2), container.NewGridWithColumns(2), container.NewGridWithColumns(3)
+	boxes := map[referral.Kind]*fyne.Container{referral.KindWelcomes: welcomes, referral.KindAccess: access, referral.KindFormat: formatBox}
+	for _, t := range referral.Vocabulary {
+		if box := boxes[t.Kind]; box != nil {
+			c := widget.NewCheck(lang.L(t.Label), nil)
+			f.attrChecks = append(f.attrChecks, attrCheck{t.Attr, c})
+			box.Add(c)
+		}
 	}
+	f.languages = newEntry(lang.L("Language codes, e.g. en, es"))
 	f.notes = newMultiLine()
 
 	f.contactEntity = newEntry(lang.L("Group or intergroup"))
@@ -169,6 +173,7 @@ func (f *groupForm) buildUI() {
 		f.section(lang.L("Group"),
 			f.row(lang.L("Name"), f.name, "Name"),
 			f.row(lang.L("Program"), f.program, "Program"),
+			f.row("", f.service, ""),
 			f.row(lang.L("Attendance"), f.attendance, "Attendance"),
 		),
 		f.section(lang.L("Meeting times"),
@@ -193,9 +198,8 @@ func (f *groupForm) buildUI() {
 		f.section(lang.L("Who and how"),
 			f.row(lang.L("Open or closed"), f.openness, "Attributes.Openness"),
 			f.row(lang.L("Restricted to"), f.audience, "Attributes.Audience"),
-			f.row(lang.L("Welcomes"), container.NewGridWithColumns(2,
-				f.lgbtq, f.young, f.seniors, f.secular, f.newcomer), ""),
-			f.row(lang.L("Access"), container.NewGridWithColumns(2, f.wheelchair, f.asl, f.kid), ""),
+			f.row(lang.L("Welcomes"), welcomes, ""),
+			f.row(lang.L("Access"), access, ""),
 			f.row(lang.L("Languages"), f.languages, "Attributes.Languages"),
 			f.row(lang.L("Format"), formatBox, "Attributes.Formats"),
 			f.row(lang.L("Listing notes"), f.notes, "Notes"),
@@ -354,7 +358,8 @@ func (f *groupForm) load(g *referral.Group) {
 
 	f.name.SetText(g.Name)
 	f.program.SetOptions(programNames(g.Program))
-	setSelected(f.program, string(g.Program))
+	f.program.SetText(string(g.Program))
+	f.service.SetChecked(g.Service)
 	f.sessions = nil
 	f.sessionBox.RemoveAll()
 	for _, s := range g.Sessions {
@@ -383,18 +388,10 @@ func (f *groupForm) load(g *referral.Group) {
 	a := g.Attributes
 	f.openness.SetSelected(opennessChoice().label(a.Openness))
 	f.audience.SetSelected(audienceChoice().label(a.Audience))
-	f.lgbtq.SetChecked(a.LGBTQ)
-	f.young.SetChecked(a.YoungPeople)
-	f.seniors.SetChecked(a.Seniors)
-	f.secular.SetChecked(a.Secular)
-	f.newcomer.SetChecked(a.Newcomer)
-	f.wheelchair.SetChecked(a.Wheelchair)
-	f.asl.SetChecked(a.ASL)
-	f.kid.SetChecked(a.Childcare)
-	f.languages.SetText(strings.Join(a.Languages, ", "))
-	for i, x := range formatChoice().values {
-		f.formats[i].SetChecked(a.HasFormat(x))
+	for _, c := range f.attrChecks {
+		c.check.SetChecked(a.Has(c.attr))
 	}
+	f.languages.SetText(strings.Join(a.Languages, ", "))
 	f.notes.SetText(g.Notes)
 
 	f.contactEntity.SetText(g.Contact.Entity)
@@ -437,7 +434,8 @@ func (f *groupForm) current() formState {
 	g := f.base
 
 	g.Name = strings.TrimSpace(f.name.Text)
-	g.Program = referral.Program(f.program.Selected)
+	g.Program = readProgram(f.program.Text)
+	g.Service = f.service.Checked
 	g.Sessions = nil
 	for i, r := range f.sessions {
 		s, sps := r.read(fmt.Sprintf("Sessions[%d]", i))
@@ -461,16 +459,14 @@ func (f *groupForm) current() formState {
 	a := &g.Attributes
 	a.Openness = opennessChoice().value(f.openness.Selected)
 	a.Audience = audienceChoice().value(f.audience.Selected)
-	a.LGBTQ, a.YoungPeople, a.Seniors = f.lgbtq.Checked, f.young.Checked, f.seniors.Checked
-	a.Secular, a.Newcomer = f.secular.Checked, f.newcomer.Checked
-	a.Wheelchair, a.ASL, a.Childcare = f.wheelchair.Checked, f.asl.Checked, f.kid.Checked
 	a.Languages = readLanguages(f.languages.Text, add)
-	a.Formats = nil
-	for i, x := range formatChoice().values {
-		if f.formats[i].Checked {
-			a.Formats = append(a.Formats, x)
-		}
+	a.Formats = nil // ticked in the vocabulary's order, as a feed reads them
+	for _, c := range f.attrChecks {
+		a.Set(c.attr, c.check.Checked)
 	}
+	// The listing's codes say what the form now says, so an export carries
+	// the edit; codes the form has no box for stay.
+	g.Types = referral.TypeCodes(g.Program, g.Attributes, f.base.Types)
 	g.Notes = strings.TrimSpace(f.notes.Text)
 
 	g.Contact.Entity = strings.TrimSpace(f.contactEntity.Text)
@@ -554,6 +550,9 @@ func readLanguages(text string, add func(field, msg string)) []string {
 			codes = append(codes, c)
 		}
 	}
+	// Sorted, as a feed reader sorts them, so an exported group reads back
+	// equal.
+	slices.Sort(codes)
 	return codes
 }
 
@@ -673,6 +672,16 @@ func sourceNote(g *referral.Group) string {
 	}
 	return lang.L("From the {{.Source}} directory. Changes to the listing are replaced at its next import; the clinic's own notes below are kept.",
 		map[string]any{"Source": g.Source})
+}
+
+// readProgram reads a typed fellowship as ParseProgram does; a name it
+// refuses is kept as typed, for Group.Validate to say why.
+func readProgram(text string) referral.Program {
+	p, err := referral.ParseProgram(text)
+	if err != nil {
+		return referral.Program(strings.TrimSpace(text))
+	}
+	return p
 }
 
 func setSelected(s *widget.Select, label string) {

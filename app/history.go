@@ -358,12 +358,17 @@ func sheetText(r *referral.Referral) string {
 
 // reprintJob is a sheet ready to render, waiting for the file to save it to.
 type reprintJob struct {
-	sheet   referral.Sheet
-	missing []string // names of referred groups the directory no longer lists
+	sheet referral.Sheet
+	// missing names the referred groups left out: logged before the log kept
+	// the printed cards, and no longer in the directory.
+	missing []string
+	// removed names the groups printed from the log that the directory no
+	// longer lists; their cards say so.
+	removed []string
 }
 
-// onReprint looks the referred groups up as the directory lists them now,
-// then asks where to save the sheet.
+// onReprint builds the sheet as it was printed, looking up which referred
+// groups the directory still lists, then asks where to save it.
 func (h *historyScreen) onReprint() {
 	r := h.selected
 	if r == nil {
@@ -388,20 +393,19 @@ func (h *historyScreen) prepareReprint(ctx context.Context, r *referral.Referral
 	if err != nil {
 		return nil, err
 	}
-	job := &reprintJob{}
-	var groups []*referral.Group
-	for _, rg := range r.Groups {
-		g, err := h.groups.FindGroupByID(ctx, rg.GroupID)
-		switch {
-		case referral.ErrorCode(err) == referral.ENOTFOUND:
-			job.missing = append(job.missing, rg.Name)
-		case err != nil:
-			return nil, err
-		default:
-			groups = append(groups, g)
-		}
+	listed, err := referral.FindReferred(ctx, h.groups, r)
+	if err != nil {
+		return nil, err
 	}
-	job.sheet = r.Reprint(st, now, groups)
+	job := &reprintJob{}
+	var left []referral.ReferredGroup
+	job.sheet, left = r.Reprint(st, now, listed)
+	for _, rg := range left {
+		job.missing = append(job.missing, rg.Name)
+	}
+	for _, i := range job.sheet.Removed {
+		job.removed = append(job.removed, job.sheet.Groups[i].Name)
+	}
 	// Today's zone, as today's settings head the sheet: the saved or this
 	// computer's, else the guess for the client's ZIP of the referral.
 	job.sheet.ClinicZone = h.zones.forClient(st, r.Needs.Origin)
@@ -418,12 +422,19 @@ func (h *historyScreen) askReprintFile(job *reprintJob) {
 		return
 	}
 	h.pending = job
-	if len(job.missing) == 0 {
+	if len(job.missing) == 0 && len(job.removed) == 0 {
 		h.chooseSheetFile(job)
 		return
 	}
-	d := dialog.NewConfirm(lang.L("Reprint"), missingText(job)+"\n"+
-		lang.L("The sheet lists the other {{.N}}.", map[string]any{"N": groupsText(len(job.sheet.Groups))}),
+	var say []string
+	if len(job.removed) > 0 {
+		say = append(say, removedText(job))
+	}
+	if len(job.missing) > 0 {
+		say = append(say, missingText(job),
+			lang.L("The sheet lists the other {{.N}}.", map[string]any{"N": groupsText(len(job.sheet.Groups))}))
+	}
+	d := dialog.NewConfirm(lang.L("Reprint"), strings.Join(say, "\n"),
 		func(ok bool) {
 			if ok {
 				h.chooseSheetFile(job)
@@ -434,6 +445,17 @@ func (h *historyScreen) askReprintFile(job *reprintJob) {
 	d.SetConfirmText(lang.L("Choose file…"))
 	d.SetDismissText(lang.L("Cancel"))
 	d.Show()
+}
+
+// removedText says which groups print as they were, marked, though the
+// directory no longer lists them.
+func removedText(job *reprintJob) string {
+	if len(job.removed) == 1 {
+		return lang.L("{{.Name}} has been removed from the directory since; the sheet prints it as it was, marked to call ahead.",
+			map[string]any{"Name": job.removed[0]})
+	}
+	return lang.L("{{.Names}} have been removed from the directory since; the sheet prints them as they were, marked to call ahead.",
+		map[string]any{"Names": strings.Join(job.removed, ", ")})
 }
 
 func missingText(job *reprintJob) string {
@@ -503,6 +525,9 @@ func (h *historyScreen) reprinted(file fyne.URI, job *reprintJob, err error) {
 	}
 	msg := lang.L("Saved the sheet with {{.Groups}} to {{.File}}. Open it to print it.",
 		map[string]any{"Groups": groupsText(len(job.sheet.Groups)), "File": file.Name()})
+	if len(job.removed) > 0 {
+		msg += "\n" + removedText(job)
+	}
 	if len(job.missing) > 0 {
 		msg += "\n" + missingText(job)
 	}

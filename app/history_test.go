@@ -478,6 +478,56 @@ func TestReprintWithAGroupGone(t *testing.T) {
 	}
 }
 
+// TestReprintIsTheSameSheet: an entry that kept its printed cards reprints
+// them, Thursday included for a group folded from two listings, and a group
+// the directory no longer lists still prints, marked.
+func TestReprintIsTheSameSheet(t *testing.T) {
+	hope := &historyGroups()[0]
+	hope.ID = 1
+	hope.Sessions = []referral.Session{{Day: time.Tuesday, Start: 19 * 60, End: 20 * 60}, {Day: time.Thursday, Start: 19 * 60, End: 20 * 60}}
+	gone := &referral.Group{ID: 99, Source: "aa-sepia", SourceID: "Friday Night Live", Name: "Friday Night Live",
+		Program: referral.ProgramNA, Attendance: referral.Online, Sessions: []referral.Session{{Day: time.Friday, Start: 20 * 60, End: referral.NoTime}}}
+	serene := &historyGroups()[1]
+	serene.ID = 2
+	sheet := clinicSettings().Sheet(testNow.Add(-48 * time.Hour))
+	sheet.FirstName, sheet.Groups, sheet.Lang = "Xiomara", []*referral.Group{hope, gone, serene}, referral.Spanish
+	entry := referral.NewReferral(sheet, referral.Needs{}, "")
+	entry.ID, entry.Created = 7, testNow.Add(-48*time.Hour)
+
+	h, s := newHistoryHarness(t, []*referral.Referral{entry})
+	s.selectID(t, 7)
+	test.Tap(s.reprint)
+	said := h.said()
+	capture(t, h.win, "/tmp/history-reprint-removed.png")
+	if !strings.Contains(said, "Friday Night Live has been removed from the directory since; the sheet prints it as it was, marked to call ahead.") ||
+		strings.Contains(said, "The sheet lists the other") {
+		t.Fatalf("Reprint… says %q", said)
+	}
+	h.tapDialogButton("Choose file…")
+	w, path := exportFile(t, "referral.pdf")
+	s.onReprintTo(w)
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "%PDF-1.4 fake lang=es paper=a4 large=false\nFor: \nTuesday Hope\nFriday Night Live\nClean and Serene\n%EOF\n"; string(got) != want {
+		t.Errorf("the file holds %q, want %q", got, want)
+	}
+	sh := h.sheets.rendered[0]
+	if !slices.Equal(sh.Groups[0].Sessions, hope.Sessions) {
+		t.Errorf("Tuesday Hope meets %v, want the days printed: %v", sh.Groups[0].Sessions, hope.Sessions)
+	}
+	if !slices.Equal(sh.Removed, []int{1}) {
+		t.Errorf("the sheet marks %v removed, want Friday Night Live (1)", sh.Removed)
+	}
+	if !sh.Date.Equal(testNow) || sh.Clinic.Name != "Riverside Recovery Clinic" {
+		t.Errorf("the reprint is headed %q, %v; want today's settings and date", sh.Clinic.Name, sh.Date)
+	}
+	if said := h.said(); !strings.Contains(said, "Saved the sheet with 3 groups") || !strings.Contains(said, "Friday Night Live has been removed") {
+		t.Errorf("after saving the window says %q", said)
+	}
+}
+
 func TestReprintWithEveryGroupGone(t *testing.T) {
 	log := []*referral.Referral{{ID: 1, Created: testNow, Groups: []referral.ReferredGroup{goneGroup}}}
 	h, s := newHistoryHarness(t, log)

@@ -155,7 +155,7 @@ type importForm struct {
 	job     *importJob
 	name    *widget.Entry
 	notice  *widget.Label
-	program *widget.Select
+	program *widget.SelectEntry // empty: read from the file
 	zone    *widget.SelectEntry
 	problem *widget.Label
 	dialog  *dialog.FormDialog
@@ -171,17 +171,15 @@ func (i *importer) askOptions(job *importJob, problem error) {
 	f.notice = widget.NewLabel("")
 	f.notice.Wrapping = fyne.TextWrapWord
 	f.notice.Importance = widget.LowImportance
-	f.program = widget.NewSelect(append([]string{lang.L("Read from the file")}, programNames("")...), nil)
+	f.program = widget.NewSelectEntry(programNames(""))
+	f.program.PlaceHolder = lang.L("Read from the file")
+	f.program.Validator = validImportProgram
 	f.zone = widget.NewSelectEntry(usTimeZones)
 	f.zone.PlaceHolder = lang.L("Found from the meeting places")
 
 	f.name.SetText(job.opts.Source)
 	f.onNameChanged(job.opts.Source)
-	if job.opts.Program == "" {
-		f.program.SetSelectedIndex(0)
-	} else {
-		f.program.SetSelected(string(job.opts.Program))
-	}
+	f.program.SetText(string(job.opts.Program))
 	f.zone.SetText(job.opts.TimeZone)
 
 	fileLabel := widget.NewLabel(job.fileName)
@@ -199,7 +197,7 @@ func (i *importer) askOptions(job *importJob, problem error) {
 		widget.NewFormItem(lang.L("Source name"), f.name),
 		widget.NewFormItem("", f.notice),
 		&widget.FormItem{Text: lang.L("Program"), Widget: f.program,
-			HintText: lang.L("For listings that do not name one, as in most AA and Al-Anon files")},
+			HintText: lang.L("For listings that do not name one, as in most AA and Al-Anon files; any fellowship's name")},
 		&widget.FormItem{Text: lang.L("Time zone"), Widget: f.zone,
 			HintText: lang.L("Optional: only for listings whose own data and meeting places give no zone. Left empty, they get {{.Zone}} from Settings.",
 				map[string]any{"Zone": i.fallbackZone()})},
@@ -209,6 +207,18 @@ func (i *importer) askOptions(job *importJob, problem error) {
 	f.dialog.Resize(fyne.NewSize(560, f.dialog.MinSize().Height))
 	i.form = f
 	f.dialog.Show()
+}
+
+// validImportProgram accepts no program (read from the file) or any
+// fellowship's name ParseProgram takes.
+func validImportProgram(text string) error {
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	if _, err := referral.ParseProgram(text); err != nil {
+		return errors.New(referral.ErrorMessage(err))
+	}
+	return nil
 }
 
 func validSourceName(name string) error {
@@ -243,8 +253,8 @@ func (i *importer) onOptionsDone(f *importForm, ok bool) {
 	opts := &f.job.opts
 	opts.Source = strings.TrimSpace(f.name.Text)
 	opts.Program = ""
-	if f.program.SelectedIndex() > 0 {
-		opts.Program = referral.Program(f.program.Selected)
+	if strings.TrimSpace(f.program.Text) != "" {
+		opts.Program = readProgram(f.program.Text) // valid: the form checked it
 	}
 	opts.TimeZone = strings.TrimSpace(f.zone.Text)
 	i.run(f.job)
@@ -363,11 +373,13 @@ func reportCounts(r *referral.ImportReport) []reportCount {
 		{lang.L("unchanged"), r.Unchanged},
 		{lang.L("skipped"), len(r.Skipped)},
 		{lang.L("repaired"), len(r.Repaired)},
+		{lang.L("service meetings: kept, never suggested"), r.Service},
+		{lang.L("contradictory, read the safer way"), len(r.Contradictions)},
 	}
 }
 
-// noteLines says, one line per record, what was skipped or repaired and why,
-// then which type codes are kept unexplained.
+// noteLines says, one line per record, what was skipped, repaired or read
+// the safer way and why, then which type codes are kept unexplained.
 func noteLines(r *referral.ImportReport) []string {
 	var out []string
 	for _, n := range r.Skipped {
@@ -375,6 +387,9 @@ func noteLines(r *referral.ImportReport) []string {
 	}
 	for _, n := range r.Repaired {
 		out = append(out, lang.L("Repaired {{.Record}}: {{.Why}}", map[string]any{"Record": recordName(n), "Why": noteWhy(n)}))
+	}
+	for _, n := range r.Contradictions {
+		out = append(out, lang.L("Contradicts itself, {{.Record}}: {{.Why}}", map[string]any{"Record": recordName(n), "Why": noteWhy(n)}))
 	}
 	if len(r.UnknownTypes) > 0 {
 		out = append(out, lang.L("Type codes no vocabulary explains, kept as they are: {{.Codes}}",

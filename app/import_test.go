@@ -23,8 +23,10 @@ import (
 
 // fakeDirectory is an in-memory referral.DirectoryService over a fakeGroups,
 // so the Directory list can be seen to grow and shrink. A file it imports
-// has one group name a line; "skip: WHY" is a record it skips and
-// "#no-program" marks a file whose records name no program.
+// has one group name a line; "skip: WHY" is a record it skips,
+// "contradiction: WHAT" one that contradicts itself, and "#no-program"
+// marks a file whose records name no program. A name that reads as a
+// service meeting's (referral.ServiceName) is one, as an import reads it.
 type fakeDirectory struct {
 	groups *fakeGroups
 
@@ -69,8 +71,14 @@ func (d *fakeDirectory) Import(ctx context.Context, r io.Reader, opts referral.I
 			}
 		case strings.HasPrefix(line, "skip:"):
 			report.Skipped = append(report.Skipped, referral.RecordNote{Index: i, SourceID: fmt.Sprint("r", i), Field: "day", Text: strings.TrimSpace(line[5:])})
+		case strings.HasPrefix(line, "contradiction:"):
+			report.Contradictions = append(report.Contradictions, referral.RecordNote{Index: i, SourceID: fmt.Sprint("r", i), Field: "types",
+				Text: strings.TrimSpace(strings.TrimPrefix(line, "contradiction:"))})
 		case line != "":
 			names = append(names, line)
+			if referral.ServiceName(line) {
+				report.Service++
+			}
 		}
 		if opts.Progress != nil {
 			opts.Progress(i + 1)
@@ -111,7 +119,7 @@ func (d *fakeDirectory) replace(opts referral.ImportOptions, names []string, rep
 		}
 		g.nextID++
 		g.groups[g.nextID] = &referral.Group{ID: g.nextID, Name: name, Program: program, Source: opts.Source,
-			SourceID: name, Attendance: referral.Online, TimeZone: opts.TimeZone}
+			SourceID: name, Attendance: referral.Online, TimeZone: opts.TimeZone, Service: referral.ServiceName(name)}
 		report.Added++
 	}
 	d.mu.Lock()
@@ -219,8 +227,8 @@ func TestImportShowsProgressThenReportAndGrowsTheList(t *testing.T) {
 	if f == nil {
 		t.Fatal("choosing a file should ask which source it is")
 	}
-	if f.name.Text != "aa-sepia-meetings" || f.program.SelectedIndex() != 0 || f.zone.Text != "" {
-		t.Fatalf("form proposes source %q, program %q, zone %q", f.name.Text, f.program.Selected, f.zone.Text)
+	if f.name.Text != "aa-sepia-meetings" || f.program.Text != "" || f.zone.Text != "" {
+		t.Fatalf("form proposes source %q, program %q, zone %q", f.name.Text, f.program.Text, f.zone.Text)
 	}
 	if !strings.Contains(f.notice.Text, "new source") {
 		t.Errorf("for a new source the form says %q", f.notice.Text)
@@ -398,7 +406,7 @@ func TestImportThatNeedsAProgramAsksForIt(t *testing.T) {
 	if f.name.Text != "alanon" {
 		t.Errorf("asking again lost the source name: %q", f.name.Text)
 	}
-	f.program.SetSelected(string(referral.ProgramAlAnon))
+	f.program.SetText("al-anon")
 	h.tapDialogButton("Import")
 
 	if len(h.dirs.imports) != 2 || h.dirs.imports[1].Program != referral.ProgramAlAnon {

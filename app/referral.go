@@ -166,6 +166,7 @@ func (r *referralScreen) runMatch(needs referral.Needs) {
 	r.cancelMatch = cancel
 	r.bg.run(func() {
 		needs.ClinicZone = r.zones.location(r.zones.forClient(settings, needs.Origin))
+		needs.PreferLang = settings.SheetLang
 		res, err := matchOrFail(ctx, r.match, needs, now)
 		fyne.Do(func() { r.showResult(seq, needs, now, res, err) })
 	})
@@ -277,7 +278,7 @@ func (r *referralScreen) newCandidateCard(c referral.Candidate, rank int, now ti
 	card := &candidateCard{
 		cand:     c,
 		check:    widget.NewCheck("", nil),
-		title:    widget.NewLabelWithStyle(string(c.Group.Program)+" · "+c.Group.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		title:    widget.NewLabelWithStyle(c.Group.Program.Title()+" · "+c.Group.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		distance: widget.NewLabelWithStyle(distanceText(c), fyne.TextAlignTrailing, fyne.TextStyle{}),
 		when:     widget.NewLabel(whenText(c, now)),
 		reasons:  wrapped(strings.Join(c.Reasons, " · "), widget.SuccessImportance),

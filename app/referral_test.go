@@ -290,7 +290,7 @@ func TestReferralGoodZIPShowsResults(t *testing.T) {
 		t.Errorf("the list starts at y=%v, under the count over it (to y=%v)", list, head)
 	}
 	c := h.card("Serenity Seekers")
-	if got, want := c.title.Text, "NA · Serenity Seekers"; got != want {
+	if got, want := c.title.Text, "NA (Narcotics Anonymous) · Serenity Seekers"; got != want {
 		t.Errorf("title %q, want %q", got, want)
 	}
 	if got, want := c.when.Text, "Tue 7:00 PM EDT · today"; got != want {

@@ -11,7 +11,7 @@ import (
 type ImportOptions struct {
 	Source  string  // the source's name; listings are replaced per source
 	Format  string  // "meeting-guide", "bmlt", "csv"; "" detects it from the content
-	Program Program // fellowship of records that do not name one
+	Program Program // fellowship of records that do not name one; any name (see ParseProgram)
 	// TimeZone is the zone for listings whose own data gives none, when the
 	// source's meeting places do not agree on one (see SourceZones); ""
 	// leaves it to Settings.
@@ -48,6 +48,13 @@ type ImportReport struct {
 	// Unplaced counts listings people attend in person that have neither
 	// coordinates nor a ZIP to place them by: distance cannot find them.
 	Unplaced int
+	// Service counts the service meetings (Group.Service) read: kept in the
+	// directory, never offered to a client.
+	Service int
+	// Contradictions are listings that say two things that exclude each
+	// other (open and closed, women only and men only, temporarily closed yet
+	// in person), with the safer reading each was given.
+	Contradictions []RecordNote
 }
 
 // Source is one directory that groups were imported from.

@@ -38,6 +38,11 @@ type Group struct {
 	Types      []string // the feed's raw type codes, kept for round trips
 	Notes      string   // the listing's own notes (not the counselor's)
 	Contact    Contact
+	// Service marks a service meeting: a business, district, area,
+	// intergroup or committee meeting where members run the fellowship. It
+	// stays in the directory and is never offered to a client (see
+	// ServiceName; an import sets it from the listing's types and name).
+	Service bool
 
 	Curation Curation
 }
@@ -164,6 +169,10 @@ const (
 	OpennessUnknown Openness = ""
 	Open            Openness = "open"
 	Closed          Openness = "closed"
+	// OpenAndClosed: the listing says both. Which is true is unknown, so
+	// Match reads it the safer way, as closed (not for a family member), and
+	// cautions to call ahead; an export says both again.
+	OpenAndClosed Openness = "open_and_closed"
 )
 
 // Audience is who a group is restricted to, if anyone.
@@ -173,6 +182,11 @@ const (
 	Everyone  Audience = ""
 	WomenOnly Audience = "women"
 	MenOnly   Audience = "men"
+	// WomenAndMen: the listing says both women only and men only. Neither
+	// restriction is trusted (Match offers the group to anyone, with a
+	// caution, and to no one who asked for a women's or men's group); an
+	// export says both again.
+	WomenAndMen Audience = "women_and_men"
 )
 
 // Format is what happens at a meeting.
@@ -206,32 +220,19 @@ type Attributes struct {
 	Formats     []Format
 }
 
-// Words returns the attributes as short plain English words, in a fixed order,
-// for lists and the command line.
+// Words returns the attributes as short plain English words, in the order
+// of Attrs, for lists and the command line: the Vocabulary's words, and
+// "language: xx" for a language it lacks.
 func (a Attributes) Words() []string {
 	var w []string
-	add := func(ok bool, s string) {
-		if ok {
-			w = append(w, s)
+	for _, x := range a.Attrs() {
+		if t, ok := TermOf(x); ok {
+			w = append(w, t.Word)
+		} else if l, ok := x.Language(); ok {
+			w = append(w, "language: "+l)
+		} else if f, ok := x.Format(); ok {
+			w = append(w, string(f))
 		}
-	}
-	add(a.Openness == Open, "open")
-	add(a.Openness == Closed, "closed")
-	add(a.Audience == WomenOnly, "women only")
-	add(a.Audience == MenOnly, "men only")
-	add(a.LGBTQ, "LGBTQ+")
-	add(a.YoungPeople, "young people")
-	add(a.Seniors, "seniors")
-	add(a.Secular, "secular")
-	add(a.Newcomer, "newcomer-friendly")
-	for _, l := range a.Languages {
-		w = append(w, "language: "+l)
-	}
-	add(a.Wheelchair, "wheelchair access")
-	add(a.ASL, "ASL")
-	add(a.Childcare, "child-friendly")
-	for _, f := range a.Formats {
-		w = append(w, string(f))
 	}
 	return w
 }
@@ -309,6 +310,9 @@ type GroupFilter struct {
 type GroupService interface {
 	// FindGroupByID returns one group, or an ENOTFOUND error.
 	FindGroupByID(ctx context.Context, id int64) (*Group, error)
+	// FindGroupBySourceID returns the listing source lists as sourceID,
+	// hidden or inactive too, or an ENOTFOUND error.
+	FindGroupBySourceID(ctx context.Context, source, sourceID string) (*Group, error)
 	// FindGroups returns the groups the filter selects, ordered by name then id,
 	// and how many match in all (ignoring Offset and Limit).
 	FindGroups(ctx context.Context, filter GroupFilter) ([]*Group, int, error)
@@ -336,6 +340,8 @@ func (g *Group) Validate() error {
 	}
 	if g.Program == "" {
 		add("Program", "choose the group's program (for example AA, NA or SMART Recovery)")
+	} else if err := g.Program.validate(); err != nil {
+		add("Program", "%s", ErrorMessage(err))
 	}
 	if g.TimeZone != "" {
 		if !knownZone(g.TimeZone) {

@@ -136,20 +136,6 @@ func TestDeriveAttendance(t *testing.T) {
 	}
 }
 
-func TestParseProgram(t *testing.T) {
-	for in, want := range map[string]referral.Program{
-		"AA": referral.ProgramAA, "narcotics anonymous": referral.ProgramNA, "Al-Anon": referral.ProgramAlAnon,
-		"alanon": referral.ProgramAlAnon, "smart": referral.ProgramSMART, "Nar-Anon": referral.ProgramNarAnon,
-	} {
-		if got, ok := referral.ParseProgram(in); !ok || got != want {
-			t.Errorf("ParseProgram(%q) = %q, %v; want %q", in, got, ok, want)
-		}
-	}
-	if _, ok := referral.ParseProgram("bowling league"); ok {
-		t.Error("ParseProgram accepted an unknown program")
-	}
-}
-
 func TestMiles(t *testing.T) {
 	// Philadelphia City Hall to the Empire State Building: about 82.9 miles
 	// as the crow flies (≈0.80° of latitude and ≈1.18° of longitude at 40°N).

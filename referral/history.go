@@ -3,6 +3,7 @@ package referral
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -43,11 +44,38 @@ type ReferredGroup struct {
 	SourceID string
 	Name     string
 	Program  Program
+	// Printed is the group as its card printed it: for a group listed once
+	// per weekday, the first listing with the sessions of every listing
+	// folded into it (Candidate.Listing). Re-reading the directory by
+	// GroupID would give one listing, and a reprint would drop the other
+	// days. Of the clinic's curation only what the card prints is kept. nil
+	// in entries logged before the log kept it.
+	Printed *Group
 }
 
 // ReferredGroupOf returns what the referral log keeps of g.
 func ReferredGroupOf(g *Group) ReferredGroup {
-	return ReferredGroup{GroupID: g.ID, Source: g.Source, SourceID: g.SourceID, Name: g.Name, Program: g.Program}
+	return ReferredGroup{GroupID: g.ID, Source: g.Source, SourceID: g.SourceID, Name: g.Name, Program: g.Program,
+		Printed: printedCopy(g)}
+}
+
+// printedCopy is a copy of g that shares no memory with it, holding what a
+// card prints. The counselor's notes and "hidden" are the clinic's working
+// knowledge, not the sheet's, and stay out of the log (DESIGN §5: keep the
+// minimum).
+func printedCopy(g *Group) *Group {
+	c := *g
+	c.Sessions = slices.Clone(g.Sessions)
+	c.Types = slices.Clone(g.Types)
+	c.Place.Regions = slices.Clone(g.Place.Regions)
+	if g.Place.Coords != nil {
+		p := *g.Place.Coords
+		c.Place.Coords = &p
+	}
+	c.Attributes.Languages = slices.Clone(g.Attributes.Languages)
+	c.Attributes.Formats = slices.Clone(g.Attributes.Formats)
+	c.Curation = Curation{MedicationFriendly: g.Curation.MedicationFriendly, VerifiedOn: g.Curation.VerifiedOn}
+	return &c
 }
 
 // NewReferral is the log entry for a printed sheet: its groups, language,
@@ -64,13 +92,72 @@ func NewReferral(sheet Sheet, needs Needs, label string) *Referral {
 	return r
 }
 
-// Reprint is the sheet to print again for r: today's clinic settings head it,
-// r's language, paper and print size lay it out, and groups are the referred
-// groups as the directory lists them now (fresher than the snapshot).
-func (r *Referral) Reprint(s Settings, date time.Time, groups []*Group) Sheet {
+// Reprint is the sheet to print again for r, and the referred groups it
+// leaves out. Today's clinic settings head it; r's language, paper and print
+// size lay it out.
+//
+// A reprint is the same sheet: each group prints as its card did (Printed),
+// with the same days, times, place and link, however the directory has
+// changed since. A group the directory no longer lists still prints, and
+// Sheet.Removed marks its card. One thing follows the clinic's knowledge of
+// today instead: whether the card says the group welcomes people on
+// medication, since a client on methadone sent to a group that has turned
+// people away since is worse than a sheet that differs from the first.
+//
+// listed[i] is r.Groups[i] as the directory lists it now, or nil when it no
+// longer does (see FindReferred). An entry logged before the log kept the
+// printed card has only the group's name and id: its group prints as the
+// directory lists it now, and is left out when it no longer does.
+func (r *Referral) Reprint(s Settings, date time.Time, listed []*Group) (Sheet, []ReferredGroup) {
 	sh := s.Sheet(date)
-	sh.Lang, sh.Paper, sh.Large, sh.Groups = r.Lang, r.Paper, r.Large, groups
-	return sh
+	sh.Lang, sh.Paper, sh.Large = r.Lang, r.Paper, r.Large
+	var left []ReferredGroup
+	for i, rg := range r.Groups {
+		var now *Group
+		if i < len(listed) {
+			now = listed[i]
+		}
+		switch {
+		case rg.Printed != nil:
+			g := printedCopy(rg.Printed)
+			if now == nil {
+				sh.Removed = append(sh.Removed, len(sh.Groups))
+			} else {
+				g.Curation.MedicationFriendly = now.Curation.MedicationFriendly
+			}
+			sh.Groups = append(sh.Groups, g)
+		case now != nil:
+			sh.Groups = append(sh.Groups, now)
+		default:
+			left = append(left, rg)
+		}
+	}
+	return sh, left
+}
+
+// FindReferred returns each of r's groups as the directory lists it now, nil
+// for those it no longer lists. A listing is found by Source and SourceID,
+// which a re-import keeps (an import that drops a listing and adds it back
+// later gives it a new GroupID); an entry without them by GroupID.
+func FindReferred(ctx context.Context, groups GroupService, r *Referral) ([]*Group, error) {
+	listed := make([]*Group, len(r.Groups))
+	for i, rg := range r.Groups {
+		var g *Group
+		var err error
+		if rg.Source != "" && rg.SourceID != "" {
+			g, err = groups.FindGroupBySourceID(ctx, rg.Source, rg.SourceID)
+		} else {
+			g, err = groups.FindGroupByID(ctx, rg.GroupID)
+		}
+		switch {
+		case ErrorCode(err) == ENOTFOUND:
+		case err != nil:
+			return nil, err
+		default:
+			listed[i] = g
+		}
+	}
+	return listed, nil
 }
 
 // Referred returns the referred group with the given directory id.

@@ -1,6 +1,8 @@
 package referral_test
 
 import (
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -33,8 +35,18 @@ func TestNewReferral(t *testing.T) {
 		{GroupID: 11, Source: "sepa-na", SourceID: "slug-Hope", Name: "Hope", Program: referral.ProgramNA},
 		{GroupID: 12, Source: "sepa-na", SourceID: "slug-Serenity", Name: "Serenity", Program: referral.ProgramNA},
 	}
-	if len(r.Groups) != 2 || r.Groups[0] != want[0] || r.Groups[1] != want[1] {
-		t.Errorf("Groups = %+v, want %+v", r.Groups, want)
+	if len(r.Groups) != 2 {
+		t.Fatalf("Groups = %+v, want %+v", r.Groups, want)
+	}
+	for i, g := range r.Groups {
+		printed := g.Printed
+		g.Printed = nil
+		if g != want[i] {
+			t.Errorf("Groups[%d] = %+v, want %+v", i, g, want[i])
+		}
+		if printed == nil || !reflect.DeepEqual(*printed, *historyGroup(want[i].GroupID, want[i].Name)) {
+			t.Errorf("Groups[%d].Printed = %+v, want the group as the sheet printed it", i, printed)
+		}
 	}
 	if r.Lang != referral.Spanish || r.Paper != referral.A4 || !r.Large || !r.Needs.MOUD {
 		t.Errorf("referral = %+v, want the sheet's layout and the needs", r)
@@ -44,19 +56,93 @@ func TestNewReferral(t *testing.T) {
 	}
 }
 
+// foldedGroup is a group the directory lists once per weekday, as the sheet
+// prints it: Candidate.Listing folds the Thursday listing's session in.
+func foldedGroup() *referral.Group {
+	g := historyGroup(11, "Hope")
+	g.Sessions = []referral.Session{{Day: time.Tuesday, Start: 19 * 60, End: 20 * 60}, {Day: time.Thursday, Start: 19 * 60, End: 20 * 60}}
+	g.Place = referral.Place{Address: "1625 Locust St", City: "Philadelphia", Coords: &referral.Point{Lat: 39.9489, Lon: -75.1688},
+		Regions: []string{"Center City"}}
+	g.Attributes.Languages = []string{"es"}
+	g.Types = []string{"O", "S"}
+	g.Updated = time.Date(2026, 1, 12, 0, 0, 0, 0, time.UTC)
+	g.Curation = referral.Curation{MedicationFriendly: referral.MedicationYes, VerifiedOn: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC),
+		Notes: "Ask for Rosa", Hidden: true}
+	return g
+}
+
+func TestReferredGroupKeepsThePrintedCard(t *testing.T) {
+	g := foldedGroup()
+	rg := referral.ReferredGroupOf(g)
+	want := *foldedGroup()
+	// The card prints the medication note and the verified date; the
+	// counselor's notes and "hidden" are not the sheet's.
+	want.Curation.Notes, want.Curation.Hidden = "", false
+	if !reflect.DeepEqual(*rg.Printed, want) {
+		t.Fatalf("Printed = %+v\nwant %+v", *rg.Printed, want)
+	}
+	g.Sessions[1].Day, g.Place.Coords.Lat, g.Types[0], g.Attributes.Languages[0], g.Place.Regions[0] = time.Friday, 0, "C", "en", "x"
+	if !reflect.DeepEqual(*rg.Printed, want) {
+		t.Error("the snapshot shares memory with the sheet's group")
+	}
+}
+
 func TestReferralReprint(t *testing.T) {
-	r := validReferral()
+	sheet := validSheet()
+	sheet.FirstName = "Sam"
+	sheet.Groups = []*referral.Group{foldedGroup(), historyGroup(12, "Serenity"), historyGroup(13, "Clean Start")}
+	sheet.Lang, sheet.Paper, sheet.Large = referral.Spanish, referral.A4, true
+	r := referral.NewReferral(sheet, referral.Needs{}, "")
+	// Two groups of an entry logged before the log kept the printed card.
+	r.Groups = append(r.Groups, referral.ReferredGroup{GroupID: 14, Source: "sepa-na", SourceID: "slug-Old", Name: "Old Timers"},
+		referral.ReferredGroup{GroupID: 15, Source: "sepa-na", SourceID: "slug-Gone", Name: "Gone Since"})
+
+	// The directory since: Hope's Thursday listing moved to Friday and the
+	// clinic learned it turns people on medication away; Serenity is gone;
+	// Clean Start was renamed; Old Timers is listed; Gone Since is not.
+	hopeNow := foldedGroup()
+	hopeNow.Sessions = []referral.Session{{Day: time.Tuesday, Start: 19 * 60, End: 20 * 60}}
+	hopeNow.Curation.MedicationFriendly = referral.MedicationNo
+	cleanNow := historyGroup(13, "Clean Start renamed")
+	oldNow := historyGroup(14, "Old Timers")
+	listed := []*referral.Group{hopeNow, nil, cleanNow, oldNow, nil}
+
 	s := referral.DefaultSettings()
 	s.Clinic.Name, s.Counselor = "Broad Street Clinic", "Dana Ortiz"
 	date := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
-	groups := []*referral.Group{historyGroup(11, "Hope renamed")}
-	sh := r.Reprint(s, date, groups)
+	sh, left := r.Reprint(s, date, listed)
 	if sh.Clinic.Name != "Broad Street Clinic" || sh.Counselor != "Dana Ortiz" || !sh.Date.Equal(date) ||
-		sh.Lang != referral.Spanish || sh.Paper != referral.A4 || !sh.Large || len(sh.Groups) != 1 || sh.FirstName != "" {
-		t.Errorf("Reprint = %+v", sh)
+		sh.Lang != referral.Spanish || sh.Paper != referral.A4 || !sh.Large || sh.FirstName != "" {
+		t.Errorf("Reprint is headed and laid out %+v", sh)
+	}
+	var names []string
+	for _, g := range sh.Groups {
+		names = append(names, g.Name)
+	}
+	if want := []string{"Hope", "Serenity", "Clean Start", "Old Timers"}; !slices.Equal(names, want) {
+		t.Fatalf("Reprint prints %q, want %q", names, want)
+	}
+	if want := foldedGroup().Sessions; !reflect.DeepEqual(sh.Groups[0].Sessions, want) {
+		t.Errorf("Hope meets %v, want the days printed: %v", sh.Groups[0].Sessions, want)
+	}
+	if sh.Groups[0].Curation.MedicationFriendly != referral.MedicationNo {
+		t.Error("the card still says Hope welcomes people on medication; the clinic learned otherwise")
+	}
+	if sh.Groups[3] != oldNow {
+		t.Errorf("an entry without the printed card prints %+v, want the group as listed now", sh.Groups[3])
+	}
+	if !slices.Equal(sh.Removed, []int{1}) || !sh.IsRemoved(1) || sh.IsRemoved(0) {
+		t.Errorf("Removed = %v, want Serenity's card (1) marked", sh.Removed)
+	}
+	if len(left) != 1 || left[0].Name != "Gone Since" {
+		t.Errorf("left out %+v, want Gone Since", left)
 	}
 	if err := sh.Validate(); err != nil {
 		t.Errorf("reprinted sheet: %v", err)
+	}
+	sh.Groups[0].Sessions[0].Day = time.Monday
+	if r.Groups[0].Printed.Sessions[0].Day != time.Tuesday {
+		t.Error("changing the reprinted sheet changed the log entry")
 	}
 }
 

@@ -4,12 +4,9 @@ import (
 	"iter"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Index is a directory prepared for matching many times: every group's
@@ -31,6 +28,7 @@ type Index struct {
 	// Sizes of the sets the rules work on, so skipped groups can be counted
 	// under the rule that would have excluded them.
 	unavailable     int
+	service         int // available service meetings
 	available       int
 	joinOnline      int // O: joinable online
 	placed          int // P: meets in person, with coordinates
@@ -104,6 +102,10 @@ func newIndex(seq iter.Seq[*Group], kept []*Group) *Index {
 		switch {
 		case fl&fUnavailable != 0:
 			ix.unavailable++
+			rest = append(rest, int32(i))
+			continue
+		case fl&fService != 0:
+			ix.service++
 			rest = append(rest, int32(i))
 			continue
 		case online:
@@ -236,6 +238,7 @@ func (ix *Index) Match(needs Needs, now time.Time) Result {
 func (ix *Index) scan(p *plan, out []cand, counts *[numRules]int) []cand {
 	d := ix.d
 	counts[rUnavailable] += ix.unavailable
+	counts[rService] += ix.service
 	eval := func(i int32) {
 		if r, c := d.evaluate(p, i); r != pass {
 			counts[r]++
@@ -405,6 +408,12 @@ const (
 	fOtherLanguage // states a language besides English and Spanish
 	fApproximate   // the address is approximate
 	fFromZIP       // the map point is the ZIP's Census point, not the door
+	fService       // a service meeting (Group.Service)
+	// The listing contradicts itself (OpenAndClosed, WomenAndMen): fOpen,
+	// fWomen and fMen stay unset, which is the safer reading, and these
+	// flags raise the caution.
+	fOpenAndClosed
+	fWomenAndMen
 )
 
 // group returns the group in slot i: the caller's own, or a sketch when the
@@ -594,10 +603,13 @@ func (b *builder) factsOf(g *Group) facts {
 	set(g.Place.Approximate, fApproximate)
 	set(g.Place.CoordsFromZIP, fFromZIP)
 	set(at.MeetsOnline() && g.Online.Has(), fJoinOnline)
-	set(g.Program.Info().Family, fFamily)
+	set(programAt(f.prog).Family, fFamily)
+	set(g.Service, fService)
 	set(a.Openness == Open, fOpen)
 	set(a.Audience == WomenOnly || g.Program == ProgramWFS, fWomen)
 	set(a.Audience == MenOnly, fMen)
+	set(a.Openness == OpenAndClosed, fOpenAndClosed)
+	set(a.Audience == WomenAndMen, fWomenAndMen)
 	set(a.LGBTQ, fLGBTQ)
 	set(a.YoungPeople, fYoung)
 	set(a.Newcomer, fNewcomer)
@@ -640,11 +652,13 @@ func laterOf(a, b time.Time) time.Time {
 	return a
 }
 
+// programAt is the program at k in Programs; len(Programs) stands for every
+// fellowship the table does not know, which all match alike (see Info).
 func programAt(k uint8) ProgramInfo {
 	if int(k) < len(Programs) {
 		return Programs[k]
 	}
-	return ProgramInfo{Program: ProgramOther, Approach: ApproachAny}
+	return ProgramOther.Info()
 }
 
 func (d *directory) key(i int32) uint64 {
@@ -652,56 +666,6 @@ func (d *directory) key(i int32) uint64 {
 		return d.keys[i]
 	}
 	return listingKey(d.group(i))
-}
-
-// listingKey identifies a group across its listings: the name and the place
-// (street address and city, else coordinates, else venue) for groups met in
-// person, the link or phone for groups only online. Case, spacing and
-// punctuation are ignored. It is a 64-bit FNV-1a hash; a collision would
-// only fold two groups into one candidate.
-func listingKey(g *Group) uint64 {
-	h := uint64(14695981039346656037)
-	write := func(s string) {
-		space := false
-		for _, r := range s {
-			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-				space = true
-				continue
-			}
-			if space {
-				h = (h ^ ' ') * 1099511628211
-				space = false
-			}
-			var buf [utf8.UTFMax]byte
-			for _, b := range buf[:utf8.EncodeRune(buf[:], unicode.ToLower(r))] {
-				h = (h ^ uint64(b)) * 1099511628211
-			}
-		}
-		h = (h ^ 0xff) * 1099511628211 // field separator no text produces
-	}
-	write(g.Name)
-	pl := g.Place
-	switch {
-	case !g.Attendance.MeetsInPerson():
-		write(g.Online.URL)
-		write(g.Online.Phone)
-	case pl.Address != "":
-		write(pl.Address)
-		write(pl.City)
-	case pl.Coords != nil:
-		write(formatCoord(pl.Coords.Lat))
-		write(formatCoord(pl.Coords.Lon))
-	default:
-		write(pl.Location)
-		write(pl.City)
-	}
-	return h
-}
-
-// formatCoord rounds to about 10 m, so two listings of one place that differ
-// in the last digits fold together.
-func formatCoord(x float64) string {
-	return strconv.FormatInt(int64(math.Round(x*1e4)), 10)
 }
 
 // weekHours is a set of the 168 hours of a week (Sunday 00:00 = 0). The TSML-UI

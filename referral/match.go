@@ -24,6 +24,11 @@ type Candidate struct {
 	Cautions    []string  // what to check before going
 }
 
+// RuleApproach names, in Result.Widen, a wanted approach no group that fits
+// follows. It is not a hard rule (Rules): such a client is still offered the
+// groups there are, after a caution.
+const RuleApproach Rule = "approach"
+
 // Widening says how many groups a looser need would let through.
 type Widening struct {
 	Rule    Rule   // the need loosened
@@ -42,12 +47,15 @@ type Result struct {
 }
 
 // MostExcluding returns the rule that turned away the most listings, not
-// counting unavailable ones (no need of the client's excludes those), and
-// how many; ties go to the earlier rule.
+// counting unavailable ones and service meetings (no need of the client's
+// excludes those), and how many; ties go to the earlier rule.
 func (r Result) MostExcluding() (Rule, int) {
 	var best Rule
 	n := 0
-	for _, rl := range Rules[1:] {
+	for _, rl := range Rules {
+		if rl == RuleUnavailable || rl == RuleService {
+			continue
+		}
 		if c := r.Excluded[rl]; c > n {
 			best, n = rl, c
 		}
@@ -68,6 +76,8 @@ func (r Result) MostExcluding() (Rule, int) {
 //
 //   - Unavailable: inactive, hidden by the clinic, or no meeting times listed
 //     (a sheet needs a time to go).
+//   - Service: a service meeting (Group.Service): a business, district, area,
+//     intergroup or committee meeting, where members run the fellowship.
 //   - Attendance: the client wants in person only and the group meets only
 //     online, or the client wants online only and the group cannot be joined
 //     from afar (online needs a link or a dial-in number).
@@ -75,7 +85,7 @@ func (r Result) MostExcluding() (Rule, int) {
 //     location, so its distance is unknown.
 //   - Distance: farther than MaxMiles (exactly MaxMiles is in) and not
 //     joinable online by a client who would accept that.
-//   - ForWhom: a family fellowship (Al-Anon, Nar-Anon) for the client; for a
+//   - ForWhom: a family fellowship (Al-Anon, Alateen, Nar-Anon, FA) for the client; for a
 //     family member, a client fellowship's meeting unless it is marked open.
 //     Open meetings are kept for family members because in many towns they are
 //     the only meeting nearby, but they rank well below family groups.
@@ -132,11 +142,18 @@ func (d *directory) match(n Needs, now time.Time, scan scanner, sc *scratch) Res
 			res.Excluded[Rules[r-1]] = counts[r]
 		}
 	}
-	for _, m := range d.pick(groups, n.limit()) {
+	picked := d.pick(groups, n.limit())
+	for _, m := range picked {
 		res.Candidates = append(res.Candidates, d.candidate(p, m))
 	}
+	// Read before widen, which reuses the scratch the picks point into. The
+	// asked-for approach is picked first, so the first pick tells.
+	found := len(picked) > 0 && picked[0].first
 	if len(res.Candidates) < n.limit() {
 		res.Widen = d.widen(n, now, scan, len(groups), sc)
+	}
+	if n.Approach != ApproachAny && !found {
+		res.Widen = append(res.Widen, Widening{Rule: RuleApproach, Message: missingApproachWords(n.Approach)})
 	}
 	return res
 }

@@ -28,7 +28,10 @@ type folded struct {
 	score   float64
 	until   int64
 	nFit    int
-	day     time.Weekday // client's weekday of the next meeting, for variety
+	// first: of the approach the client asked for (Needs.Approach); those
+	// groups are picked before any other, whatever their score.
+	first bool
+	day   time.Weekday // client's weekday of the next meeting, for variety
 }
 
 // fold merges listings with the same name and place into one group.
@@ -79,6 +82,7 @@ func (d *directory) fold(p *plan, cands []cand, sc *scratch) []folded {
 		})
 		f.score = f.best.static + wSoon*(1-float64(f.until)/float64(weekSecs)) +
 			wExtraSession*float64(min(maxExtraSessions, f.nFit-1))
+		f.first = p.needs.Approach != ApproachAny && approachFits(&d.facts[f.best.i], p.needs.Approach)
 		f.day = time.Weekday(mod(clientNow+f.until, weekSecs) / 86400)
 	}
 	return out
@@ -128,12 +132,22 @@ func (d *directory) pick(groups []folded, limit int) []*folded {
 		best, bestAdj := -1, 0.0
 		for j := range groups {
 			g := &groups[j]
-			if taken[j] || (best >= 0 && g.score < bestAdj) {
-				continue // the penalty only lowers a score
+			if taken[j] {
+				continue
+			}
+			if best >= 0 {
+				if b := &groups[best]; b.first != g.first {
+					if b.first {
+						continue // the asked-for approach comes first
+					}
+				} else if g.score < bestAdj {
+					continue // the penalty only lowers a score
+				}
 			}
 			adj := g.score - wRepeatProgram*float64(progCount[d.facts[g.best.i].prog]) -
 				wRepeatDay*float64(dayCount[g.day])
-			if best < 0 || adj > bestAdj || (adj == bestAdj && d.tieBreak(g.best, groups[best].best) < 0) {
+			if best < 0 || (g.first && !groups[best].first) || adj > bestAdj ||
+				(adj == bestAdj && d.tieBreak(g.best, groups[best].best) < 0) {
 				best, bestAdj = j, adj
 			}
 		}
@@ -296,11 +310,17 @@ func (d *directory) widen(n Needs, now time.Time, scan scanner, matched int, sc 
 	return ws
 }
 
-// Listing is the group as a referral sheet shows it: the first listing's
-// details with the fitting sessions of every listing folded into it, in week
-// order. Without this a group listed once per weekday would print one day.
+// Listing is the group as a referral sheet shows it to this client: the
+// first listing's details with the fitting sessions of every listing folded
+// into it, in week order (without this a group listed once per weekday would
+// print one day), and a hybrid group the client joins online as online.
 func (c Candidate) Listing() *Group {
 	g := *c.Group
+	if c.JoinOnline && g.Attendance == Hybrid {
+		// This client joins from home: the sheet gives the link and dial-in
+		// and the clinic's clock, not a street address as where to go.
+		g.Attendance = Online
+	}
 	g.Sessions = slices.Clone(c.Sessions)
 	if len(g.Sessions) == 0 {
 		g.Sessions = slices.Clone(c.Group.Sessions)

@@ -14,6 +14,7 @@ type Rule string
 
 const (
 	RuleUnavailable Rule = "unavailable"
+	RuleService     Rule = "service"
 	RuleAttendance  Rule = "attendance"
 	RuleNoLocation  Rule = "no-location"
 	RuleDistance    Rule = "distance"
@@ -26,7 +27,7 @@ const (
 )
 
 // Rules lists the hard rules in the order Match checks them.
-var Rules = []Rule{RuleUnavailable, RuleAttendance, RuleNoLocation, RuleDistance, RuleForWhom,
+var Rules = []Rule{RuleUnavailable, RuleService, RuleAttendance, RuleNoLocation, RuleDistance, RuleForWhom,
 	RuleAudience, RuleLanguage, RuleAccess, RuleMedication, RuleSchedule}
 
 // rule is a Rule's position in Rules plus one; 0 means the group passed.
@@ -35,6 +36,7 @@ type rule uint8
 const (
 	pass rule = iota
 	rUnavailable
+	rService
 	rAttendance
 	rNoLocation
 	rDistance
@@ -161,11 +163,7 @@ func (d *directory) newPlan(n Needs, now time.Time) *plan {
 	}
 	p.progScore = make([]float64, len(Programs)+1)
 	for i := range p.progScore {
-		prog := ProgramOther
-		if i < len(Programs) {
-			prog = Programs[i].Program
-		}
-		p.progScore[i] = relevance(prog, n.Substances, p.family)
+		p.progScore[i] = programAt(uint8(i)).Score(n.Substances)
 	}
 	p.want = p.wantedHours()
 	p.zones = d.zoneStates(p)
@@ -245,10 +243,17 @@ func (d *directory) evaluate(p *plan, i int32) (rule, cand) {
 	if fl&fUnavailable != 0 {
 		return rUnavailable, cand{}
 	}
+	if fl&fService != 0 {
+		return rService, cand{}
+	}
 	c := cand{i: i, dist: math.NaN(), placed: p.inPlace != nil && p.inPlace[d.inputIndex(i)]}
 	if r := p.reach(f, &c); r != pass {
 		return r, c
 	}
+	// A listing that says both open and closed has no fOpen, so a family
+	// member is not sent to what may be a closed meeting; one that says both
+	// women and men has neither fWomen nor fMen: no one is turned away for
+	// it, and it is no women's or men's group to a client who asked for one.
 	switch {
 	case p.family && fl&fFamily == 0 && fl&fOpen == 0, !p.family && fl&fFamily != 0:
 		return rForWhom, c
@@ -294,6 +299,9 @@ func (d *directory) evaluate(p *plan, i int32) (rule, cand) {
 		return rSchedule, c
 	}
 	c.static = p.staticScore(f, &c)
+	if len(p.langs) == 0 && p.needs.PreferLang != "" && !d.speaks(i, string(p.needs.PreferLang)) {
+		c.static += wOtherLanguage
+	}
 	return pass, c
 }
 

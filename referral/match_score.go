@@ -23,6 +23,7 @@ const (
 	wApproach         = 8.0
 	wApproachOther    = -6.0 // the program follows a different path than asked
 	wPreference       = 8.0  // LGBTQ+, young people
+	wOtherLanguage    = -8.0 // held only in another language than the sheet's, for a client who named none
 	wFresh            = 3.0  // listing changed or verified in the last half year
 	wStale            = -5.0 // more than a year old
 	wUndated          = -2.0
@@ -97,58 +98,13 @@ func approachFits(f *facts, a Approach) bool {
 	return programAt(f.prog).Approach == a || (a == ApproachSecular && f.flags&fSecular != 0)
 }
 
-// relevance scores how well a program fits the substances, 0–20: the best
-// fit over the substances given. It is a table because it is a judgement
-// call a clinic may want to read and change in one place.
-func relevance(prog Program, subs []Substance, family bool) float64 {
-	row, ok := relevanceTable[prog]
-	if !ok {
-		row = relevanceTable[ProgramOther]
-	}
-	if len(subs) == 0 {
-		return row[len(row)-1]
-	}
-	best := 0.0
-	for _, s := range subs {
-		if k := slices.Index(Substances, s); k >= 0 {
-			best = max(best, row[k])
-		}
-	}
-	return best
-}
-
-// relevanceTable: columns are Substances in order (opioids, alcohol,
-// stimulants, cannabis, other) and last "none given". NA and MAR lead for
-// opioids, AA for alcohol, CA/CMA for stimulants; programs built for any
-// substance sit in the middle; family fellowships follow the same logic for
-// the person they worry about.
-var relevanceTable = map[Program][6]float64{
-	ProgramNA:                {20, 8, 18, 18, 18, 14},
-	ProgramMAR:               {20, 4, 4, 4, 4, 10},
-	ProgramAA:                {4, 20, 6, 6, 6, 14},
-	ProgramCA:                {6, 6, 20, 6, 6, 10},
-	ProgramCMA:               {6, 6, 20, 6, 6, 10},
-	ProgramSMART:             {14, 14, 14, 14, 14, 14},
-	ProgramLifeRing:          {14, 14, 14, 14, 14, 14},
-	ProgramRecoveryDharma:    {14, 14, 14, 14, 14, 14},
-	ProgramRefugeRecovery:    {14, 14, 14, 14, 14, 14},
-	ProgramWFS:               {14, 14, 14, 14, 14, 14},
-	ProgramCelebrateRecovery: {12, 12, 12, 12, 12, 12},
-	ProgramAlAnon:            {14, 20, 14, 14, 14, 18},
-	ProgramNarAnon:           {20, 12, 20, 20, 20, 18},
-	ProgramOther:             {8, 8, 8, 8, 8, 8},
-}
-
-// bestFits lists the client's substances the program is built around (the
-// top of relevanceTable), for the reason that says so.
+// bestFits lists the client's substances the program is built around, for
+// the reason that says so.
 func bestFits(prog Program, subs []Substance) []Substance {
-	row, ok := relevanceTable[prog]
-	if !ok {
-		return nil
-	}
+	built := prog.Info().Substances
 	var fits []Substance
 	for _, s := range subs {
-		if k := slices.Index(Substances, s); k >= 0 && row[k] >= 20 && !slices.Contains(fits, s) {
+		if slices.Contains(built, s) && !slices.Contains(fits, s) {
 			fits = append(fits, s)
 		}
 	}

@@ -48,6 +48,9 @@ func (d *directory) reasons(p *plan, f *folded, when []string) []string {
 	for _, l := range p.langs {
 		add(true, languageName(l)+"-speaking")
 	}
+	if l := string(p.needs.PreferLang); len(p.langs) == 0 && l != "" && l != string(English) && d.speaks(f.best.i, l) {
+		add(true, languageName(l)+"-speaking")
+	}
 	add(fl&fWomen != 0, "women only")
 	add(fl&fMen != 0, "men only")
 	add(p.needs.LGBTQ && fl&fLGBTQ != 0, "LGBTQ+ group")
@@ -78,12 +81,23 @@ func (d *directory) cautions(p *plan, f *folded) []string {
 	if p.needs.MOUD && fa.flags&(fMedYes|fMedNo) == 0 {
 		cs = append(cs, "medication policy unknown — ask the group")
 	}
+	// The listing says both of a pair: the rules took the safer reading
+	// (see fOpenAndClosed), and whoever goes should know to ask.
+	if fa.flags&fOpenAndClosed != 0 {
+		cs = append(cs, "open or closed? call ahead")
+	}
+	if fa.flags&fWomenAndMen != 0 {
+		cs = append(cs, "women's or men's meeting? call ahead")
+	}
 	switch {
 	case f.best.online:
 	case fa.flags&fApproximate != 0:
 		cs = append(cs, "address is approximate")
 	case fa.flags&fFromZIP != 0:
 		cs = append(cs, "placed by its ZIP code — distance is approximate")
+	}
+	if a := p.needs.Approach; a != ApproachAny && !f.first {
+		cs = append(cs, approachCaution(programAt(fa.prog).Approach, a))
 	}
 	// Online times are shown in the clinic's zone, so only a place in
 	// another zone needs the reminder.
@@ -126,16 +140,49 @@ var approachWords = map[Approach]string{
 	ApproachFaith:      "faith-based",
 }
 
+// approachAdjective names an approach inside a sentence.
+var approachAdjective = map[Approach]string{
+	ApproachTwelveStep: "12-step",
+	ApproachSecular:    "secular",
+	ApproachFaith:      "faith-based",
+}
+
+// approachCaution warns that a group does not follow the approach asked for.
+func approachCaution(has, asked Approach) string {
+	if has == ApproachAny {
+		return fmt.Sprintf("not known to be %s as asked — ask the group", approachAdjective[asked])
+	}
+	return fmt.Sprintf("%s, not %s as asked", approachWords[has], approachAdjective[asked])
+}
+
+// missingApproachWords says that no group that fits follows the approach,
+// which fellowships do, and how to get their meetings.
+func missingApproachWords(a Approach) string {
+	var names []string
+	for _, info := range Programs {
+		if info.Approach == a {
+			names = append(names, string(info.Program))
+		}
+	}
+	return fmt.Sprintf("no %s group fits these needs; %s fellowships are %s — import their meeting lists to offer them",
+		approachAdjective[a], approachAdjective[a], listWords(names))
+}
+
+// listWords joins words as a list: "a, b and c".
+func listWords(ws []string) string {
+	if len(ws) < 2 {
+		return strings.Join(ws, "")
+	}
+	return strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
+}
+
 // substanceWords joins substances as an adjective: "opioid and stimulant".
 func substanceWords(subs []Substance) string {
 	words := make([]string, len(subs))
 	for i, s := range subs {
 		words[i] = substanceAdjective[s]
 	}
-	if len(words) < 2 {
-		return strings.Join(words, "")
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+	return listWords(words)
 }
 
 var substanceAdjective = map[Substance]string{

@@ -43,7 +43,11 @@ var Substances = []Substance{SubstanceOpioids, SubstanceAlcohol, SubstanceStimul
 const (
 	MaxMiles     = 500 // beyond this "in person" stops meaning anything
 	DefaultLimit = 5   // fits one printed page
-	MaxLimit     = 20  // two pages
+	// MaxLimit bounds a match. The window offers a short list (at most 10)
+	// and a sheet prints MaxSheetGroups; the command line may ask for more,
+	// to review or export a wider list. It also keeps an unvalidated limit
+	// from asking for the whole directory.
+	MaxLimit = 100
 	// DefaultMiles is the distance Match's widening assumes when it tries
 	// "in person or online" for an online-only client who gave no distance.
 	DefaultMiles = 10
@@ -79,9 +83,13 @@ type Needs struct {
 	LGBTQ       bool     // prefers LGBTQ+ groups (soft)
 	YoungPeople bool     // prefers young people's groups (soft)
 	Languages   []string // ISO 639-1 codes every offered group must be held in (hard)
-	Wheelchair  bool     // hard
-	ASL         bool     // hard
-	Childcare   bool     // hard
+	// PreferLang is the clinic's sheet language: when the client names no
+	// Languages, groups held in it rank above groups held only in another
+	// (soft). "" prefers none.
+	PreferLang Lang
+	Wheelchair bool // hard
+	ASL        bool // hard
+	Childcare  bool // hard
 
 	MOUD     bool     // takes medication for opioid use disorder (methadone, buprenorphine, naltrexone)
 	Approach Approach // ApproachAny for no preference

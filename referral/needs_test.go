@@ -62,9 +62,9 @@ func TestNeedsValidate(t *testing.T) {
 		{"bad language", func(n *referral.Needs) { n.Languages = []string{"es", "Spanish"} }, "Languages[1]", `"Spanish" must be a 2- or 3-letter code`},
 		{"unknown approach", func(n *referral.Needs) { n.Approach = "astrology" }, "Approach", "12-step, secular, faith"},
 		{"MOUD for family", func(n *referral.Needs) { n.For, n.MOUD = referral.ForFamily, true }, "MOUD", "leave it off"},
-		{"limit 20", func(n *referral.Needs) { n.Limit = 20 }, "", ""},
-		{"limit 21", func(n *referral.Needs) { n.Limit = 21 }, "Limit", "between 1 and 20 groups (got 21)"},
-		{"negative limit", func(n *referral.Needs) { n.Limit = -1 }, "Limit", "between 1 and 20"},
+		{"limit 100", func(n *referral.Needs) { n.Limit = 100 }, "", ""},
+		{"limit 101", func(n *referral.Needs) { n.Limit = 101 }, "Limit", "between 1 and 100 groups (got 101)"},
+		{"negative limit", func(n *referral.Needs) { n.Limit = -1 }, "Limit", "between 1 and 100"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,7 +92,7 @@ func TestNeedsValidate(t *testing.T) {
 }
 
 func TestNeedsValidateNamesEveryProblem(t *testing.T) {
-	n := referral.Needs{MaxMiles: 0, Limit: 99, Gender: referral.GenderMan, WomenOnly: true}
+	n := referral.Needs{MaxMiles: 0, Limit: 101, Gender: referral.GenderMan, WomenOnly: true}
 	ps := referral.ErrorProblems(n.Validate())
 	var fields []string
 	for _, p := range ps {

@@ -3,6 +3,7 @@ package referral
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -66,7 +67,14 @@ type Sheet struct {
 	// online group from another zone prints its times in it, with the
 	// group's own in brackets. "" prints every group on its own clock.
 	ClinicZone string
+	// Removed holds the indexes in Groups of groups a reprint prints from
+	// the referral log that the directory no longer lists (see
+	// Referral.Reprint); their cards tell the reader to call ahead.
+	Removed []int
 }
+
+// IsRemoved reports whether Groups[i] is no longer in the directory.
+func (s Sheet) IsRemoved(i int) bool { return slices.Contains(s.Removed, i) }
 
 // Language returns the sheet's language, English when unset.
 func (s Sheet) Language() Lang {
@@ -103,6 +111,11 @@ func (s Sheet) Validate() error {
 	for i, g := range s.Groups {
 		if g == nil {
 			add(fmt.Sprintf("Groups[%d]", i), "group %d is missing", i+1)
+		}
+	}
+	for _, i := range s.Removed {
+		if i < 0 || i >= len(s.Groups) {
+			add("Removed", "group %d is marked removed but the sheet lists %d", i+1, len(s.Groups))
 		}
 	}
 	if s.Date.IsZero() {

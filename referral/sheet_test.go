@@ -52,6 +52,8 @@ func TestSheetValidate(t *testing.T) {
 		{"long first name", func(s *referral.Sheet) { s.FirstName = strings.Repeat("a", 41) }, "FirstName", "too long"},
 		{"long counselor", func(s *referral.Sheet) { s.Counselor = strings.Repeat("é", 61) }, "Counselor", "too long"},
 		{"logo not an image", func(s *referral.Sheet) { s.Clinic.Logo = []byte("<html>logo</html>") }, "Clinic.Logo", "PNG or JPEG"},
+		{"removed group", func(s *referral.Sheet) { s.Removed = []int{0} }, "", ""},
+		{"removed group not on the sheet", func(s *referral.Sheet) { s.Removed = []int{1} }, "Removed", "group 2 is marked removed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

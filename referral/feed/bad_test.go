@@ -31,11 +31,11 @@ func TestRefusedFiles(t *testing.T) {
 		{"BMLT formats not a list", `{"meetings":[],"formats":{"O":1}}`, aa, `"formats" must be a list of objects`},
 		{"cut short", `[{"name":"a","slug":"a"},{"name":"b"`, aa, "ends in the middle of a record"},
 		{"trailing data", `[] []`, aa, "more data after its end"},
-		{"a number too large", `2` + strings.Repeat("0", 400), Options{Format: BMLT}, "found the number 20000000000000000000…"},
+		{"a number too large", `2` + strings.Repeat("0", 400), Options{Format: BMLT}, "found the number 2000000000000000000…"},
 		{"Meeting Guide with no program", `[{"name":"A","slug":"a"}]`, Options{}, `record 1 (id "a") "A": a meeting-guide file does not say which fellowship`},
 		{"CSV without a Name column", "Day,Time\nMonday,19:00\n", Options{Format: CSV}, "no Name column"},
 		{"unknown time zone option", `[]`, Options{TimeZone: "Mars/Olympus"}, `time zone "Mars/Olympus" is unknown`},
-		{"unknown program option", `[]`, Options{Program: "Gamblers"}, `program "Gamblers" is unknown`},
+		{"program option too long", `[]`, Options{Program: referral.Program(strings.Repeat("x", 81))}, `the program's name is 81 characters long`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -109,7 +109,7 @@ func (p *parser) readBMLT(r io.Reader) error {
 				formats = map[string]bmltFormat{}
 				for _, f := range fs {
 					if k := plain(f.Key.s); k != "" {
-						formats[k] = bmltFormat{worldID: strings.ToUpper(plain(f.WorldID.s)), name: cleanText(f.Name.s)}
+						formats[k] = bmltFormat{worldID: strings.ToUpper(plain(f.WorldID.s)), name: referral.PlainText(f.Name.s)}
 					}
 				}
 			case "service_bodies":
@@ -119,7 +119,7 @@ func (p *parser) readBMLT(r io.Reader) error {
 				}
 				bodies = map[string]string{}
 				for _, b := range bs {
-					bodies[plain(b.ID.s)] = cleanText(b.Name.s)
+					bodies[plain(b.ID.s)] = referral.PlainText(b.Name.s)
 				}
 			default:
 				var skip json.RawMessage

@@ -91,7 +91,7 @@ func (p *parser) readCSV(rd io.Reader) error {
 		case len(fields) != len(header):
 			r := &recordCtx{p: p, index: i}
 			if n := col["name"]; n < len(fields) {
-				r.name = cleanText(fields[n])
+				r.name = referral.PlainText(fields[n])
 			}
 			r.skip("row", "the row has %d columns and the header %d; a value with a comma may lack its quotes", len(fields), len(header))
 		default:
@@ -219,7 +219,7 @@ func fillCSV(set func(col, v string), g *referral.Group) {
 	if len(regions) > 1 {
 		set("Sub Region", regions[1])
 	}
-	set("Types", strings.Join(g.Types, ", "))
+	set("Types", strings.Join(referral.TypeCodes(g.Program, g.Attributes, g.Types), ", "))
 	set("Languages", strings.Join(g.Attributes.Languages, ", "))
 	set("Notes", feedText(g.Notes))
 	set("Location Notes", feedText(pl.Notes))

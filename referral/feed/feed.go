@@ -13,11 +13,14 @@
 // Type codes become plain attributes through a vocabulary chosen by the
 // group's program, because fellowships do not share codes: Meeting Guide codes
 // for AA and most others, NAWS world ids (through each BMLT file's format
-// table) for NA. Unknown codes are kept in Group.Types and listed once each.
+// table) for NA, both read from the one table referral.Vocabulary. Unknown
+// codes are kept in Group.Types and listed once each.
 //
 // WriteMeetingGuide and WriteCSV export groups so that parsing the export gives
 // back equal groups: besides the standard fields they write the few the
-// formats lack (program, timezone, attendance_option, coordinates, languages).
+// formats lack (program, timezone, attendance_option, coordinates, languages),
+// and the types say the group's Attributes (referral.TypeCodes), so an
+// attribute edited in the Directory is exported.
 //
 // The package is pure: no database, no GUI, no network.
 package feed
@@ -64,7 +67,7 @@ func ParseFormat(s string) (Format, error) {
 type Options struct {
 	Format  Format           // "" detects the format from the content
 	Source  string           // set as every group's Source, e.g. "aasepia"
-	Program referral.Program // the fellowship of records that do not name one
+	Program referral.Program // the fellowship of records that do not name one; any name
 	// Time zones: a record's own zone, else the zone at its meeting place
 	// (ZoneAt; nil finds none), else the source's: most of its meeting places'
 	// zone, else TimeZone, SettingsZone, ClinicZone in that order (see
@@ -94,7 +97,15 @@ type Result struct {
 	Zone         referral.ZoneReport
 	// Unplaced counts the in-person and hybrid listings kept with no
 	// coordinates, even after PlaceZIP: no distance can be given for them.
+	// Service meetings are not counted: a match never looks for them.
 	Unplaced int
+	// Service counts the service meetings kept (referral.Group.Service).
+	Service int
+	// Contradictions are the kept records that say two things that exclude
+	// each other — open and closed, women only and men only, temporarily
+	// closed yet attended in person — and the safer reading each was given
+	// (see referral.OpenAndClosed, referral.WomenAndMen).
+	Contradictions []Repair
 }
 
 // Skip is a record Parse left out and why.
@@ -189,8 +200,12 @@ func Parse(ctx context.Context, r io.Reader, opts Options) (*Result, error) {
 			return nil, referral.Errorf(referral.EINVALID, "time zone %q is unknown; use an IANA name such as America/New_York", z)
 		}
 	}
-	if opts.Program != "" && !opts.Program.Known() {
-		return nil, referral.Errorf(referral.EINVALID, "program %q is unknown; use one such as AA, NA or Al-Anon", opts.Program)
+	if opts.Program != "" {
+		p, err := referral.ParseProgram(string(opts.Program))
+		if err != nil {
+			return nil, err
+		}
+		opts.Program = p
 	}
 	br := bufio.NewReaderSize(r, detectSize)
 	// Skip a byte-order mark so neither JSON nor CSV readers see it.

@@ -139,20 +139,13 @@ func describeToken(tok json.Token) string {
 		}
 		return fmt.Sprintf("%q", string(v))
 	case string:
-		return fmt.Sprintf("the text %q", truncate(v, 40))
+		return fmt.Sprintf("the text %q", referral.Truncate(v, 40))
 	case nil:
 		return "null"
 	case json.Number:
-		return "the number " + truncate(string(v), 20)
+		return "the number " + referral.Truncate(string(v), 20)
 	}
 	return fmt.Sprintf("the value %v", tok)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // expectEnd requires nothing but white space after the document.

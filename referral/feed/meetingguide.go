@@ -211,7 +211,7 @@ func mgOutFor(g *referral.Group) mgOut {
 	pl := g.Place
 	m := mgOut{
 		Name: feedText(g.Name), Program: string(g.Program), Timezone: g.TimeZone,
-		Types: g.Types, Languages: g.Attributes.Languages, Notes: feedText(g.Notes),
+		Types: referral.TypeCodes(g.Program, g.Attributes, g.Types), Languages: g.Attributes.Languages, Notes: feedText(g.Notes),
 		Location: feedText(pl.Location), LocationNotes: feedText(pl.Notes),
 		FormattedAddress: joinAddress(pl),
 		Address:          feedText(pl.Address), City: feedText(pl.City), State: feedText(pl.State),

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"referraldesk/referral"
 )
@@ -24,12 +25,15 @@ type parser struct {
 	seen           map[string]int // SourceID → index of the record that has it
 	unknown        map[[2]string]int
 	zones          map[string]*time.Location
-	dated          []dated // listings whose last-changed time is still to read
+	programs       map[string]referral.Program // program names read so far
+	serviceCodes   map[serviceKey]bool         // whether a code marks a service meeting
+	dated          []dated                     // listings whose last-changed time is still to read
 }
 
 func newParser(ctx context.Context, opts Options, f Format) *parser {
 	p := &parser{ctx: ctx, opts: opts, format: f, seen: map[string]int{},
-		unknown: map[[2]string]int{}, zones: map[string]*time.Location{}}
+		unknown: map[[2]string]int{}, zones: map[string]*time.Location{}, programs: map[string]referral.Program{},
+		serviceCodes: map[serviceKey]bool{}}
 	p.res.Format = f
 	if f == BMLT {
 		p.defaultProgram = referral.ProgramNA
@@ -116,15 +120,27 @@ func (d *draft) note(field, format string, args ...any) {
 
 // recordCtx names the record in the report while it is being built.
 type recordCtx struct {
-	p        *parser
-	index    int
-	id, name string
+	p              *parser
+	index          int
+	id, name       string
+	contradictions []Repair
 }
 
 func (r *recordCtx) repair(field, format string, args ...any) {
 	r.p.res.Repaired = append(r.p.res.Repaired, Repair{Index: r.index, SourceID: r.id, Name: r.name,
 		Field: field, What: fmt.Sprintf(format, args...)})
 }
+
+// contradiction notes that the record says two things that exclude each
+// other, and the safer reading it was given. It is reported only if the
+// record is kept.
+func (r *recordCtx) contradiction(field, format string, args ...any) {
+	r.contradictions = append(r.contradictions, Repair{Index: r.index, SourceID: r.id, Name: r.name,
+		Field: field, What: fmt.Sprintf(format, args...)})
+}
+
+// attendanceField is each format's name for how people attend.
+var attendanceField = map[Format]string{MeetingGuide: "attendance_option", BMLT: "venue_type", CSV: "Attendance Option"}
 
 func (r *recordCtx) skip(field, format string, args ...any) {
 	r.p.res.Skipped = append(r.p.res.Skipped, Skip{Index: r.index, SourceID: r.id, Name: r.name,
@@ -134,7 +150,7 @@ func (r *recordCtx) skip(field, format string, args ...any) {
 // add turns a draft into a Group, or skips it with a reason. Its error is for
 // the whole file (no program to give the groups, cancellation).
 func (p *parser) add(d *draft) error {
-	r := &recordCtx{p: p, index: d.index, id: plain(d.id), name: cleanText(d.name)}
+	r := &recordCtx{p: p, index: d.index, id: plain(d.id), name: referral.PlainText(d.name)}
 	if r.id == "" && plain(d.altID) != "" {
 		r.id = plain(d.altID)
 	}
@@ -172,7 +188,7 @@ func (p *parser) add(d *draft) error {
 	p.place(r, d, g)
 	p.onlineAccess(r, d, g)
 	p.contact(r, d, g)
-	g.Notes = cleanText(d.notes)
+	g.Notes = referral.PlainText(d.notes)
 	dec := p.types(r, d, g)
 	p.attendance(r, d, g, dec)
 	p.placeAtZIP(r, g)
@@ -191,8 +207,12 @@ func (p *parser) add(d *draft) error {
 	}
 	p.seen[g.SourceID] = d.index
 	p.res.Groups = append(p.res.Groups, g)
-	if g.Attendance.MeetsInPerson() && g.Place.Coords == nil {
-		p.res.Unplaced++
+	p.res.Contradictions = append(p.res.Contradictions, r.contradictions...)
+	switch {
+	case g.Service:
+		p.res.Service++
+	case g.Attendance.MeetsInPerson() && g.Place.Coords == nil:
+		p.res.Unplaced++ // a service meeting is never looked for
 	}
 	if d.updated = plain(d.updated); d.updated != "" {
 		// Read once every listing has its zone: the time is the group's wall clock.
@@ -232,14 +252,23 @@ func (p *parser) zoneAndDate() {
 	slices.SortStableFunc(p.res.Repaired, func(a, b Repair) int { return cmp.Compare(a.Index, b.Index) })
 }
 
-// program is the record's own program, else the option, else what the format
-// implies. None at all refuses the file: every record would lack it.
+// program is the record's own program (any fellowship's name; known ones
+// under the table's name), else the option, else what the format implies.
+// None at all refuses the file: every record would lack it.
 func (p *parser) program(r *recordCtx, d *draft) (referral.Program, error) {
 	if s := plain(d.program); s != "" {
-		if prog, ok := referral.ParseProgram(s); ok {
+		prog, ok := p.programs[s] // a feed names a handful of programs, 250,000 times
+		if !ok {
+			var err error
+			if prog, err = referral.ParseProgram(s); err == nil {
+				p.programs[s] = prog
+			}
+		}
+		if prog != "" {
 			return prog, nil
 		}
-		r.repair("program", "program %q is unknown; used the import's program", s)
+		r.repair("program", "the program's name is %d characters long, more than %d; used the import's program",
+			utf8.RuneCountInString(s), referral.MaxProgram)
 	}
 	if p.opts.Program != "" {
 		return p.opts.Program, nil
@@ -385,18 +414,18 @@ func madeID(d *draft, g *referral.Group) string {
 func (p *parser) place(r *recordCtx, d *draft, g *referral.Group) {
 	pl := d.place
 	g.Place = referral.Place{
-		Location: cleanText(pl.Location), Address: cleanText(pl.Address), City: cleanText(pl.City),
-		State: cleanText(pl.State), PostalCode: plain(pl.PostalCode), Country: cleanText(pl.Country),
-		Notes: cleanText(pl.Notes),
+		Location: referral.PlainText(pl.Location), Address: referral.PlainText(pl.Address), City: referral.PlainText(pl.City),
+		State: referral.PlainText(pl.State), PostalCode: plain(pl.PostalCode), Country: referral.PlainText(pl.Country),
+		Notes: referral.PlainText(pl.Notes),
 	}
 	if g.Place.Address == "" && g.Place.City == "" && g.Place.State == "" && g.Place.PostalCode == "" && g.Place.Country == "" {
-		if f := cleanText(d.formatted); f != "" {
+		if f := referral.PlainText(d.formatted); f != "" {
 			splitAddress(f, &g.Place)
 		}
 	}
 	for _, reg := range pl.Regions {
 		// Regions are labels: one line each, so every format can list them.
-		if reg = strings.Join(strings.Fields(cleanText(reg)), " "); reg != "" {
+		if reg = strings.Join(strings.Fields(referral.PlainText(reg)), " "); reg != "" {
 			g.Place.Regions = append(g.Place.Regions, reg)
 		}
 	}
@@ -464,7 +493,7 @@ func (p *parser) coords(r *recordCtx, d *draft) *referral.Point {
 }
 
 func (p *parser) onlineAccess(r *recordCtx, d *draft, g *referral.Group) {
-	o := referral.OnlineAccess{URLNotes: cleanText(d.online.URLNotes), PhoneNotes: cleanText(d.online.PhoneNotes)}
+	o := referral.OnlineAccess{URLNotes: referral.PlainText(d.online.URLNotes), PhoneNotes: referral.PlainText(d.online.PhoneNotes)}
 	if u, ok := webLink(r, "conference_url", d.online.URL); ok {
 		o.URL = u
 	} else if u != "" {
@@ -486,7 +515,7 @@ func (p *parser) onlineAccess(r *recordCtx, d *draft, g *referral.Group) {
 }
 
 func (p *parser) contact(r *recordCtx, d *draft, g *referral.Group) {
-	c := referral.Contact{Entity: cleanText(d.contact.Entity)}
+	c := referral.Contact{Entity: referral.PlainText(d.contact.Entity)}
 	c.Website, _ = webLink(r, "website", d.contact.Website)
 	c.FeedbackURL, _ = webLink(r, "feedback_url", d.contact.FeedbackURL)
 	if ph, ok := phone(r, "phone", d.contact.Phone); ok {
@@ -594,6 +623,7 @@ func (p *parser) types(r *recordCtx, d *draft, g *referral.Group) decoded {
 		p.noteUnknown(c, g.Program, d.index)
 	}
 	g.Types = codes
+	g.Service = p.isService(v, codes, g.Name)
 	langs := d.languages
 	if d.langIsHint && len(dec.attrs.Languages) > 0 {
 		langs = nil
@@ -610,6 +640,17 @@ func (p *parser) types(r *recordCtx, d *draft, g *referral.Group) decoded {
 	}
 	slices.Sort(dec.attrs.Languages)
 	g.Attributes = dec.attrs
+	// The codes now say what the attributes say, in the program's codes, so
+	// an export reads back as this group: a code is added only for what the
+	// file said outside its codes (a languages column, BMLT's lang_enum), and
+	// a BMLT server's key that the standard keys read otherwise is replaced.
+	g.Types = referral.TypeCodes(g.Program, g.Attributes, codes)
+	if g.Attributes.Openness == referral.OpenAndClosed {
+		r.contradiction("types", "listed as both open and closed: kept as both, read as closed for family members, with a caution to call ahead")
+	}
+	if g.Attributes.Audience == referral.WomenAndMen {
+		r.contradiction("types", "listed as both women only and men only: neither is trusted, with a caution to call ahead")
+	}
 	return dec
 }
 
@@ -642,6 +683,12 @@ func (p *parser) attendance(r *recordCtx, d *draft, g *referral.Group, dec decod
 	if a := referral.Attendance(strings.ToLower(plain(d.attendance))); a != "" {
 		if slices.Contains(referral.Attendances, a) {
 			g.Attendance = a
+			if dec.closed && a.MeetsInPerson() {
+				// TC says the place is closed for now: nobody should be sent
+				// to its door, as when attendance is worked out from TC.
+				g.Attendance = referral.DeriveAttendance(a == referral.Hybrid || g.Online.Has() || dec.online, true, false)
+				r.contradiction(attendanceField[p.format], "%q but temporarily closed (TC): read as %s", a, g.Attendance)
+			}
 			return
 		}
 		r.repair("attendance_option", "%q is not in_person, online, hybrid or inactive; worked out from the listing", a)

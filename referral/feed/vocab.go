@@ -21,20 +21,20 @@ type decoded struct {
 // (NA's LANG format names its language only in its key, e.g. "ES").
 type meaning func(d *decoded, code string)
 
-func attr(f func(a *referral.Attributes)) meaning {
-	return func(d *decoded, _ string) { f(&d.attrs) }
-}
-
-func format(f referral.Format) meaning {
-	return attr(func(a *referral.Attributes) {
-		if !a.HasFormat(f) {
-			a.Formats = append(a.Formats, f)
+// says is the meaning of codes the domain's vocabulary explains.
+func says(xs []referral.Attr) meaning {
+	return func(d *decoded, _ string) {
+		for _, x := range xs {
+			switch x {
+			case referral.AttrOnline:
+				d.online = true
+			case referral.AttrTemporarilyClosed:
+				d.closed = true
+			default:
+				d.attrs.Set(x, true)
+			}
 		}
-	})
-}
-
-func language(lang string) meaning {
-	return attr(func(a *referral.Attributes) { addLanguage(a, lang) })
+	}
 }
 
 func addLanguage(a *referral.Attributes, lang string) {
@@ -44,87 +44,74 @@ func addLanguage(a *referral.Attributes, lang string) {
 	}
 }
 
-var (
-	open        = attr(func(a *referral.Attributes) { a.Openness = referral.Open })
-	closed      = attr(func(a *referral.Attributes) { a.Openness = referral.Closed })
-	women       = attr(func(a *referral.Attributes) { a.Audience = referral.WomenOnly })
-	men         = attr(func(a *referral.Attributes) { a.Audience = referral.MenOnly })
-	lgbtq       = attr(func(a *referral.Attributes) { a.LGBTQ = true })
-	young       = attr(func(a *referral.Attributes) { a.YoungPeople = true })
-	seniors     = attr(func(a *referral.Attributes) { a.Seniors = true })
-	secular     = attr(func(a *referral.Attributes) { a.Secular = true })
-	newcomer    = attr(func(a *referral.Attributes) { a.Newcomer = true })
-	wheelchair  = attr(func(a *referral.Attributes) { a.Wheelchair = true })
-	asl         = attr(func(a *referral.Attributes) { a.ASL = true })
-	childcare   = attr(func(a *referral.Attributes) { a.Childcare = true })
-	speaker     = format(referral.FormatSpeaker)
-	discussion  = format(referral.FormatDiscussion)
-	step        = format(referral.FormatStep)
-	literature  = format(referral.FormatLiterature)
-	meditation  = format(referral.FormatMeditation)
-	meetsOnline = func(d *decoded, _ string) { d.online = true }
-	tempClosed  = func(d *decoded, _ string) { d.closed = true }
-	// keyLanguage reads NA's LANG format, whose key is the language ("ES", "FR").
-	keyLanguage = func(d *decoded, code string) {
-		if len(code) == 2 {
-			addLanguage(&d.attrs, code)
-		}
+// keyLanguage reads NA's LANG format, whose key is the language ("ES", "FR").
+func keyLanguage(d *decoded, code string) {
+	if len(code) == 2 {
+		addLanguage(&d.attrs, code)
 	}
-)
-
-// meetingGuideMeanings is the Meeting Guide vocabulary (AA, Al-Anon and most
-// fellowships publishing through the 12 Step Meeting List plugin). Codes in
-// meeting-guide-types.json that are missing here (Birthday, Outdoor, …) are
-// known but say nothing a counselor filters on.
-var meetingGuideMeanings = map[string]meaning{
-	"O": open, "C": closed,
-	"W": women, "M": men,
-	"LGBTQ": lgbtq, "G": lgbtq, "L": lgbtq, "T": lgbtq, "BI": lgbtq, "NB": lgbtq,
-	"Y": young, "SEN": seniors, "A": secular, "BE": newcomer,
-	"X": wheelchair, "ASL": asl, "BA": childcare, "CF": childcare,
-	"SP": speaker, "D": discussion, "ST": step, "12x12": step,
-	"B": literature, "LIT": literature, "LS": literature, "ABSI": literature, "DR": literature, "GR": literature,
-	"MED": meditation, "11": meditation,
-	"ONL": meetsOnline, "TC": tempClosed,
-	"S": language("es"), "EN": language("en"), "FR": language("fr"), "AF": language("af"),
-	"AM": language("am"), "AR": language("ar"), "BG": language("bg"), "DA": language("da"),
-	"DE": language("de"), "EL": language("el"), "FA": language("fa"), "FI": language("fi"),
-	"HE": language("he"), "HI": language("hi"), "HR": language("hr"), "HU": language("hu"),
-	"IS": language("is"), "ITA": language("it"), "JA": language("ja"), "KA": language("ka"),
-	"KOR": language("ko"), "LT": language("lt"), "ML": language("ml"), "MT": language("mt"),
-	"NE": language("ne"), "NL": language("nl"), "NO": language("no"), "POL": language("pl"),
-	"POR": language("pt"), "PUN": language("pa"), "RUS": language("ru"), "SK": language("sk"),
-	"SL": language("sl"), "SV": language("sv"), "TH": language("th"), "TL": language("tl"),
-	"TUR": language("tr"), "UK": language("uk"),
 }
 
+// meetingGuideMeanings is the Meeting Guide vocabulary (AA, Al-Anon and most
+// fellowships publishing through the 12 Step Meeting List plugin), from
+// referral.Vocabulary. Codes in meeting-guide-types.json that are missing
+// there (Birthday, Outdoor, …) are known but say nothing a counselor filters
+// on.
+var meetingGuideMeanings = func() map[string]meaning {
+	m := map[string]meaning{}
+	for _, t := range referral.Vocabulary {
+		for _, code := range t.MeetingGuide {
+			m[code] = says(referral.AttrsOfCode(referral.MeetingGuideCodes, code))
+		}
+	}
+	return m
+}()
+
 // retiredMeetingGuideTypes are codes real feeds still send that the spec's
-// vocabulary file no longer lists, with their names.
+// vocabulary file does not list, with their names: ONL, which the spec
+// retired in 2022, and BUS, the 12 Step Meeting List's business meeting (see
+// serviceCodes).
 var retiredMeetingGuideTypes = map[string]map[string]string{
 	"ONL": {"en": "Online", "es": "En línea"},
+	"BUS": {"en": "Business", "es": "Reunión de negocios"},
 }
 
 // meetingGuideMisspellings are codes known to be typed wrong in real feeds.
 var meetingGuideMisspellings = map[string]string{"ASBI": "ABSI"}
 
 // worldIDMeanings is NA's vocabulary, keyed by the NAWS world id that BMLT
-// formats carry (each server picks its own keys, the world id is shared).
-var worldIDMeanings = map[string]meaning{
-	"OPEN": open, "CLOSED": closed,
-	"W": women, "M": men, "GL": lgbtq, "LGBTQ": lgbtq, "Y": young,
-	"BEG": newcomer, "WCHR": wheelchair, "ASL": asl, "CW": childcare,
-	"SPK": speaker, "DISC": discussion, "STEP": step, "SWG": step,
-	"LIT": literature, "BT": literature, "JFT": literature, "IP": literature,
-	"IW": literature, "LC": literature, "GP": literature,
-	"MED": meditation, "LANG": keyLanguage,
-	"VM": meetsOnline, "HYBR": meetsOnline, "TC": tempClosed,
-}
+// formats carry (each server picks its own keys, the world id is shared),
+// from referral.Vocabulary.
+var worldIDMeanings = func() map[string]meaning {
+	m := map[string]meaning{referral.NALanguageWorldID: keyLanguage}
+	for _, t := range referral.Vocabulary {
+		for _, w := range t.NAWorldIDs {
+			m[w] = says(referral.AttrsOfWorldID(w))
+		}
+	}
+	return m
+}()
 
 // keyMeanings add to worldIDMeanings for BMLT's standard English keys whose
-// formats have no world id, or mean more than it says.
-var keyMeanings = map[string]meaning{
-	"SL": asl, "CS": childcare, "SD": discussion,
-}
+// formats have no world id (ASL's SL), or mean more than it says (SD,
+// speaker and discussion, has speaker's world id): the vocabulary's NA keys
+// that their standard world id does not explain.
+var keyMeanings = func() map[string]meaning {
+	attrs := map[string][]referral.Attr{}
+	for _, t := range referral.Vocabulary {
+		for _, k := range t.NAKeys {
+			w := standardBMLTFormats[k].worldID
+			if w == referral.NALanguageWorldID || slices.Contains(referral.AttrsOfWorldID(w), t.Attr) {
+				continue
+			}
+			attrs[k] = append(attrs[k], t.Attr)
+		}
+	}
+	m := map[string]meaning{}
+	for k, xs := range attrs {
+		m[k] = says(xs)
+	}
+	return m
+}()
 
 // bmltFormat is one format definition of a BMLT server.
 type bmltFormat struct {

@@ -221,9 +221,7 @@ func trimSpace(s string) string {
 // invisible or confusing, and cut short so a pasted paragraph does not become
 // the message.
 func quoteShort(s string) string {
-	if len(s) > 12 {
-		s = s[:12] + "…"
-	}
+	s = referral.Truncate(s, 13) // never splits a character of what was typed
 	if s == "" || trimSpace(s) != s || !strconv.CanBackquote(s) {
 		return strconv.Quote(s)
 	}

@@ -78,6 +78,8 @@ func TestLookupErrors(t *testing.T) {
 		{"empty", "", referral.EINVALID, `ZIP "" must be 5 digits`},
 		{"bad plus four", "19107-12", referral.EINVALID, "must be 5 digits"},
 		{"unicode digits", "１９１０７", referral.EINVALID, "must be 5 digits"},
+		// Cut short in characters: a byte count would split the ９.
+		{"long, cut whole", "1９１０７１９１０７１９１０７", referral.EINVALID, "ZIP 1９１０７１９１０７１９… must be 5 digits"},
 		{"unknown prefix", "00000", referral.ENOTFOUND, "ZIP 00000 is not a US ZIP code we know"},
 		{"unknown prefix 001", "00100", referral.ENOTFOUND, "not a US ZIP code"},
 		{"beyond the last ZCTA still finds its prefix", "99999", "", ""},

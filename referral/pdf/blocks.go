@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"referraldesk/referral"
@@ -12,19 +13,24 @@ import (
 // two pages. layoutSheet tries them in order and keeps the first that fits; a
 // normal listing never meets even the tightest.
 type limits struct {
-	name, notes, other int // runes; notes or other 0 leaves them out
-	about              int // runes of the attribute words; 0 is no limit
-	link               int // runes of a link printed beside its QR code; 0 is no limit
+	name, notes, other int  // runes; notes or other 0 leaves them out
+	about              int  // runes of the attribute words; 0 is no limit
+	link               int  // runes of a link printed beside its QR code; 0 is no limit
+	smallInfo          bool // the fixed sections in small type
 }
 
 var limitLevels = []limits{
 	{name: 160, notes: 320, other: 200},
-	{name: 110, notes: 180, other: 140},
-	{name: 80, notes: 90, other: 100},
-	{name: 60, notes: 0, other: 70},
+	// The fixed sections in small type, before any of the groups' own words
+	// are cut: eight groups of as many fellowships, each with its line in
+	// the legend, need it in Spanish.
+	{name: 160, notes: 320, other: 200, smallInfo: true},
+	{name: 110, notes: 180, other: 140, smallInfo: true},
+	{name: 80, notes: 90, other: 100, smallInfo: true},
+	{name: 60, notes: 0, other: 70, smallInfo: true},
 	// Last resort for listings full of junk: the QR code still carries the
 	// whole link.
-	{name: 45, notes: 0, other: 0, about: 90, link: 70},
+	{name: 45, notes: 0, other: 0, about: 90, link: 70, smallInfo: true},
 }
 
 // maxAddress is long enough for any real address; only junk is cut.
@@ -71,7 +77,7 @@ func (b *sheetBuilder) clean(s string) string { return clean(s, b.t.OtherScript)
 func (b *sheetBuilder) blocks() []block {
 	out := []block{b.header(), b.title()}
 	for i, g := range b.s.Groups {
-		out = append(out, b.card(i+1, g))
+		out = append(out, b.card(i+1, g, b.s.IsRemoved(i)))
 	}
 	return append(out, b.info())
 }
@@ -90,10 +96,10 @@ func (b *sheetBuilder) header() block {
 	f.items = append(f.items, item{kind: kText, rect: rect{b.w - dateW, 0, dateW, b.sc.lineH(dateSt)}, text: date, st: dateSt, align: "R"})
 	textW := b.w - x - dateW - 6
 	c := b.s.Clinic
-	y := f.para(b.st(b.sc.clinic, true, accent), truncate(b.clean(c.Name), 90), x, 0, textW, "")
+	y := f.para(b.st(b.sc.clinic, true, accent), referral.Truncate(b.clean(c.Name), 90), x, 0, textW, "")
 	small := b.st(b.sc.small, false, muted)
-	y = f.para(small, truncate(b.clean(c.Address), 140), x, y, textW, "")
-	y = f.para(small, strings.Join(nonEmpty(truncate(b.clean(c.Phone), 40), truncate(b.clean(c.Website), 80)), "   ·   "), x, y, textW, "")
+	y = f.para(small, referral.Truncate(b.clean(c.Address), 140), x, y, textW, "")
+	y = f.para(small, strings.Join(nonEmpty(referral.Truncate(b.clean(c.Phone), 40), referral.Truncate(b.clean(c.Website), 80)), "   ·   "), x, y, textW, "")
 	if b.logo != nil {
 		y = math.Max(y, b.logo.mmH)
 	}
@@ -123,15 +129,16 @@ func (b *sheetBuilder) nameLine(f *flow, label, name string, x, y, w float64) fl
 	lh := b.sc.lineH(lead)
 	f.items = append(f.items, item{kind: kText, rect: rect{x, y, lw, lh}, text: label, st: lead, align: "L"})
 	if name = b.clean(name); name != "" {
-		return f.para(b.st(b.sc.body, false, ink), truncate(name, 60), x+lw, y, w-lw, "")
+		return f.para(b.st(b.sc.body, false, ink), referral.Truncate(name, 60), x+lw, y, w-lw, "")
 	}
 	f.items = append(f.items, item{kind: kRule, rect: rect{x + lw, y + lh*0.85, math.Min(blankLineW, w-lw), 0}, stroke: &muted, lineW: 0.3})
 	return y + lh
 }
 
 // card is one group: number, program, name, when, where, how to join, and
-// how fresh the listing is, with a QR code for its online link.
-func (b *sheetBuilder) card(n int, g *referral.Group) block {
+// how fresh the listing is, with a QR code for its online link. A removed
+// group (reprinted from the referral log) says so under the date.
+func (b *sheetBuilder) card(n int, g *referral.Group, removed bool) block {
 	f := b.flow()
 	x := b.sc.badgeGutter + cardPad
 	right := b.w - cardPad
@@ -147,12 +154,12 @@ func (b *sheetBuilder) card(n int, g *referral.Group) block {
 	labelW += labelGap
 	valueX, valueW := x+labelW, right-x-labelW
 
-	head := b.t.program(g.Program)
+	head := b.clean(b.t.program(g.Program)) // any fellowship's name, as the feed wrote it
 	if a, ok := b.t.Attendance[g.Attendance]; ok {
 		head += "  ·  " + a
 	}
 	y := f.para(b.st(b.sc.small, true, accent), head, x, cardPad, right-x, "")
-	y = f.para(b.st(b.sc.name, true, ink), truncate(b.clean(g.Name), b.lim.name), x, y, right-x, "") + rowGap
+	y = f.para(b.st(b.sc.name, true, ink), referral.Truncate(b.clean(g.Name), b.lim.name), x, y, right-x, "") + rowGap
 
 	body := b.st(b.sc.body, false, ink)
 	row := func(label string, paras ...func(y float64) float64) {
@@ -173,14 +180,14 @@ func (b *sheetBuilder) card(n int, g *referral.Group) block {
 	}
 	row(b.t.Labels.When, when...)
 	if g.Attendance != referral.Online {
-		if p := truncate(b.clean(place(g.Place)), maxAddress); p != "" {
+		if p := referral.Truncate(b.clean(place(g.Place)), maxAddress); p != "" {
 			row(b.t.Labels.Where, text(body, p, ""))
 		}
 	}
 	if g.Attendance != referral.InPerson {
 		if u := b.clean(g.Online.URL); u != "" {
 			if link != "" {
-				u = truncate(u, b.lim.link)
+				u = referral.Truncate(u, b.lim.link)
 			}
 			row(b.t.Labels.Online, text(body, u, link), text(body, b.optional(g.Online.URLNotes), ""))
 		}
@@ -188,19 +195,22 @@ func (b *sheetBuilder) card(n int, g *referral.Group) block {
 			row(b.t.Labels.Phone, text(body, p, ""))
 		}
 	}
-	if p := truncate(b.clean(g.Contact.Phone), 60); p != "" {
+	if p := referral.Truncate(b.clean(g.Contact.Phone), 60); p != "" {
 		row(b.t.Labels.Contact, text(body, p, ""))
 	}
 	if b.lim.notes > 0 {
 		notes := strings.Join(nonEmpty(b.clean(g.Place.Notes), b.clean(g.Notes)), " · ")
-		if notes = truncate(notes, b.lim.notes); notes != "" {
+		if notes = referral.Truncate(notes, b.lim.notes); notes != "" {
 			row(b.t.Labels.Notes, text(body, notes, ""))
 		}
 	}
-	if about := truncate(b.about(g), b.lim.about); about != "" {
+	if about := referral.Truncate(b.about(g), b.lim.about); about != "" {
 		row(b.t.Labels.About, text(body, about, ""))
 	}
 	y = f.para(b.st(b.sc.small, false, muted), b.t.updated(g), x, y, right-x, "")
+	if removed {
+		y = f.para(b.st(b.sc.small, true, helpInk), b.t.Removed, x, y, right-x, "")
+	}
 
 	h := y + cardPad
 	var qrItems []item
@@ -232,7 +242,7 @@ func (b *sheetBuilder) optional(s string) string {
 	if b.lim.other <= 0 {
 		return ""
 	}
-	return truncate(b.clean(s), b.lim.other)
+	return referral.Truncate(b.clean(s), b.lim.other)
 }
 
 // about lists the group's attributes in the fellowships' own words, with the
@@ -258,7 +268,7 @@ type part struct {
 // infoParts are the fixed sections: help lines and the overdose box first, in
 // coloured boxes so they are found fast, then the advice and the legend.
 func (b *sheetBuilder) infoParts(colW float64) []part {
-	body := b.st(b.sc.body, false, ink)
+	body := b.st(b.infoSize(), false, ink)
 	boxed := func(fill, line rgb, draw func(f *flow, w float64) float64) part {
 		f := b.flow()
 		h := draw(f, colW-2*boxPad) + 2*boxPad
@@ -271,7 +281,7 @@ func (b *sheetBuilder) infoParts(colW float64) []part {
 			if i > 0 {
 				y += itemGap
 			}
-			y = f.rich([]run{{b.st(b.sc.body+1, true, helpInk), l.Number}, {body, l.Text}}, 0, y, w)
+			y = f.rich([]run{{b.st(body.size+1, true, helpInk), l.Number}, {body, l.Text}}, 0, y, w)
 		}
 		return y
 	})
@@ -294,9 +304,9 @@ func (b *sheetBuilder) infoParts(colW float64) []part {
 		f := b.flow()
 		parts = append(parts, part{h: b.section(f, s, colW), items: f.items})
 	}
-	if codes := b.legendCodes(); len(codes) > 0 {
+	if progs, codes := b.legendPrograms(), b.legendCodes(); len(progs)+len(codes) > 0 {
 		f := b.flow()
-		parts = append(parts, part{h: b.legend(f, codes, colW), items: f.items})
+		parts = append(parts, part{h: b.legend(f, progs, codes, colW), items: f.items})
 	}
 	return parts
 }
@@ -388,7 +398,7 @@ func arrange(parts []part, colW float64, boxes, mix bool) block {
 
 func (b *sheetBuilder) section(f *flow, s section, w float64) float64 {
 	y := f.para(b.st(b.sc.h2, true, accent), s.Title, 0, 0, w, "") + 0.8
-	body := b.st(b.sc.body, false, ink)
+	body := b.st(b.infoSize(), false, ink)
 	y = f.para(body, s.Text, 0, y, w, "")
 	return f.bullets(body, s.Items, 0, y, w)
 }
@@ -411,17 +421,45 @@ func (b *sheetBuilder) legendCodes() []string {
 	return codes
 }
 
-// legend explains the words in one paragraph, each word in bold: as a list
-// it took a third more room, and room decides whether eight groups fit.
-func (b *sheetBuilder) legend(f *flow, codes []string, w float64) float64 {
-	y := f.para(b.st(b.sc.h2, true, accent), b.t.Legend.Title, 0, 0, w, "") + 0.8
-	var runs []run
-	for _, c := range codes {
-		runs = append(runs,
-			run{b.st(b.sc.body, true, ink), typeName(c, b.s.Language()) + ":"},
-			run{b.st(b.sc.body, false, ink), b.t.Legend.Items[c]})
+// infoSize is the type size of the fixed sections' text (see limits).
+func (b *sheetBuilder) infoSize() float64 {
+	if b.lim.smallInfo {
+		return b.sc.small
 	}
-	return f.rich(runs, 0, y, w)
+	return b.sc.body
+}
+
+// legendPrograms are the fellowships of this sheet's cards, in card order.
+func (b *sheetBuilder) legendPrograms() []referral.Program {
+	var progs []referral.Program
+	for _, g := range b.s.Groups {
+		if !slices.Contains(progs, g.Program) {
+			progs = append(progs, g.Program)
+		}
+	}
+	return progs
+}
+
+// legend says who each fellowship is for in one paragraph, then explains the
+// words in another, in small type with each name and word in bold: as lists
+// in body type they took half as much room again, and room decides whether
+// eight groups fit.
+func (b *sheetBuilder) legend(f *flow, progs []referral.Program, codes []string, w float64) float64 {
+	y := f.para(b.st(b.sc.h2, true, accent), b.t.Legend.Title, 0, 0, w, "") + 0.8
+	bold, plain := b.st(b.sc.small, true, ink), b.st(b.sc.small, false, ink)
+	var who, words []run
+	for _, p := range progs {
+		name, line := b.t.legendProgram(p)
+		who = append(who, run{bold, b.clean(name) + ":"}, run{plain, line})
+	}
+	for _, c := range codes {
+		words = append(words, run{bold, typeName(c, b.s.Language()) + ":"}, run{plain, b.t.Legend.Items[c]})
+	}
+	y = f.rich(who, 0, y, w)
+	if len(who) > 0 && len(words) > 0 {
+		y += itemGap
+	}
+	return f.rich(words, 0, y, w)
 }
 
 // footers adds the clinic and page number at the foot of every page.
@@ -429,7 +467,7 @@ func (b *sheetBuilder) footers(l *layout) {
 	st := b.st(b.sc.footer, false, muted)
 	lh := b.sc.lineH(st)
 	y := l.pageH - footerFromB
-	left := truncate(strings.Join(nonEmpty(b.clean(b.s.Clinic.Name), b.clean(b.s.Clinic.Phone)), " · "), 80)
+	left := referral.Truncate(strings.Join(nonEmpty(b.clean(b.s.Clinic.Name), b.clean(b.s.Clinic.Phone)), " · "), 80)
 	for p := range l.pages {
 		page := strings.NewReplacer("{page}", fmt.Sprint(p+1), "{pages}", fmt.Sprint(len(l.pages))).Replace(b.t.Page)
 		pw := b.m.width(st, page) + 0.5

@@ -15,7 +15,7 @@ func (b *sheetBuilder) phone(o referral.OnlineAccess) string {
 	// it to two lines.
 	line, read := b.t.dialIn(o.Phone)
 	if !read {
-		line = truncate(b.clean(line), 60)
+		line = referral.Truncate(b.clean(line), 60)
 	}
 	return strings.Join(nonEmpty(line, b.optional(o.PhoneNotes)), " · ")
 }

@@ -1,16 +1,16 @@
 package pdf
 
 import (
-	"html"
 	"strings"
 	"sync"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/text/unicode/norm"
+
+	"referraldesk/referral"
 )
 
 // glyphs is the set of runes both embedded fonts can draw. gofpdf indexes its
@@ -48,7 +48,8 @@ func hasGlyph(r rune) bool {
 }
 
 // clean turns directory or user text into one line the fonts can draw:
-//   - HTML tags are dropped and entities decoded (feeds paste web notes);
+//   - it is made plain text as referral.PlainText does (feeds paste web
+//     notes): tags dropped, entities decoded;
 //   - the text is composed (NFC) so "n" + combining tilde prints as "ñ";
 //   - each run of letters in a script the Go fonts lack (Arabic, Hebrew, CJK,
 //     Thai, ...) becomes placeholder, so the reader sees that something was
@@ -61,7 +62,7 @@ func clean(s, placeholder string) string {
 	if s == "" {
 		return ""
 	}
-	s = norm.NFC.String(html.UnescapeString(stripTags(s)))
+	s = norm.NFC.String(referral.PlainText(s))
 	var b strings.Builder
 	// inForeign: the last thing written was the placeholder. Spaces and
 	// punctuation the fonts lack keep it so, so "مجموعة الأمل" is one
@@ -97,67 +98,4 @@ func clean(s, placeholder string) string {
 		}
 	}
 	return b.String()
-}
-
-// stripTags removes HTML tags: a "<" followed by a letter, "/" or "!" up to
-// the next ">". Anything else with "<" (such as "a < b") is kept. Tags that
-// break lines become spaces so words do not run together. The text of
-// <script> and <style> elements is not removed: it is rare in feeds and, once
-// its tags are gone, harmless text.
-func stripTags(s string) string {
-	if !strings.Contains(s, "<") {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(s, '<')
-		if i < 0 || i+1 >= len(s) {
-			b.WriteString(s)
-			return b.String()
-		}
-		c := s[i+1]
-		isTag := c == '/' || c == '!' || (c|0x20 >= 'a' && c|0x20 <= 'z')
-		end := strings.IndexByte(s[i:], '>')
-		if !isTag || end < 0 {
-			b.WriteString(s[:i+1])
-			s = s[i+1:]
-			continue
-		}
-		b.WriteString(s[:i])
-		if breaksLine(s[i+1 : i+end]) {
-			b.WriteByte(' ')
-		}
-		s = s[i+end+1:]
-	}
-}
-
-// breaksLine reports whether an HTML tag (its text between < and >) starts a
-// new line in a browser; inline tags such as <b> join words instead.
-func breaksLine(tag string) bool {
-	name := strings.ToLower(strings.TrimLeft(tag, "/!"))
-	if i := strings.IndexAny(name, " \t\n/"); i >= 0 {
-		name = name[:i]
-	}
-	switch name {
-	case "b", "i", "u", "em", "strong", "span", "a", "small", "big", "sup", "sub", "font", "mark", "abbr":
-		return false
-	}
-	return true
-}
-
-// truncate shortens s to at most max runes, at a word boundary when one is
-// near, and marks the cut with an ellipsis. max <= 0 means no limit.
-func truncate(s string, max int) string {
-	if max <= 0 || utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	r := []rune(s)[:max-1]
-	cut := len(r)
-	for i := len(r) - 1; i > len(r)/2; i-- {
-		if r[i] == ' ' {
-			cut = i
-			break
-		}
-	}
-	return strings.TrimRight(string(r[:cut]), " ,.;:-") + "…"
 }

@@ -26,22 +26,29 @@ type texts struct {
 		Notes   string `json:"notes"`
 		About   string `json:"about"`
 	} `json:"labels"`
-	Attendance         map[referral.Attendance]string `json:"attendance"`
-	Programs           map[referral.Program]string    `json:"programs"`
-	Weekdays           [7]string                      `json:"weekdays"` // Sunday first, as time.Weekday
-	Months             [12]string                     `json:"months"`
-	DateFormat         string                         `json:"dateFormat"` // {month} {day} {year}
-	Clock              string                         `json:"clock"`      // "12h" or "24h"
-	And                string                         `json:"and"`
-	Through            string                         `json:"through"` // "Monday to Friday"
-	EveryDay           string                         `json:"everyDay"`
-	CallForTimes       string                         `json:"callForTimes"`
-	Updated            string                         `json:"updated"` // {date}
-	UpdatedUnknown     string                         `json:"updatedUnknown"`
-	MedicationFriendly string                         `json:"medicationFriendly"`
-	ScanToJoin         string                         `json:"scanToJoin"`
-	OtherScript        string                         `json:"otherScript"`
-	Page               string                         `json:"page"` // {page} {pages}
+	Attendance map[referral.Attendance]string   `json:"attendance"`
+	Programs   map[referral.Program]programText `json:"programs"`
+	// AnyProgram is for a fellowship Programs does not name: its For line,
+	// and its Name when a listing names no fellowship (ProgramOther).
+	AnyProgram struct {
+		Name string `json:"name"`
+		For  string `json:"for"`
+	} `json:"anyProgram"`
+	Weekdays           [7]string  `json:"weekdays"` // Sunday first, as time.Weekday
+	Months             [12]string `json:"months"`
+	DateFormat         string     `json:"dateFormat"` // {month} {day} {year}
+	Clock              string     `json:"clock"`      // "12h" or "24h"
+	And                string     `json:"and"`
+	Through            string     `json:"through"` // "Monday to Friday"
+	EveryDay           string     `json:"everyDay"`
+	CallForTimes       string     `json:"callForTimes"`
+	Updated            string     `json:"updated"` // {date}
+	UpdatedUnknown     string     `json:"updatedUnknown"`
+	Removed            string     `json:"removed"` // a reprinted group the directory no longer lists
+	MedicationFriendly string     `json:"medicationFriendly"`
+	ScanToJoin         string     `json:"scanToJoin"`
+	OtherScript        string     `json:"otherScript"`
+	Page               string     `json:"page"` // {page} {pages}
 	HelpNow            struct {
 		Title string `json:"title"`
 		Lines []struct {
@@ -63,6 +70,14 @@ type texts struct {
 		Title string            `json:"title"`
 		Items map[string]string `json:"items"` // Meeting Guide type code → plain explanation
 	} `json:"legend"`
+}
+
+// programText is a fellowship as the sheet names it, and who it is for in
+// one plain line for the legend.
+type programText struct {
+	Name  string `json:"name"`  // on the card: "NA (Narcotics Anonymous)"
+	Short string `json:"short"` // in the legend, when Name spells it out: "NA"
+	For   string `json:"for"`
 }
 
 // section is a heading with a paragraph, a bullet list, or both.
@@ -131,13 +146,26 @@ func (t *texts) clock(c referral.Clock) string {
 	return fmt.Sprintf("%d:%02d %s", h, min, suffix)
 }
 
-// program returns the program's name for the sheet.
+// program returns the program's name for the sheet: the fellowship's own
+// name, and "support group" only for a listing that names none.
 func (t *texts) program(p referral.Program) string {
 	if s, ok := t.Programs[p]; ok {
-		return s
+		return s.Name
 	}
-	if p == "" {
-		return t.Programs[referral.ProgramOther]
+	if p == "" || p == referral.ProgramOther {
+		return t.AnyProgram.Name
 	}
 	return string(p)
+}
+
+// legendProgram returns the program's name in the legend and who it is for.
+func (t *texts) legendProgram(p referral.Program) (name, who string) {
+	s, ok := t.Programs[p]
+	switch {
+	case !ok:
+		return t.program(p), t.AnyProgram.For
+	case s.Short != "":
+		return s.Short, s.For
+	}
+	return s.Name, s.For
 }

@@ -50,27 +50,10 @@ func FuzzClean(f *testing.F) {
 				t.Fatalf("clean(%q) kept %U, which the fonts cannot draw", s, r)
 			}
 		}
-		if got := truncate(out, 20); utf8.RuneCountInString(got) > 20 {
+		if got := referral.Truncate(out, 20); utf8.RuneCountInString(got) > 20 {
 			t.Fatalf("truncate gave %d runes", utf8.RuneCountInString(got))
 		}
 	})
-}
-
-func TestTruncate(t *testing.T) {
-	for _, tt := range []struct {
-		in   string
-		max  int
-		want string
-	}{
-		{"short", 10, "short"},
-		{"no limit at all", 0, "no limit at all"},
-		{"Serenity and courage group", 20, "Serenity and…"},
-		{"Supercalifragilistic", 10, "Supercali…"},
-	} {
-		if got := truncate(tt.in, tt.max); got != tt.want {
-			t.Errorf("truncate(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
-		}
-	}
 }
 
 func TestSchedule(t *testing.T) {
@@ -178,8 +161,13 @@ func TestTexts(t *testing.T) {
 				}
 			}
 			for _, p := range referral.Programs {
-				if tx.Programs[p.Program] == "" {
-					t.Errorf("no name for program %s", p.Program)
+				if pt := tx.Programs[p.Program]; pt.Name == "" || pt.For == "" {
+					t.Errorf("program %s has no name or no line saying who it is for", p.Program)
+				}
+			}
+			for p := range tx.Programs {
+				if !p.Known() {
+					t.Errorf("texts for %q, which is not in referral.Programs", p)
 				}
 			}
 			for _, a := range []referral.Attendance{referral.InPerson, referral.Online, referral.Hybrid} {
@@ -199,24 +187,42 @@ func TestTexts(t *testing.T) {
 	}
 }
 
-// TestTypeNamesInSpec checks that every type code the sheet can print has a
-// name in both sheet languages in the spec's vocabulary.
+// TestTypeNamesInSpec checks that every Meeting Guide code the sheet can
+// print (the first of each attribute in referral.Vocabulary) has a name in
+// both sheet languages in the spec's vocabulary.
 func TestTypeNamesInSpec(t *testing.T) {
-	codes := []string{"O", "C", "W", "M", "LGBTQ", "Y", "SEN", "A", "BE", "X", "ASL", "CF"}
-	for _, c := range langCodes {
-		codes = append(codes, c)
-	}
-	for _, c := range formatCodes {
-		codes = append(codes, c)
-	}
-	for _, c := range codes {
+	for _, term := range referral.Vocabulary {
+		if term.Kind == referral.KindAttendance {
+			continue // never printed: attributeCodes reads Attributes
+		}
+		c, ok := referral.Code(referral.MeetingGuideCodes, term.Attr)
+		if !ok {
+			t.Errorf("%s has no Meeting Guide code for the sheet", term.Attr)
+			continue
+		}
 		for _, l := range referral.Langs {
 			if n := assets.MeetingGuideTypes()[c][string(l)]; n == "" {
-				t.Errorf("the spec has no %s name for type %s", l, c)
+				t.Errorf("the spec has no %s name for type %s (%s)", l, c, term.Attr)
 			}
 		}
 	}
 	if got := typeName("S", referral.Spanish); got != "Español" {
 		t.Errorf("typeName(S, es) = %q", got)
+	}
+}
+
+// TestAttributeCodes: the sheet names a group's attributes in the order of
+// Attributes.Words, through the vocabulary, and leaves out a pair the
+// listing contradicts itself on.
+func TestAttributeCodes(t *testing.T) {
+	a := referral.Attributes{Openness: referral.Closed, Audience: referral.WomenOnly, Newcomer: true,
+		Languages: []string{"es", "zz"}, Wheelchair: true, Childcare: true,
+		Formats: []referral.Format{referral.FormatStep, referral.FormatSpeaker}}
+	if got, want := attributeCodes(a), []string{"C", "W", "BE", "S", "X", "CF", "ST", "SP"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("codes %q, want %q", got, want)
+	}
+	a = referral.Attributes{Openness: referral.OpenAndClosed, Audience: referral.WomenAndMen, LGBTQ: true}
+	if got, want := attributeCodes(a), []string{"LGBTQ"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("a contradictory listing: codes %q, want %q", got, want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log"
 	"strings"
 	"time"
 	"unicode"
@@ -119,9 +120,9 @@ func (s *GroupService) CreateGroups(ctx context.Context, groups []*referral.Grou
 				return err
 			}
 			if g.Curation != (referral.Curation{}) {
-				err = w.setCuration(ctx, g.Source, g.SourceID, g.Curation)
+				err = w.setGroupCuration(ctx, g, g.Curation)
 			} else if curated[g.Source] {
-				g.Curation, err = w.curation(ctx, g.Source, g.SourceID)
+				g.Curation, err = w.curation(ctx, referral.GroupKey(g))
 			}
 			if err != nil {
 				return err
@@ -147,7 +148,7 @@ func (s *GroupService) UpdateGroup(ctx context.Context, g *referral.Group) error
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx, now string) error {
-		source, sourceID, err := groupKey(ctx, tx, g.ID)
+		source, sourceID, err := provenance(ctx, tx, g.ID)
 		if err != nil {
 			return err
 		}
@@ -155,6 +156,10 @@ func (s *GroupService) UpdateGroup(ctx context.Context, g *referral.Group) error
 			g.Source, g.SourceID = source, sourceID
 		} else if err := assignSource(g); err != nil {
 			return err
+		}
+		var oldKey string
+		if err := tx.QueryRowContext(ctx, `SELECT group_key FROM groups WHERE id = ?`, g.ID).Scan(&oldKey); err != nil {
+			return fmt.Errorf("update group %d: %w", g.ID, err)
 		}
 		w, err := prepareWriter(ctx, tx, now)
 		if err != nil {
@@ -164,16 +169,17 @@ func (s *GroupService) UpdateGroup(ctx context.Context, g *referral.Group) error
 		if err := w.update(ctx, g); err != nil {
 			return err
 		}
-		if source != g.Source || sourceID != g.SourceID {
-			// The curation follows the group to its new key.
-			if err := w.setCuration(ctx, source, sourceID, referral.Curation{}); err != nil {
-				return err
-			}
-		}
-		if err := w.setCuration(ctx, g.Source, g.SourceID, g.Curation); err != nil {
+		// A changed name or place makes the listing part of another group
+		// (see referral.GroupKey): the curation given with the edit is that
+		// group's now, for all its listings. The old group's stays with the
+		// listings that still belong to it.
+		if err := w.setGroupCuration(ctx, g, g.Curation); err != nil {
 			return err
 		}
-		return w.index(ctx, g)
+		if err := dropOrphanCuration(ctx, tx, oldKey); err != nil {
+			return err
+		}
+		return w.indexGroup(ctx, tx, referral.GroupKey(g))
 	})
 }
 
@@ -182,18 +188,30 @@ func (s *GroupService) UpdateGroup(ctx context.Context, g *referral.Group) error
 // curation is there when the listing comes back.)
 func (s *GroupService) DeleteGroup(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *sql.Tx, now string) error {
-		source, sourceID, err := groupKey(ctx, tx, id)
-		if err != nil {
-			return err
+		var key string
+		if err := tx.QueryRowContext(ctx, `SELECT group_key FROM groups WHERE id = ?`, id).Scan(&key); errors.Is(err, sql.ErrNoRows) {
+			return notFound(id)
+		} else if err != nil {
+			return fmt.Errorf("delete group %d: %w", id, err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM groups WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("delete group %d: %w", id, err)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM curation WHERE source = ? AND source_id = ?`, source, sourceID); err != nil {
-			return fmt.Errorf("delete curation of group %d: %w", id, err)
-		}
-		return nil
+		return dropOrphanCuration(ctx, tx, key)
 	})
+}
+
+// dropOrphanCuration removes the curation of a group a person has left no
+// listing of (by deleting or editing them). It goes with the group's last
+// listing, not before: the other weekdays are still the same group. An
+// import never calls it, so a listing that leaves a feed finds its curation
+// when it comes back.
+func dropOrphanCuration(ctx context.Context, tx *sql.Tx, key string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM curation WHERE group_key = ?
+		AND NOT EXISTS (SELECT 1 FROM groups WHERE group_key = ?)`, key, key); err != nil {
+		return fmt.Errorf("delete curation of group %q: %w", key, err)
+	}
+	return nil
 }
 
 // SetCuration replaces the clinic's curation of a group and returns the group.
@@ -213,10 +231,10 @@ func (s *GroupService) SetCuration(ctx context.Context, id int64, c referral.Cur
 			return err
 		}
 		defer w.close()
-		if err := w.setCuration(ctx, g.Source, g.SourceID, c); err != nil {
+		if err := w.setGroupCuration(ctx, g, c); err != nil {
 			return err
 		}
-		return w.index(ctx, g) // the hidden facet may have changed
+		return w.indexGroup(ctx, tx, referral.GroupKey(g)) // the hidden facet of every listing may have changed
 	})
 	if err != nil {
 		return nil, err
@@ -255,7 +273,7 @@ const (
 	groupColumns = `g.id, g.source, g.source_id, g.updated, g.name, g.program, g.attendance,
 		g.timezone, g.lat, g.lon, g.coords_from_zip, g.data,
 		coalesce(c.medication_friendly, ''), c.verified_on, coalesce(c.notes, ''), coalesce(c.hidden, 0)`
-	curationJoin = `LEFT JOIN curation c ON c.source = g.source AND c.source_id = g.source_id`
+	curationJoin = `LEFT JOIN curation c ON c.group_key = g.group_key`
 )
 
 func findGroupByID(ctx context.Context, tx *sql.Tx, id int64) (*referral.Group, error) {
@@ -278,7 +296,7 @@ func notFound(id int64) error {
 }
 
 // groupKey returns the Source and SourceID of group id, or ENOTFOUND.
-func groupKey(ctx context.Context, tx *sql.Tx, id int64) (source, sourceID string, err error) {
+func provenance(ctx context.Context, tx *sql.Tx, id int64) (source, sourceID string, err error) {
 	err = tx.QueryRowContext(ctx, `SELECT source, source_id FROM groups WHERE id = ?`, id).Scan(&source, &sourceID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", notFound(id)
@@ -324,11 +342,15 @@ func scanGroup(rows *sql.Rows, g *referral.Group) error {
 		g.Place.Coords = &referral.Point{Lat: lat.Float64, Lon: lon.Float64}
 	}
 	g.Place.CoordsFromZIP = fromZIP
+	// A date this build cannot read (written by hand, or by another tool)
+	// makes that one date unknown, not every match and list fail.
 	if g.Updated, err = parseTime(updated); err != nil {
-		return err
+		log.Printf("referraldesk: group %d: last-updated date %q cannot be read; shown as unknown", g.ID, updated.String)
 	}
-	g.Curation.VerifiedOn, err = parseTime(verified)
-	return err
+	if g.Curation.VerifiedOn, err = parseTime(verified); err != nil {
+		log.Printf("referraldesk: group %d: verified-on date %q cannot be read; shown as not verified", g.ID, verified.String)
+	}
+	return nil
 }
 
 // groupWhere turns a filter into a WHERE clause over groups g and curation c.

@@ -334,12 +334,16 @@ func decodeReferral(r *referral.Referral, needs, referred, followUp []byte) erro
 			r.Needs.ClinicZone = loc
 		}
 	}
-	var groups []referredRecord
+	var groups []referredDoc
 	if err := json.Unmarshal(referred, &groups); err != nil {
 		return errors.New("groups are not valid JSON")
 	}
-	for _, g := range groups {
-		r.Groups = append(r.Groups, referral.ReferredGroup(g))
+	for _, d := range groups {
+		g := referral.ReferredGroup(d.referredRecord)
+		if d.Printed != nil {
+			g.Printed = d.Printed.group(g)
+		}
+		r.Groups = append(r.Groups, g)
 	}
 	if followUp != nil {
 		var f followUpRecord
@@ -372,6 +376,7 @@ type (
 		LGBTQ       bool                  `json:"lgbtq,omitzero"`
 		YoungPeople bool                  `json:"young_people,omitzero"`
 		Languages   []string              `json:"languages,omitzero"`
+		PreferLang  referral.Lang         `json:"prefer_lang,omitzero"`
 		Wheelchair  bool                  `json:"wheelchair,omitzero"`
 		ASL         bool                  `json:"asl,omitzero"`
 		Childcare   bool                  `json:"childcare,omitzero"`
@@ -397,6 +402,51 @@ type (
 		SourceID string           `json:"source_id,omitzero"`
 		Name     string           `json:"name,omitzero"`
 		Program  referral.Program `json:"program,omitzero"`
+		Printed  *referral.Group  `json:"-"` // referredDoc.Printed
+	}
+	// referredDoc gives the printed card tagged keys, as needsDoc does for
+	// the needs. Entries logged before the log kept the card have none.
+	referredDoc struct {
+		referredRecord
+		Printed *printedDoc `json:"printed,omitzero"`
+	}
+	// printedRecord mirrors referral.Group. ID, Source and SourceID are the
+	// entry's own group_id, source and source_id; the fields held in the
+	// groups table's columns and the nested types are in printedDoc, with
+	// the record types of groups.data (record.go).
+	printedRecord struct {
+		ID         int64                 `json:"-"`
+		Source     string                `json:"-"`
+		SourceID   string                `json:"-"`
+		Updated    time.Time             `json:"updated,omitzero"`
+		Name       string                `json:"name,omitzero"`
+		Program    referral.Program      `json:"program,omitzero"`
+		Sessions   []referral.Session    `json:"-"`
+		TimeZone   string                `json:"timezone,omitzero"`
+		Attendance referral.Attendance   `json:"attendance,omitzero"`
+		Place      referral.Place        `json:"-"`
+		Online     referral.OnlineAccess `json:"-"`
+		Attributes referral.Attributes   `json:"-"`
+		Types      []string              `json:"types,omitzero"`
+		Notes      string                `json:"notes,omitzero"`
+		Contact    referral.Contact      `json:"-"`
+		Service    bool                  `json:"service,omitzero"`
+		Curation   referral.Curation     `json:"-"` // only what the card prints: printedDoc
+	}
+	printedDoc struct {
+		printedRecord
+		Sessions      []sessionRecord  `json:"sessions,omitzero"`
+		Place         placeRecord      `json:"place,omitzero"`
+		Coords        *pointRecord     `json:"coords,omitzero"`
+		CoordsFromZIP bool             `json:"coords_from_zip,omitzero"`
+		Online        onlineRecord     `json:"online,omitzero"`
+		Attributes    attributesRecord `json:"attributes,omitzero"`
+		Contact       contactRecord    `json:"contact,omitzero"`
+		// The card says "welcomes people who take medication" and dates the
+		// listing by the later of Updated and VerifiedOn; the rest of the
+		// curation is the clinic's own and not kept in the log.
+		MedicationFriendly referral.MedicationFriendly `json:"medication_friendly,omitzero"`
+		VerifiedOn         time.Time                   `json:"verified_on,omitzero"`
 	}
 	followUpRecord struct {
 		Recorded               time.Time       `json:"recorded"`
@@ -421,10 +471,56 @@ func needsJSON(n referral.Needs) needsDoc {
 	return d
 }
 
-func referredJSON(groups []referral.ReferredGroup) []referredRecord {
-	rs := make([]referredRecord, len(groups))
+func referredJSON(groups []referral.ReferredGroup) []referredDoc {
+	rs := make([]referredDoc, len(groups))
 	for i, g := range groups {
-		rs[i] = referredRecord(g)
+		rs[i] = referredDoc{referredRecord: referredRecord(g)}
+		rs[i].referredRecord.Printed = nil
+		if g.Printed != nil {
+			rs[i].Printed = printedJSON(g.Printed)
+		}
 	}
 	return rs
+}
+
+func printedJSON(g *referral.Group) *printedDoc {
+	d := &printedDoc{
+		printedRecord: printedRecord(*g),
+		Place:         placeRecord(g.Place),
+		Online:        onlineRecord(g.Online),
+		Attributes:    attributesRecord(g.Attributes),
+		Contact:       contactRecord(g.Contact),
+		CoordsFromZIP: g.Place.CoordsFromZIP,
+
+		MedicationFriendly: g.Curation.MedicationFriendly,
+		VerifiedOn:         g.Curation.VerifiedOn,
+	}
+	if c := g.Place.Coords; c != nil {
+		p := pointRecord(*c)
+		d.Coords = &p
+	}
+	for _, s := range g.Sessions {
+		d.Sessions = append(d.Sessions, sessionRecord(s))
+	}
+	return d
+}
+
+// group is the printed card of the entry's group rg.
+func (d *printedDoc) group(rg referral.ReferredGroup) *referral.Group {
+	g := referral.Group(d.printedRecord)
+	g.ID, g.Source, g.SourceID = rg.GroupID, rg.Source, rg.SourceID
+	g.Place = referral.Place(d.Place)
+	g.Place.CoordsFromZIP = d.CoordsFromZIP
+	if d.Coords != nil {
+		p := referral.Point(*d.Coords)
+		g.Place.Coords = &p
+	}
+	g.Online = referral.OnlineAccess(d.Online)
+	g.Attributes = referral.Attributes(d.Attributes)
+	g.Contact = referral.Contact(d.Contact)
+	g.Curation = referral.Curation{MedicationFriendly: d.MedicationFriendly, VerifiedOn: d.VerifiedOn}
+	for _, s := range d.Sessions {
+		g.Sessions = append(g.Sessions, referral.Session(s))
+	}
+	return &g
 }

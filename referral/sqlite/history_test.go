@@ -361,3 +361,126 @@ func TestHistoryErasesDeletedEntries(t *testing.T) {
 		t.Error("a purged entry is still in the database file")
 	}
 }
+
+// TestHistoryKeepsThePrintedCards: the log keeps each group as its card
+// printed it, every field of it, and nothing of the sheet's first name or of
+// the clinic's own notes on the group.
+func TestHistoryKeepsThePrintedCards(t *testing.T) {
+	ctx := context.Background()
+	h, db, _, path := openHistory(t)
+	card := fullGroup()
+	card.ID = 4
+	// As Candidate.Listing prints a group listed once per weekday.
+	card.Sessions = append(card.Sessions, referral.Session{Day: time.Thursday, Start: 19 * 60, End: 20 * 60})
+	bare := &referral.Group{ID: 9, Source: referral.SourceManual, SourceID: "m-1", Name: "MAT Circle",
+		Program: referral.ProgramMAR, Attendance: referral.Online}
+	sheet := referral.Sheet{Clinic: referral.Clinic{Name: "Broad Street Clinic"}, Date: fixedNow, FirstName: "Xiomara",
+		Groups: []*referral.Group{card, bare}, Lang: referral.Spanish}
+	r := logReferral(t, h, referral.NewReferral(sheet, fullReferral().Needs, "R. intake"))
+
+	want := *fullGroup()
+	want.ID, want.Sessions = 4, card.Sessions
+	want.Curation.Notes = ""
+	for _, h := range []*sqlite.HistoryService{h, sqlite.NewHistoryService(reopen(t, path))} {
+		got, err := h.FindReferralByID(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertReferral(t, got, r)
+		if p := got.Groups[0].Printed; p == nil || !reflect.DeepEqual(*p, want) {
+			t.Errorf("printed card read back\n got: %+v\nwant: %+v", p, want)
+		}
+		if p := got.Groups[1].Printed; p == nil || !reflect.DeepEqual(*p, *bare) {
+			t.Errorf("printed card read back\n got: %+v\nwant: %+v", p, bare)
+		}
+	}
+	db.Close()
+	var file []byte // the database as a copy of it would carry it
+	for _, f := range []string{path, path + "-wal"} {
+		raw, err := os.ReadFile(f)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		file = append(file, raw...)
+	}
+	if !bytes.Contains(file, []byte("Side door, basement")) {
+		t.Fatal("the test cannot see the printed card in the file at all")
+	}
+	for _, secret := range []string{"Xiomara", "Chair is kind"} {
+		if bytes.Contains(file, []byte(secret)) {
+			t.Errorf("the database file holds %q", secret)
+		}
+	}
+}
+
+// TestHistoryReadsEntriesWithoutPrintedCards: entries logged before the log
+// kept the cards still read, with no card to reprint from.
+func TestHistoryReadsEntriesWithoutPrintedCards(t *testing.T) {
+	h, _, _, path := openHistory(t)
+	r := logReferral(t, h, fullReferral())
+	rawExec(t, path, `UPDATE referrals SET referred = ? WHERE id = ?`,
+		`[{"group_id":4,"source":"aa-sepia","source_id":"st-marks","name":"Tuesday Night Hope","program":"AA"}]`, r.ID)
+	got, err := h.FindReferralByID(context.Background(), r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []referral.ReferredGroup{fullReferral().Groups[0]}
+	if !reflect.DeepEqual(got.Groups, want) {
+		t.Errorf("Groups = %+v, want %+v", got.Groups, want)
+	}
+}
+
+// TestFindReferredBySourceID: a reprint finds a referred listing by its
+// source and source id, also after an import removed it and a later one
+// added it back under a new id.
+func TestFindReferredBySourceID(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t)
+	gs := sqlite.NewGroupService(db)
+	stay := group("Stays", referral.ProgramNA, referral.InPerson, time.Tuesday, "Philadelphia", "na", "stays")
+	back := group("Comes Back", referral.ProgramNA, referral.InPerson, time.Wednesday, "Philadelphia", "na", "back")
+	gone := group("Gone", referral.ProgramNA, referral.InPerson, time.Thursday, "Philadelphia", "na", "gone")
+	hidden := group("Hidden", referral.ProgramNA, referral.InPerson, time.Friday, "Philadelphia", "na", "hidden")
+	hidden.Curation.Hidden = true
+	for _, g := range []*referral.Group{stay, back, gone, hidden} {
+		if err := gs.CreateGroup(ctx, g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sheet := referral.Sheet{Date: fixedNow, Groups: []*referral.Group{stay, back, gone, hidden}}
+	r := referral.NewReferral(sheet, referral.Needs{}, "")
+	// An entry may name its group by directory id alone.
+	r.Groups = append(r.Groups, referral.ReferredGroup{GroupID: stay.ID, Name: stay.Name})
+
+	oldID := back.ID
+	for _, id := range []int64{back.ID, gone.ID} {
+		if err := gs.DeleteGroup(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	back.ID = 0
+	if err := gs.CreateGroup(ctx, back); err != nil {
+		t.Fatal(err)
+	}
+	if back.ID == oldID {
+		t.Fatal("the test needs the listing back under a new id")
+	}
+	listed, err := referral.FindReferred(ctx, gs, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	for _, g := range listed {
+		id := int64(-1)
+		if g != nil {
+			id = g.ID
+		}
+		got = append(got, id)
+	}
+	if want := []int64{stay.ID, back.ID, -1, hidden.ID, stay.ID}; !reflect.DeepEqual(got, want) {
+		t.Errorf("FindReferred found ids %v, want %v (-1: not listed)", got, want)
+	}
+	if _, err := gs.FindGroupBySourceID(ctx, "na", "gone"); referral.ErrorCode(err) != referral.ENOTFOUND {
+		t.Errorf("FindGroupBySourceID of a removed listing = %v, want ENOTFOUND", err)
+	}
+}

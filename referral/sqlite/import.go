@@ -114,6 +114,7 @@ func listingError(source string, i, n int, g *referral.Group, err error) error {
 type stored struct {
 	id  int64
 	sum uint64
+	key string // the group it belonged to (referral.GroupKey)
 }
 
 func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Source, groups []*referral.Group, counts *ImportCounts) error {
@@ -131,6 +132,9 @@ func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Sou
 		return err
 	}
 	defer w.close()
+	if err := adoptListingCuration(ctx, tx, w, src.Name, groups, curation); err != nil {
+		return err
+	}
 
 	for i, g := range groups {
 		// The driver notices cancellation only between statements of its
@@ -138,7 +142,7 @@ func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Sou
 		if i%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		g.Curation = curation[g.SourceID] // the hidden facet of the search row needs it
+		g.Curation = curation[referral.GroupKey(g)] // the hidden facet of the search row needs it
 		prev, ok := old[g.SourceID]
 		if !ok {
 			if err := w.insert(ctx, g); err != nil {
@@ -152,6 +156,15 @@ func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Sou
 		}
 		delete(old, g.SourceID)
 		g.ID = prev.id
+		if key := referral.GroupKey(g); key != prev.key && curation[key] == (referral.Curation{}) && curation[prev.key] != (referral.Curation{}) {
+			// Renamed or moved by the feed: what the clinic knew of the
+			// group comes along (copied: its other listings may stay).
+			if err := w.setGroupCuration(ctx, g, curation[prev.key]); err != nil {
+				return err
+			}
+			curation[key] = curation[prev.key]
+			g.Curation = curation[key]
+		}
 		l, err := listingOf(g)
 		if err != nil {
 			return err
@@ -262,7 +275,7 @@ func (l *listing) sum(seed maphash.Seed) uint64 {
 
 // storedListings reads the listings of a source, keyed by SourceID.
 func storedListings(ctx context.Context, tx *sql.Tx, seed maphash.Seed, source string) (map[string]stored, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+listingColumns+` FROM groups WHERE source = ?`, source)
+	rows, err := tx.QueryContext(ctx, `SELECT `+listingColumns+`, group_key FROM groups WHERE source = ?`, source)
 	if err != nil {
 		return nil, fmt.Errorf("import %s: read listings: %w", source, err)
 	}
@@ -274,14 +287,15 @@ func storedListings(ctx context.Context, tx *sql.Tx, seed maphash.Seed, source s
 			sourceID string
 			l        listing
 			data     sql.RawBytes // valid until Next: summed, never kept
+			key      string
 		)
 		err := rows.Scan(&id, &sourceID, &l.updated, &l.name, &l.program, &l.attendance, &l.timeZone,
-			&l.days, &l.lat, &l.lon, &l.coordsFromZIP, &data)
+			&l.days, &l.lat, &l.lon, &l.coordsFromZIP, &data, &key)
 		if err != nil {
 			return nil, fmt.Errorf("import %s: read listings: %w", source, err)
 		}
 		l.data = data
-		listings[sourceID] = stored{id: id, sum: l.sum(seed)}
+		listings[sourceID] = stored{id: id, sum: l.sum(seed), key: key}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("import %s: read listings: %w", source, err)
@@ -289,10 +303,40 @@ func storedListings(ctx context.Context, tx *sql.Tx, seed maphash.Seed, source s
 	return listings, nil
 }
 
-// sourceCuration reads the clinic's curation of a source's listings in one
-// query instead of one lookup per listing.
+// adoptListingCuration moves the curation of listings that were away when
+// curation became per group (see mergeListingCuration) to their group, now
+// that the import brings them back; a group already curated keeps its own.
+func adoptListingCuration(ctx context.Context, tx *sql.Tx, w *writer, source string, groups []*referral.Group, curation map[string]referral.Curation) error {
+	waiting, err := listingCurations(ctx, tx, source)
+	if err != nil || len(waiting) == 0 {
+		return err
+	}
+	bySourceID := make(map[string]*referral.Group, len(groups))
+	for _, g := range groups {
+		bySourceID[g.SourceID] = g
+	}
+	for _, lc := range waiting {
+		g, ok := bySourceID[lc.sourceID]
+		if !ok {
+			continue
+		}
+		if key := referral.GroupKey(g); curation[key] == (referral.Curation{}) {
+			if err := w.setGroupCuration(ctx, g, lc.c); err != nil {
+				return err
+			}
+			curation[key] = lc.c
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM listing_curation WHERE source = ? AND source_id = ?`, lc.source, lc.sourceID); err != nil {
+			return fmt.Errorf("import %s: adopt curation: %w", source, err)
+		}
+	}
+	return nil
+}
+
+// sourceCuration reads the clinic's curation of a source's groups, by group
+// key, in one query instead of one lookup per listing.
 func sourceCuration(ctx context.Context, tx *sql.Tx, source string) (map[string]referral.Curation, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT source_id, medication_friendly, verified_on, notes, hidden
+	rows, err := tx.QueryContext(ctx, `SELECT group_key, medication_friendly, verified_on, notes, hidden
 		FROM curation WHERE source = ?`, source)
 	if err != nil {
 		return nil, fmt.Errorf("import %s: read curation: %w", source, err)

@@ -166,13 +166,12 @@ func TestReplaceSourceSearchAndCuration(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// b leaves the feed, comes back renamed, and keeps the clinic's curation
-	// and the hidden facet of its search row.
+	// b leaves the feed and comes back, then is renamed by the feed: it
+	// keeps the clinic's curation and the hidden facet of its search row.
 	if _, err := s.ReplaceSource(ctx, src, feedOf("aasepia", "a", "c")); err != nil {
 		t.Fatal(err)
 	}
 	back := feedOf("aasepia", "a", "b", "c")
-	back[1].Name = "Riverside Hope"
 	back[1].Curation = referral.Curation{Notes: "a feed cannot set this"}
 	counts, err := s.ReplaceSource(ctx, src, back)
 	if err != nil {
@@ -180,6 +179,14 @@ func TestReplaceSourceSearchAndCuration(t *testing.T) {
 	}
 	if counts != (sqlite.ImportCounts{Added: 1, Unchanged: 2}) {
 		t.Errorf("counts = %+v", counts)
+	}
+	back = feedOf("aasepia", "a", "b", "c")
+	back[1].Name = "Riverside Hope"
+	if counts, err = s.ReplaceSource(ctx, src, back); err != nil {
+		t.Fatal(err)
+	}
+	if counts != (sqlite.ImportCounts{Updated: 1, Unchanged: 2}) {
+		t.Errorf("counts after the rename = %+v", counts)
 	}
 	if back[1].Curation != curation {
 		t.Errorf("returned curation = %+v, want %+v", back[1].Curation, curation)

@@ -23,6 +23,7 @@ type (
 		Types      []string         `json:"types,omitzero"`
 		Notes      string           `json:"notes,omitzero"`
 		Contact    contactRecord    `json:"contact,omitzero"`
+		Service    bool             `json:"service,omitzero"`
 	}
 	sessionRecord struct {
 		Day   time.Weekday   `json:"day,omitzero"`
@@ -81,6 +82,7 @@ func encodeData(g *referral.Group) ([]byte, error) {
 		Types:      g.Types,
 		Notes:      g.Notes,
 		Contact:    contactRecord(g.Contact),
+		Service:    g.Service,
 	}
 	r.Place.Coords = nil
 	if g.Sessions != nil {
@@ -109,6 +111,7 @@ func decodeData(data []byte, g *referral.Group) error {
 	g.Types = r.Types
 	g.Notes = r.Notes
 	g.Contact = referral.Contact(r.Contact)
+	g.Service = r.Service
 	g.Sessions = nil
 	if r.Sessions != nil {
 		g.Sessions = make([]referral.Session, len(r.Sessions))

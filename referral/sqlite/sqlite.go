@@ -54,6 +54,11 @@ type DB struct {
 	// Now returns the current time; tests replace it to fix the clock. It
 	// stamps the local created/modified columns, never the feed's dates.
 	Now func() time.Time
+
+	// Upgraded holds what the schema upgrades of this Open want the person
+	// to know, one sentence each (none when nothing was upgraded or all
+	// went without remark).
+	Upgraded []string
 }
 
 // Open opens the database file at path, creating it (and its folder, 0700) if it
@@ -260,6 +265,15 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	}
 	if _, err := tx.ExecContext(ctx, string(script)); err != nil {
 		return err
+	}
+	if step, ok := goSteps[name]; ok {
+		note, err := step(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if note != "" {
+			db.Upgraded = append(db.Upgraded, note)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name) VALUES (?)`, name); err != nil {
 		return err

@@ -28,22 +28,22 @@ func prepareWriter(ctx context.Context, tx *sql.Tx, now string) (*writer, error)
 		return st
 	}
 	w.insertGroup = prepare(`INSERT INTO groups
-		(source, source_id, updated, name, program, attendance, timezone, days, lat, lon, coords_from_zip, data, created_at, modified_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		(source, source_id, updated, name, program, attendance, timezone, days, lat, lon, coords_from_zip, data, group_key, created_at, modified_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	w.updateGroup = prepare(`UPDATE groups SET
 		source = ?, source_id = ?, updated = ?, name = ?, program = ?, attendance = ?, timezone = ?,
-		days = ?, lat = ?, lon = ?, coords_from_zip = ?, data = ?, modified_at = ?
+		days = ?, lat = ?, lon = ?, coords_from_zip = ?, data = ?, group_key = ?, modified_at = ?
 		WHERE id = ?`)
 	w.searchRow = prepare(`INSERT OR REPLACE INTO groups_fts
 		(rowid, name, program, location, address, city, regions, notes, facets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	w.upsertCuration = prepare(`INSERT INTO curation
-		(source, source_id, medication_friendly, verified_on, notes, hidden, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (source, source_id) DO UPDATE SET
+		(group_key, source, medication_friendly, verified_on, notes, hidden, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (group_key) DO UPDATE SET
 		medication_friendly = excluded.medication_friendly, verified_on = excluded.verified_on,
 		notes = excluded.notes, hidden = excluded.hidden, modified_at = excluded.modified_at`)
-	w.deleteCuration = prepare(`DELETE FROM curation WHERE source = ? AND source_id = ?`)
+	w.deleteCuration = prepare(`DELETE FROM curation WHERE group_key = ?`)
 	w.selectCuration = prepare(`SELECT medication_friendly, verified_on, notes, hidden
-		FROM curation WHERE source = ? AND source_id = ?`)
+		FROM curation WHERE group_key = ?`)
 	if err := errors.Join(errs...); err != nil {
 		w.close()
 		return nil, fmt.Errorf("prepare group statements: %w", err)
@@ -70,7 +70,7 @@ func columns(g *referral.Group) ([]any, error) {
 		lat, lon = c.Lat, c.Lon
 	}
 	return []any{nullTime(g.Updated), g.Name, string(g.Program), string(g.Attendance), g.TimeZone,
-		weekdays(g.Sessions), lat, lon, g.Place.CoordsFromZIP, data}, nil
+		weekdays(g.Sessions), lat, lon, g.Place.CoordsFromZIP, data, referral.GroupKey(g)}, nil
 }
 
 // insert stores g as a new row and sets g.ID.
@@ -104,10 +104,10 @@ func (w *writer) update(ctx context.Context, g *referral.Group) error {
 }
 
 // index writes g's search row, once its curation is known (Hidden is a
-// facet). The program column carries the program's aliases too, so "alanon"
+// facet). The program column carries every name of the program, so "alanon"
 // or "narcotics" find the groups.
 func (w *writer) index(ctx context.Context, g *referral.Group) error {
-	program := strings.Join(append([]string{string(g.Program)}, g.Program.Info().Aliases...), " ")
+	program := strings.Join(g.Program.Info().Names(), " ")
 	notes := strings.TrimSpace(g.Notes + "\n" + g.Place.Notes)
 	_, err := w.searchRow.ExecContext(ctx, g.ID, g.Name, program, g.Place.Location, g.Place.Address,
 		g.Place.City, strings.Join(g.Place.Regions, "\n"), notes, strings.Join(facetTokens(g), " "))
@@ -117,27 +117,29 @@ func (w *writer) index(ctx context.Context, g *referral.Group) error {
 	return nil
 }
 
-// setCuration stores c for the key; a zero Curation (nothing known) removes
-// the row rather than storing emptiness for every group.
-func (w *writer) setCuration(ctx context.Context, source, sourceID string, c referral.Curation) error {
+// setGroupCuration stores c for the group g belongs to (referral.GroupKey),
+// so it holds for every listing of it; a zero Curation (nothing known)
+// removes the row rather than storing emptiness for every group.
+func (w *writer) setGroupCuration(ctx context.Context, g *referral.Group, c referral.Curation) error {
+	key := referral.GroupKey(g)
 	var err error
 	if c == (referral.Curation{}) {
-		_, err = w.deleteCuration.ExecContext(ctx, source, sourceID)
+		_, err = w.deleteCuration.ExecContext(ctx, key)
 	} else {
-		_, err = w.upsertCuration.ExecContext(ctx, source, sourceID, string(c.MedicationFriendly),
+		_, err = w.upsertCuration.ExecContext(ctx, key, g.Source, string(c.MedicationFriendly),
 			nullTime(c.VerifiedOn), c.Notes, c.Hidden, w.now)
 	}
 	if err != nil {
-		return fmt.Errorf("store curation of %s %q: %w", source, sourceID, err)
+		return fmt.Errorf("store curation of %q from %s: %w", g.Name, g.Source, err)
 	}
 	return nil
 }
 
-// curation reads the stored curation for a key; none is the zero Curation.
-func (w *writer) curation(ctx context.Context, source, sourceID string) (referral.Curation, error) {
+// curation reads the stored curation of a group; none is the zero Curation.
+func (w *writer) curation(ctx context.Context, key string) (referral.Curation, error) {
 	var c referral.Curation
 	var verified sql.NullString
-	err := w.selectCuration.QueryRowContext(ctx, source, sourceID).Scan(&c.MedicationFriendly, &verified, &c.Notes, &c.Hidden)
+	err := w.selectCuration.QueryRowContext(ctx, key).Scan(&c.MedicationFriendly, &verified, &c.Notes, &c.Hidden)
 	if errors.Is(err, sql.ErrNoRows) {
 		return referral.Curation{}, nil
 	}
@@ -145,7 +147,26 @@ func (w *writer) curation(ctx context.Context, source, sourceID string) (referra
 		c.VerifiedOn, err = parseTime(verified)
 	}
 	if err != nil {
-		return referral.Curation{}, fmt.Errorf("read curation of %s %q: %w", source, sourceID, err)
+		return referral.Curation{}, fmt.Errorf("read curation of group %q: %w", key, err)
 	}
 	return c, nil
+}
+
+// indexGroup rewrites the search rows of every listing of a group, whose
+// curation (the hidden facet) is shared.
+func (w *writer) indexGroup(ctx context.Context, tx *sql.Tx, key string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM groups g `+curationJoin+` WHERE g.group_key = ?`, key)
+	if err != nil {
+		return fmt.Errorf("index group %q: %w", key, err)
+	}
+	listings, err := scanGroups(rows)
+	if err != nil {
+		return fmt.Errorf("index group %q: %w", key, err)
+	}
+	for _, g := range listings {
+		if err := w.index(ctx, g); err != nil {
+			return err
+		}
+	}
+	return nil
 }
