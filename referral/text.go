@@ -21,21 +21,21 @@ import (
 // The feed readers and the sheet both clean through it, so a note reads the
 // same on screen and on paper.
 func PlainText(s string) string {
-	s = tidy(s)
+	s = Tidy(s)
 	if strings.IndexByte(s, '<') < 0 && strings.IndexByte(s, '&') < 0 {
 		return s
 	}
-	s = tidy(html.UnescapeString(stripTags(s)))
+	s = Tidy(html.UnescapeString(stripTags(s)))
 	for strings.Contains(s, "\n\n\n") {
 		s = strings.ReplaceAll(s, "\n\n\n", "\n\n")
 	}
 	return s
 }
 
-// tidy makes s valid UTF-8 with one kind of line break and no surrounding
+// Tidy makes s valid UTF-8 with one kind of line break and no surrounding
 // space: JSON readers replace bad UTF-8 and CSV folds CRLF, and text must
 // read the same whichever way it came in.
-func tidy(s string) string {
+func Tidy(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}

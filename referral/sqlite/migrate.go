@@ -21,11 +21,7 @@ var goSteps = map[string]func(ctx context.Context, tx *sql.Tx) (string, error){
 // markServiceMeetings marks the service meetings stored before imports
 // marked them, so the matcher never offers them to a client.
 func markServiceMeetings(ctx context.Context, tx *sql.Tx) (string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM groups g `+curationJoin)
-	if err != nil {
-		return "", err
-	}
-	groups, err := scanGroups(rows)
+	groups, err := allGroups(ctx, tx)
 	if err != nil {
 		return "", err
 	}
@@ -58,11 +54,7 @@ func markServiceMeetings(ctx context.Context, tx *sql.Tx) (string, error) {
 // the directory stay in listing_curation until an import brings the listing
 // back (see adoptListingCuration).
 func mergeListingCuration(ctx context.Context, tx *sql.Tx) (string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM groups g `+curationJoin)
-	if err != nil {
-		return "", err
-	}
-	groups, err := scanGroups(rows)
+	groups, err := allGroups(ctx, tx)
 	if err != nil {
 		return "", err
 	}
@@ -179,4 +171,14 @@ func listingCurations(ctx context.Context, tx *sql.Tx, source string) ([]listing
 		out = append(out, lc)
 	}
 	return out, rows.Err()
+}
+
+// allGroups reads every stored listing, for a migration that must look at
+// each in Go.
+func allGroups(ctx context.Context, tx *sql.Tx) ([]*referral.Group, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM groups g `+curationJoin)
+	if err != nil {
+		return nil, err
+	}
+	return scanGroups(rows)
 }
