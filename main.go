@@ -49,7 +49,7 @@ func services(db *sqlite.DB) (app.Services, error) {
 		Locate:      locator{},
 		Places:      groups,
 		Zones:       locator{},
-		Directory:   newDirectory(db),
+		Directory:   newFeedStore(db),
 		Settings:    sqlite.NewSettingsService(db),
 		History:     history,
 		Sheets:      pdf.Sheets{},

@@ -19,6 +19,10 @@ type ImportOptions struct {
 	// Progress, when set, is called off the caller's goroutine with the number
 	// of records read so far.
 	Progress func(done int)
+	// Force replaces the source even when the import would remove most of
+	// its listings (an ECONFLICT refusal otherwise), after the person saw
+	// how many would go. Files with no usable record are refused anyway.
+	Force bool
 }
 
 // RecordNote says what happened to one record of an imported file.

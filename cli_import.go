@@ -41,7 +41,7 @@ func (c *cli) importFiles(args []string) error {
 	if err := c.open(); err != nil {
 		return err
 	}
-	dir := newDirectory(c.db)
+	dir := newFeedStore(c.db)
 	var reports []importJSON
 	var failed []string
 	for _, file := range files {
@@ -128,25 +128,6 @@ func reason(err error) string {
 func sourceName(file string) string {
 	base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	return strings.Join(strings.Fields(strings.ToLower(base)), "-")
-}
-
-// machineZone is the IANA name of the machine's time zone, or "" when it
-// cannot be told (time.Local is only called "Local").
-func machineZone() string {
-	if tz := os.Getenv("TZ"); tz != "" {
-		if _, err := time.LoadLocation(tz); err == nil {
-			return tz
-		}
-	}
-	if target, err := os.Readlink("/etc/localtime"); err == nil {
-		if i := strings.Index(target, "zoneinfo/"); i >= 0 {
-			name := target[i+len("zoneinfo/"):]
-			if _, err := time.LoadLocation(name); err == nil {
-				return name
-			}
-		}
-	}
-	return ""
 }
 
 func writeImportSummary(w io.Writer, r *referral.ImportReport) {
@@ -266,54 +247,4 @@ func toImportJSON(r *referral.ImportReport) importJSON {
 		j.Repaired = append(j.Repaired, repairJSON{rp.Index, rp.SourceID, rp.Field + ": " + rp.Text})
 	}
 	return j
-}
-
-func (c *cli) export(args []string) error {
-	fs := c.flags("export")
-	format := fs.String("format", "", "meeting-guide or csv")
-	source := fs.String("source", "", "only this source (default: the whole directory)")
-	out := fs.String("out", "", "file to write (default: standard output)")
-	rest, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return usagef("export takes no arguments, only flags (got %q)", rest[0])
-	}
-	f, err := feed.ParseFormat(*format)
-	if err != nil || (f != feed.MeetingGuide && f != feed.CSV) {
-		return usagef("export needs --format meeting-guide or --format csv")
-	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	dir := newDirectory(c.db)
-	if *out == "" {
-		return dir.Export(context.Background(), c.stdout, string(f), *source)
-	}
-	return writeFileAtomic(*out, func(w io.Writer) error {
-		return dir.Export(context.Background(), w, string(f), *source)
-	})
-}
-
-// writeFileAtomic writes a file readable by the user only through a
-// temporary file beside it, so a failure (a full disk, a bad source) never
-// leaves a half-written file behind.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return referral.Errorf(referral.EINVALID, "cannot write %s (%s); choose a folder you can write to", path, reason(err))
-	}
-	defer os.Remove(tmp.Name()) // a no-op after the rename
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return referral.Errorf(referral.EINVALID, "cannot write %s (%s); check the free disk space", path, reason(err))
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return referral.Errorf(referral.EINVALID, "cannot write %s (%s); choose a folder you can write to", path, reason(err))
-	}
-	return nil
 }

@@ -11,21 +11,22 @@ import (
 	"referraldesk/referral/sqlite"
 )
 
-// directory joins the feed formats to the store: it is the wiring behind
-// referral.DirectoryService, which the window and the command line share.
-type directory struct {
+// feedStore joins the feed formats to the store: it is the wiring behind
+// referral.DirectoryService (importing and exporting whole sources), which
+// the window and the command line share.
+type feedStore struct {
 	groups   *sqlite.GroupService
 	settings *sqlite.SettingsService
 	machine  string // the machine's zone name, for Settings.ClinicZone
 }
 
-func newDirectory(db *sqlite.DB) directory {
-	return directory{groups: sqlite.NewGroupService(db), settings: sqlite.NewSettingsService(db), machine: machineZone()}
+func newFeedStore(db *sqlite.DB) feedStore {
+	return feedStore{groups: sqlite.NewGroupService(db), settings: sqlite.NewSettingsService(db), machine: machineZone()}
 }
 
-var _ referral.DirectoryService = directory{}
+var _ referral.DirectoryService = feedStore{}
 
-func (d directory) Import(ctx context.Context, r io.Reader, opts referral.ImportOptions) (*referral.ImportReport, error) {
+func (d feedStore) Import(ctx context.Context, r io.Reader, opts referral.ImportOptions) (*referral.ImportReport, error) {
 	if opts.Source == "" {
 		return nil, referral.Errorf(referral.EINVALID, "give the directory a source name, such as the intergroup it comes from")
 	}
@@ -74,7 +75,7 @@ func (d directory) Import(ctx context.Context, r io.Reader, opts referral.Import
 	return report, nil
 }
 
-func (d directory) Export(ctx context.Context, w io.Writer, format, source string) error {
+func (d feedStore) Export(ctx context.Context, w io.Writer, format, source string) error {
 	groups, _, err := d.groups.FindGroups(ctx, referral.GroupFilter{Source: source, IncludeHidden: true, IncludeInactive: true})
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -96,33 +97,10 @@ func (d directory) Export(ctx context.Context, w io.Writer, format, source strin
 	}
 }
 
-func (d directory) Sources(ctx context.Context) ([]referral.Source, error) {
+func (d feedStore) Sources(ctx context.Context) ([]referral.Source, error) {
 	return d.groups.Sources(ctx)
 }
 
-func (d directory) RemoveSource(ctx context.Context, name string) error {
+func (d feedStore) RemoveSource(ctx context.Context, name string) error {
 	return d.groups.RemoveSource(ctx, name)
-}
-
-// zipPoint places a listing that has a US ZIP but no coordinates at the ZIP's
-// Census point (or its prefix's nearest), close enough for a distance.
-func zipPoint(zip string) (referral.Point, bool) {
-	r, err := geo.Lookup(zip)
-	return r.Point, err == nil
-}
-
-// locator finds ZIP codes in the embedded Census table, and time zones by
-// the map.
-type locator struct{}
-
-var (
-	_ referral.Locator    = locator{}
-	_ referral.ZoneFinder = locator{}
-)
-
-func (locator) ZoneAt(p referral.Point) string { return geo.ZoneAt(p) }
-
-func (locator) LocateZIP(zip string) (referral.ZIPLocation, error) {
-	r, err := geo.Lookup(zip)
-	return referral.ZIPLocation{Point: r.Point, ZCTA: r.ZCTA, Approximate: r.Approximate}, err
 }
