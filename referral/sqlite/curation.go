@@ -1,0 +1,183 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log"
+	"slices"
+	"strconv"
+	"strings"
+
+	"referraldesk/referral"
+)
+
+// A group's curation is two rows keyed by its group key: this desk's own in
+// curation, with own saying which of its fields the desk set, and its
+// source's published one in published_curation (see referral/curation.go and
+// 0009_published_curation.sql). Reads merge them (referral.MergeCuration);
+// writes of this desk's curation store only the fields in which it differs
+// from the publisher's; an import replaces the publisher's rows of its
+// source and never touches curation.
+
+// curationColumns are a group's curation as curationJoin gives it, read by
+// curationDest in its order; a group with neither row reads as none.
+const curationColumns = `coalesce(c.own, 0), coalesce(c.medication_friendly, ''), c.verified_on, coalesce(c.notes, ''), coalesce(c.hidden, 0),
+	coalesce(p.source, ''), coalesce(p.medication_friendly, ''), p.verified_on, coalesce(p.notes, ''), coalesce(p.hidden, 0)`
+
+// noCuration stands for curationColumns where there is no curation to read.
+const noCuration = `0, '', NULL, '', 0, '', '', NULL, '', 0`
+
+// shownHidden is the hidden flag a group shows, as SQL over curationJoin,
+// for the filters that leave hidden groups out.
+const shownHidden = `(CASE WHEN c.own & 8 THEN c.hidden ELSE p.hidden END)`
+
+// ownBits are the bits of curation.own, one for each field.
+var ownBits = []struct {
+	bit   int64
+	field referral.CurationFields
+}{
+	{1, referral.CuratedMedication},
+	{2, referral.CuratedVerifiedOn},
+	{4, referral.CuratedNotes},
+	{8, referral.CuratedHidden},
+}
+
+func ownFields(own int64) referral.CurationFields {
+	var f referral.CurationFields
+	for _, b := range ownBits {
+		if own&b.bit != 0 {
+			f |= b.field
+		}
+	}
+	return f
+}
+
+func ownColumn(f referral.CurationFields) int64 {
+	var own int64
+	for _, b := range ownBits {
+		if f.Has(b.field) {
+			own |= b.bit
+		}
+	}
+	return own
+}
+
+// curationRow is a group's stored curation: the fields this desk set
+// (own, with their values in local) and its source's published curation.
+type curationRow struct {
+	own       referral.CurationFields
+	local     referral.Curation
+	published referral.Curation // From is the source; "" when it published none
+}
+
+// shown is the curation the group shows.
+func (r curationRow) shown() referral.Curation {
+	return referral.MergeCuration(r.local, r.own, r.published)
+}
+
+// curationDest receives a row of curationColumns.
+type curationDest struct {
+	own                        int64
+	local, published           referral.Curation
+	localVerified, pubVerified sql.NullString
+}
+
+func (d *curationDest) targets() []any {
+	return []any{&d.own, &d.local.MedicationFriendly, &d.localVerified, &d.local.Notes, &d.local.Hidden,
+		&d.published.From, &d.published.MedicationFriendly, &d.pubVerified, &d.published.Notes, &d.published.Hidden}
+}
+
+// row reads the scanned values. A date this build cannot read (written by
+// hand, or by another tool) makes that date unknown, not the group fail to
+// list; bad quotes it for the log ("" when every date was read).
+func (d *curationDest) row() (r curationRow, bad string) {
+	r = curationRow{own: ownFields(d.own), local: d.local, published: d.published}
+	var err error
+	if r.local.VerifiedOn, err = parseTime(d.localVerified); err != nil {
+		bad = strconv.Quote(d.localVerified.String)
+	}
+	if r.published.VerifiedOn, err = parseTime(d.pubVerified); err != nil {
+		bad = strings.TrimPrefix(bad+" and "+strconv.Quote(d.pubVerified.String), " and ")
+	}
+	return r, bad
+}
+
+// logBadDate says which group's verified-on date row could not read; a
+// caller guards it, so that no row that reads well pays for the arguments.
+func logBadDate(group any, bad string) {
+	log.Printf("referraldesk: group %v: verified-on date %s cannot be read; shown as not verified", group, bad)
+}
+
+// curationOfKey reads the stored curation of one group, by key.
+const curationOfKey = `SELECT ` + curationColumns + ` FROM (SELECT ? AS group_key) k
+	LEFT JOIN curation c ON c.group_key = k.group_key
+	LEFT JOIN published_curation p ON p.group_key = k.group_key`
+
+// sourceCuration reads the stored curation of a source's groups, own or
+// published, by group key, in one query instead of one lookup per listing.
+func sourceCuration(ctx context.Context, tx *sql.Tx, source string) (map[string]curationRow, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT k.group_key, `+curationColumns+` FROM
+		(SELECT group_key FROM curation WHERE source = ? UNION SELECT group_key FROM published_curation WHERE source = ?) k
+		LEFT JOIN curation c ON c.group_key = k.group_key
+		LEFT JOIN published_curation p ON p.group_key = k.group_key`, source, source)
+	if err != nil {
+		return nil, fmt.Errorf("import %s: read curation: %w", source, err)
+	}
+	defer rows.Close()
+	curation := map[string]curationRow{}
+	for rows.Next() {
+		var key string
+		var d curationDest
+		if err := rows.Scan(append([]any{&key}, d.targets()...)...); err != nil {
+			return nil, fmt.Errorf("import %s: read curation: %w", source, err)
+		}
+		row, bad := d.row()
+		if bad != "" {
+			logBadDate(strconv.Quote(key), bad)
+		}
+		curation[key] = row
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("import %s: read curation: %w", source, err)
+	}
+	return curation, nil
+}
+
+// replacePublished makes the published curation of a source's groups what
+// the groups being imported carry (Group.Published). Listings of one group
+// that disagree get the safer reading, as when curation became per group
+// (mergeCurations).
+func replacePublished(ctx context.Context, tx *sql.Tx, source string, groups []*referral.Group) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM published_curation WHERE source = ?`, source); err != nil {
+		return fmt.Errorf("import %s: replace published curation: %w", source, err)
+	}
+	byKey := map[string][]referral.Curation{}
+	for _, g := range groups {
+		if g.Published.Said() != 0 {
+			key := referral.GroupKey(g)
+			byKey[key] = append(byKey[key], g.Published)
+		}
+	}
+	if len(byKey) == 0 {
+		return nil
+	}
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO published_curation
+		(group_key, source, medication_friendly, verified_on, notes, hidden) VALUES (?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("import %s: replace published curation: %w", source, err)
+	}
+	defer insert.Close()
+	keys := make([]string, 0, len(byKey))
+	for k := range byKey {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // the same file writes the same rows, whatever the map's order
+	for _, key := range keys {
+		c, _ := mergeCurations(byKey[key])
+		if _, err := insert.ExecContext(ctx, key, source, string(c.MedicationFriendly), nullTime(c.VerifiedOn), c.Notes, c.Hidden); err != nil {
+			return fmt.Errorf("import %s: replace published curation: %w", source, err)
+		}
+	}
+	return nil
+}
