@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"referraldesk/referral"
+	"referraldesk/referral/fetch"
 	"referraldesk/referral/sqlite"
 )
 
@@ -39,6 +40,9 @@ type cli struct {
 	stdout, stderr io.Writer
 	dbPath         string
 	db             *sqlite.DB
+	// fetch downloads subscribed feeds (import URL, refresh); the zero
+	// value is fetch's defaults. Tests shorten its timeout and size cap.
+	fetch fetch.Client
 }
 
 type command struct {
@@ -49,8 +53,12 @@ type command struct {
 
 var commands = []command{
 	{"groups", "groups [--json] [--all] [TEXT]   list or search the directory", (*cli).groups},
-	{"import", "import [--source NAME] [--program P] [--format F] [--timezone TZ] [--json] FILE...", (*cli).importFiles},
-	{"export", "export --format meeting-guide|csv [--source NAME] [--out FILE]", (*cli).export},
+	{"import", "import [--source NAME] [--program P] [--format F] [--timezone TZ] [--force] [--json] FILE|URL...\n" +
+		"  import --bmlt-root URL --near ZIP --miles N [--source NAME] [--force] [--json]\n" +
+		"                                   a file, or a feed's address to subscribe to (refreshed by refresh)", (*cli).importFiles},
+	{"refresh", "refresh [--source NAME] [--force] [--json]   fetch subscribed feeds again and import them", (*cli).refresh},
+	{"sources", "sources [--json]                   the imported sources and their subscriptions", (*cli).sources},
+	{"export", "export --format meeting-guide|csv [--source NAME] [--with-curation] [--out FILE]", (*cli).export},
 	{"match", "match [--zip Z --miles M --days mon,tue --times morning,evening --attend in-person|online|any\n" +
 		"        --for self|family --substance opioids,... --gender woman|man|other --women-only --men-only\n" +
 		"        --lgbtq --young --lang-spoken es --wheelchair --asl --childcare --moud\n" +
@@ -65,7 +73,12 @@ var commands = []command{
 // run is the whole program behind main: it parses args, opens the store and
 // runs a sub-command or, with none, the window. It returns the exit code.
 func run(args []string, stdout, stderr io.Writer, window func(*sqlite.DB) error) int {
-	c := &cli{stdout: stdout, stderr: stderr}
+	return (&cli{stdout: stdout, stderr: stderr}).run(args, window)
+}
+
+// run is the program behind main for a cli set up by the caller.
+func (c *cli) run(args []string, window func(*sqlite.DB) error) int {
+	stderr := c.stderr
 	err := c.dispatch(args, window)
 	if c.db != nil {
 		if cerr := c.db.Close(); err == nil {

@@ -15,6 +15,7 @@ func (c *cli) export(args []string) error {
 	format := fs.String("format", "", "meeting-guide or csv")
 	source := fs.String("source", "", "only this source (default: the whole directory)")
 	out := fs.String("out", "", "file to write (default: standard output)")
+	withCuration := fs.Bool("with-curation", false, "write the clinic's curation, counselor notes too, for other desks to subscribe to (meeting-guide only)")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -26,15 +27,19 @@ func (c *cli) export(args []string) error {
 	if err != nil || (f != feed.MeetingGuide && f != feed.CSV) {
 		return usagef("export needs --format meeting-guide or --format csv")
 	}
+	if *withCuration && f != feed.MeetingGuide {
+		return usagef("--with-curation writes Meeting Guide extension fields; use it with --format meeting-guide")
+	}
 	if err := c.open(); err != nil {
 		return err
 	}
 	dir := newFeedStore(c.db)
+	opts := referral.ExportOptions{Format: string(f), Source: *source, WithCuration: *withCuration}
 	if *out == "" {
-		return dir.Export(context.Background(), c.stdout, string(f), *source)
+		return dir.Export(context.Background(), c.stdout, opts)
 	}
 	return writeFileAtomic(*out, func(w io.Writer) error {
-		return dir.Export(context.Background(), w, string(f), *source)
+		return dir.Export(context.Background(), w, opts)
 	})
 }
 

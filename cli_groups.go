@@ -105,7 +105,8 @@ type groupJSON struct {
 	VerifiedOn         string        `json:"verified_on"`
 	CounselorNotes     string        `json:"counselor_notes"`
 	Hidden             bool          `json:"hidden"`
-	Service            bool          `json:"service"` // a service meeting: never offered to a client
+	CurationFrom       string        `json:"curation_from"` // the source whose published curation shows, "" for this desk's own
+	Service            bool          `json:"service"`       // a service meeting: never offered to a client
 	Updated            string        `json:"updated"`
 }
 
@@ -123,7 +124,7 @@ func toGroupJSON(g *referral.Group) groupJSON {
 		PostalCode: g.Place.PostalCode, ConferenceURL: g.Online.URL, ConferencePhone: g.Online.Phone,
 		Types: nonNil(g.Types), Attributes: nonNil(g.Attributes.Words()), Notes: g.Notes,
 		MedicationFriendly: string(g.Curation.Medication()), CounselorNotes: g.Curation.Notes,
-		Hidden: g.Curation.Hidden, Service: g.Service, VerifiedOn: dateText(g.Curation.VerifiedOn), Updated: timeText(g.Updated),
+		Hidden: g.Curation.Hidden, CurationFrom: g.Curation.From, Service: g.Service, VerifiedOn: dateText(g.Curation.VerifiedOn), Updated: timeText(g.Updated),
 	}
 	for i, s := range g.Sessions {
 		j.Sessions[i] = sessionJSON{Day: strings.ToLower(s.Day.String()[:3]), Start: s.Start.String(), End: s.End.String()}

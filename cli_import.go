@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,11 +14,16 @@ import (
 
 	"referraldesk/referral"
 	"referraldesk/referral/feed"
+	"referraldesk/referral/geo"
 )
 
 func (c *cli) importFiles(args []string) error {
 	fs := c.flags("import")
-	source := fs.String("source", "", "source name (default: the file's name)")
+	source := fs.String("source", "", "source name (default: the file's name, or the address's server)")
+	var area bmltArea
+	fs.StringVar(&area.root, "bmlt-root", "", "a BMLT root server's address: subscribe to its meetings within --miles of --near")
+	fs.StringVar(&area.near, "near", "", "with --bmlt-root: the ZIP code at the centre of the area")
+	fs.Float64Var(&area.miles, "miles", 0, "with --bmlt-root: how far around --near, in miles")
 	var program referral.Program
 	fs.Func("program", `fellowship of listings that do not name one: AA, Al-Anon, "Heroin Anonymous", any name`, func(s string) error {
 		p, err := referral.ParseProgram(s)
@@ -29,15 +35,22 @@ func (c *cli) importFiles(args []string) error {
 	})
 	format := fs.String("format", "", "meeting-guide, bmlt or csv (default: detected)")
 	zone := fs.String("timezone", "", "IANA time zone for listings whose data and meeting places give none")
+	force := fs.Bool("force", false, "replace a source even when the file would remove more than half of its listings (never an empty file or a web page)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
+	if area != (bmltArea{}) {
+		if files, err = area.query(files, source); err != nil {
+			return err
+		}
+	}
 	opts, err := importOptions(files, *source, program, *format, *zone)
 	if err != nil {
 		return err
 	}
+	opts.Force = *force
 	if err := c.open(); err != nil {
 		return err
 	}
@@ -49,7 +62,7 @@ func (c *cli) importFiles(args []string) error {
 		if o.Source == "" {
 			o.Source = sourceName(file)
 		}
-		report, err := importFile(dir, file, o)
+		report, err := c.importOne(dir, file, o)
 		if err != nil {
 			fmt.Fprintf(c.stderr, "referraldesk: %s: %s\n", file, oneLine(referral.ErrorMessage(err)))
 			failed = append(failed, file)
@@ -60,6 +73,9 @@ func (c *cli) importFiles(args []string) error {
 			reports = append(reports, toImportJSON(report))
 		} else {
 			writeImportSummary(c.stdout, report)
+			if referral.IsFeedURL(file) {
+				fmt.Fprintf(c.stdout, "  subscribed: `referraldesk refresh --source %s` fetches it again\n", report.Source)
+			}
 		}
 	}
 	if *asJSON {
@@ -106,6 +122,62 @@ func importOptions(files []string, source string, program referral.Program, form
 	return o, nil
 }
 
+// importOne imports a file, or subscribes the source to a feed's address:
+// fetched and imported the same way, then remembered for refresh.
+func (c *cli) importOne(dir referral.DirectoryService, arg string, opts referral.ImportOptions) (*referral.ImportReport, error) {
+	if !referral.IsFeedURL(arg) {
+		return importFile(dir, arg, opts)
+	}
+	sub := referral.Subscription{Source: opts.Source, URL: arg, Program: opts.Program, Format: opts.Format, TimeZone: opts.TimeZone}
+	report, err := c.subscriptions().Subscribe(context.Background(), sub, referral.RefreshOptions{Force: opts.Force})
+	if err != nil {
+		return nil, err
+	}
+	return report.Import, nil
+}
+
+// bmltArea is import's --bmlt-root, --near and --miles: a BMLT root
+// server's meetings around a ZIP code.
+type bmltArea struct {
+	root, near string
+	miles      float64
+}
+
+// query checks the area's flags and returns the BMLT query to subscribe to
+// in place of the files; --source defaults to "na-near-ZIP".
+func (a bmltArea) query(files []string, source *string) ([]string, error) {
+	switch {
+	case a.root == "":
+		return nil, usagef("--near and --miles go with --bmlt-root URL, the BMLT root server to ask")
+	case len(files) > 0:
+		return nil, usagef("--bmlt-root imports the server's meetings near --near: give no FILE with it")
+	case a.near == "":
+		return nil, usagef("--bmlt-root needs --near ZIP, the ZIP code at the centre of the area")
+	case !(a.miles > 0 && a.miles <= referral.MaxMiles):
+		return nil, usagef("--bmlt-root needs --miles N, more than 0 and at most %d", referral.MaxMiles)
+	}
+	if _, err := referral.ParseFeedURL(a.root); err != nil {
+		return nil, usagef("--bmlt-root: %s", referral.ErrorMessage(err))
+	}
+	at, err := locator{}.LocateZIP(a.near)
+	switch referral.ErrorCode(err) {
+	case "":
+	case referral.EINVALID:
+		return nil, usagef("--near: %s", referral.ErrorMessage(err))
+	default:
+		return nil, err
+	}
+	u, err := referral.BMLTAreaURL(a.root, at.Point, a.miles)
+	if err != nil {
+		return nil, usagef("%s", referral.ErrorMessage(err))
+	}
+	if *source == "" {
+		zip, _ := geo.ParseZIP(a.near) // LocateZIP took it
+		*source = "na-near-" + zip
+	}
+	return []string{u}, nil
+}
+
 func importFile(dir referral.DirectoryService, file string, opts referral.ImportOptions) (*referral.ImportReport, error) {
 	f, err := os.Open(file)
 	if err != nil {
@@ -124,8 +196,15 @@ func reason(err error) string {
 	return err.Error()
 }
 
-// sourceName names a source after its file: "AA Philly.json" → "aa-philly".
+// sourceName names a source after its file: "AA Philly.json" → "aa-philly";
+// or after the server of a feed's address: "https://www.aasepia.org/…" →
+// "aasepia.org".
 func sourceName(file string) string {
+	if referral.IsFeedURL(file) {
+		if u, err := url.Parse(strings.TrimSpace(file)); err == nil && u.Hostname() != "" {
+			return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+		}
+	}
 	base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	return strings.Join(strings.Fields(strings.ToLower(base)), "-")
 }

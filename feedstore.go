@@ -51,7 +51,19 @@ func (d feedStore) Import(ctx context.Context, r io.Reader, opts referral.Import
 	if err != nil {
 		return nil, err
 	}
-	counts, err := d.groups.ReplaceSource(ctx, referral.Source{Name: opts.Source, Format: string(parsed.Format)}, parsed.Groups)
+	// An import never destroys (referral.Replacement.Check): the store asks
+	// the rule inside its transaction, before writing, with the source's
+	// counts as they are then.
+	guard := referral.Replacement{Source: opts.Source, Records: parsed.Records, Empty: parsed.Empty,
+		Listings: len(parsed.Groups), Force: opts.Force}
+	if len(parsed.Skipped) > 0 {
+		guard.FirstSkip = parsed.Skipped[0].String()
+	}
+	counts, err := d.groups.ReplaceSourceChecked(ctx, referral.Source{Name: opts.Source, Format: string(parsed.Format)}, parsed.Groups,
+		func(active, removing int) error {
+			guard.Active, guard.Removing = active, removing
+			return guard.Check()
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -75,25 +87,28 @@ func (d feedStore) Import(ctx context.Context, r io.Reader, opts referral.Import
 	return report, nil
 }
 
-func (d feedStore) Export(ctx context.Context, w io.Writer, format, source string) error {
-	groups, _, err := d.groups.FindGroups(ctx, referral.GroupFilter{Source: source, IncludeHidden: true, IncludeInactive: true})
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if source != "" && len(groups) == 0 {
-		return referral.Errorf(referral.ENOTFOUND, "there is no source %q; see the Sources list for the names", source)
-	}
-	f, err := feed.ParseFormat(format)
+func (d feedStore) Export(ctx context.Context, w io.Writer, opts referral.ExportOptions) error {
+	f, err := feed.ParseFormat(opts.Format)
 	if err != nil {
 		return err
 	}
+	if opts.WithCuration && f != feed.MeetingGuide {
+		return referral.Errorf(referral.EINVALID, "only a Meeting Guide export carries the curation; export it as meeting-guide")
+	}
+	groups, _, err := d.groups.FindGroups(ctx, referral.GroupFilter{Source: opts.Source, IncludeHidden: true, IncludeInactive: true})
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if opts.Source != "" && len(groups) == 0 {
+		return referral.Errorf(referral.ENOTFOUND, "there is no source %q; see the Sources list for the names", opts.Source)
+	}
 	switch f {
 	case feed.MeetingGuide:
-		return feed.WriteMeetingGuide(w, groups)
+		return feed.WriteMeetingGuideWith(w, groups, feed.WriteOptions{Curation: opts.WithCuration})
 	case feed.CSV:
 		return feed.WriteCSV(w, groups)
 	default:
-		return referral.Errorf(referral.EINVALID, "export writes meeting-guide or csv, not %s", format)
+		return referral.Errorf(referral.EINVALID, "export writes meeting-guide or csv, not %s", opts.Format)
 	}
 }
 

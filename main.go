@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 	_ "time/tzdata" // group times are shown in each group's own zone, on any machine
 
 	fyneapp "fyne.io/fyne/v2/app"
@@ -29,7 +30,13 @@ func openWindow(db *sqlite.DB) error {
 	if err != nil {
 		return err
 	}
-	app.NewMainWindow(fyneapp.NewWithID(appID), s).ShowAndRun()
+	w := app.NewMainWindow(fyneapp.NewWithID(appID), s)
+	// Subscriptions older than feed.refresh_days are refreshed off the UI
+	// goroutine, so the window never waits for the network; with the
+	// setting 0 (the default) no connection is made.
+	stop := startBackgroundRefresh(s.Settings, newSubscriptions(db, nil), time.Now(), nil)
+	defer stop()
+	w.ShowAndRun()
 	return nil
 }
 

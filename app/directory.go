@@ -26,6 +26,9 @@ const (
 	listLimit = 1000
 	// savedNoticeFor is how long "Saved" stays beside the Save button.
 	savedNoticeFor = 3 * time.Second
+	// staleYears is how long ago a listing's source last changed it for
+	// the Directory's "not updated for a year" filter.
+	staleYears = 1
 )
 
 // directoryScreen is the Directory area: the list of groups with a filter bar
@@ -44,6 +47,7 @@ type directoryScreen struct {
 	attendance *widget.Select
 	weekday    *widget.Select
 	showAll    *widget.Check
+	stale      *widget.Check // only listings not updated for a year
 	count      *widget.Label
 	add        *widget.Button
 	list       *widget.List
@@ -88,6 +92,7 @@ func (s *directoryScreen) buildUI() {
 	// Hidden groups stay listed by default: this is where a counselor un-hides them.
 	s.showAll = widget.NewCheck(lang.L("Include hidden and inactive groups"), s.onShowAllChanged)
 	s.showAll.SetChecked(true)
+	s.stale = widget.NewCheck(lang.L("Not updated for a year"), s.onShowAllChanged)
 	s.count = widget.NewLabel("")
 	s.count.Importance = widget.LowImportance
 	s.add = widget.NewButtonWithIcon(lang.L("Add group"), theme.ContentAddIcon(), s.onAdd)
@@ -103,7 +108,7 @@ func (s *directoryScreen) buildUI() {
 	filters := container.NewVBox(
 		container.NewBorder(nil, nil, nil, s.add, s.search),
 		container.NewGridWithColumns(3, s.program, s.attendance, s.weekday),
-		container.NewBorder(nil, nil, s.showAll, s.count),
+		container.NewBorder(nil, nil, container.NewHBox(s.showAll, s.stale), s.count),
 	)
 	left := container.NewBorder(filters, nil, nil, nil, container.NewStack(s.list, s.noMatch))
 
@@ -153,7 +158,12 @@ func (s *directoryScreen) updateGroupRow(id widget.ListItemID, o fyne.CanvasObje
 	row := o.(*fyne.Container)
 	g := s.shown[id]
 	row.Objects[0].(*widget.Label).SetText(g.Name)
-	row.Objects[1].(*widget.Label).SetText(groupSummary(g))
+	about := groupSummary(g)
+	if s.stale.Checked && !g.Updated.IsZero() {
+		// What the filter is for: how old the listing is.
+		about = lang.L("updated {{.Date}}", map[string]any{"Date": g.Updated.Format(dateLayout)}) + " · " + about
+	}
+	row.Objects[1].(*widget.Label).SetText(about)
 }
 
 // filter reads the filter bar.
@@ -175,13 +185,16 @@ func (s *directoryScreen) filter() referral.GroupFilter {
 		d := time.Weekday(i - 1)
 		f.Weekday = &d
 	}
+	if s.stale.Checked {
+		f.UpdatedBefore = s.now().AddDate(-staleYears, 0, 0)
+	}
 	return f
 }
 
 // filtered reports whether the filter bar narrows the directory at all.
 func (s *directoryScreen) filtered() bool {
 	f := s.filter()
-	return f.Text != "" || f.Program != "" || f.Attendance != "" || f.Weekday != nil || !f.IncludeHidden
+	return f.Text != "" || f.Program != "" || f.Attendance != "" || f.Weekday != nil || !f.IncludeHidden || !f.UpdatedBefore.IsZero()
 }
 
 func (s *directoryScreen) onSearchChanged(string) {
@@ -206,6 +219,7 @@ func (s *directoryScreen) onClearFilters() {
 	s.attendance.SetSelectedIndex(0)
 	s.weekday.SetSelectedIndex(0)
 	s.showAll.SetChecked(true)
+	s.stale.SetChecked(false)
 	s.refresh()
 }
 

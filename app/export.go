@@ -37,9 +37,10 @@ func newExporter(win fyne.Window, dir referral.DirectoryService, bg background) 
 // exportJob is what to export: the whole directory, or one source of the
 // given size.
 type exportJob struct {
-	format, ext string
-	source      string
-	groups      int
+	format, ext  string
+	source       string
+	groups       int
+	withCuration bool // the clinic's curation goes into the file too
 }
 
 func (j exportJob) fileName() string {
@@ -66,10 +67,11 @@ func (e *exporter) onExport() {
 
 // exportForm asks which format and which source to export.
 type exportForm struct {
-	sources []referral.Source
-	format  *widget.Select
-	source  *widget.Select
-	dialog  *dialog.FormDialog
+	sources  []referral.Source
+	format   *widget.Select
+	source   *widget.Select
+	curation *widget.Check // Meeting Guide only
+	dialog   *dialog.FormDialog
 }
 
 func (e *exporter) askOptions(sources []referral.Source) {
@@ -78,7 +80,17 @@ func (e *exporter) askOptions(sources []referral.Source) {
 	for _, x := range exportFormats {
 		formats = append(formats, fileFormatChoice().label(x.format))
 	}
-	f.format = widget.NewSelect(formats, nil)
+	// Off by default, every time: counselor notes must not leave the
+	// clinic by accident.
+	f.curation = widget.NewCheck(lang.L("Include the clinic's curation, counselor notes too"), nil)
+	f.format = widget.NewSelect(formats, func(string) {
+		if exportFormats[f.format.SelectedIndex()].format == "meeting-guide" {
+			f.curation.Enable()
+		} else {
+			f.curation.SetChecked(false)
+			f.curation.Disable()
+		}
+	})
 	f.format.SetSelectedIndex(0)
 	names := []string{lang.L("All groups")}
 	for _, s := range sources {
@@ -91,6 +103,8 @@ func (e *exporter) askOptions(sources []referral.Source) {
 			HintText: lang.L("Meeting Guide JSON for apps and websites, CSV for spreadsheets")},
 		{Text: lang.L("Groups"), Widget: f.source,
 			HintText: lang.L("The whole directory, with groups added by hand, or one imported source")},
+		{Text: lang.L("Curation"), Widget: f.curation,
+			HintText: lang.L("For the clinic's other desks to import or subscribe to; Meeting Guide JSON only")},
 	}
 	f.dialog = dialog.NewForm(lang.L("Export the directory"), lang.L("Choose file…"), lang.L("Cancel"), items,
 		func(ok bool) { e.onOptionsDone(f, ok) }, e.win)
@@ -102,7 +116,7 @@ func (e *exporter) askOptions(sources []referral.Source) {
 // job reads the form.
 func (f *exportForm) job() exportJob {
 	x := exportFormats[f.format.SelectedIndex()]
-	j := exportJob{format: x.format, ext: x.ext}
+	j := exportJob{format: x.format, ext: x.ext, withCuration: f.curation.Checked}
 	if i := f.source.SelectedIndex(); i > 0 {
 		j.source, j.groups = f.sources[i-1].Name, f.sources[i-1].Groups
 	}
@@ -150,7 +164,7 @@ func (e *exporter) onFileChosen(file fyne.URIWriteCloser, job exportJob) {
 // the save dialog created, so no half-written file looks finished.
 func writeExport(ctx context.Context, dir referral.DirectoryService, file fyne.URIWriteCloser, job exportJob) error {
 	var buf bytes.Buffer
-	err := dir.Export(ctx, &buf, job.format, job.source)
+	err := dir.Export(ctx, &buf, referral.ExportOptions{Format: job.format, Source: job.source, WithCuration: job.withCuration})
 	if err == nil {
 		if _, werr := buf.WriteTo(file); werr != nil {
 			err = fileError(werr)
@@ -188,12 +202,18 @@ func (e *exporter) finished(file fyne.URI, job exportJob, err error, cancelled b
 
 func exportedText(fileName string, job exportJob) string {
 	format := fileFormatChoice().label(job.format)
+	var text string
 	if job.source == "" {
-		return lang.L("Saved the whole directory as {{.Format}} to {{.File}}.",
+		text = lang.L("Saved the whole directory as {{.Format}} to {{.File}}.",
 			map[string]any{"Format": format, "File": fileName})
+	} else {
+		text = lang.L("Saved {{.Groups}} of {{.Source}} as {{.Format}} to {{.File}}.", map[string]any{
+			"Groups": groupsText(job.groups), "Source": job.source, "Format": format, "File": fileName})
 	}
-	return lang.L("Saved {{.Groups}} of {{.Source}} as {{.Format}} to {{.File}}.", map[string]any{
-		"Groups": groupsText(job.groups), "Source": job.source, "Format": format, "File": fileName})
+	if job.withCuration {
+		text += "\n" + lang.L("The file holds the clinic's curation and counselor notes: keep it on the clinic's own server or shared folder.")
+	}
+	return text
 }
 
 // groupsText counts groups in words: "1 group", "12 groups".

@@ -107,6 +107,9 @@ func matches(g *referral.Group, f referral.GroupFilter) bool {
 	if f.Weekday != nil && !slices.ContainsFunc(g.Sessions, func(s referral.Session) bool { return s.Day == *f.Weekday }) {
 		return false
 	}
+	if !f.UpdatedBefore.IsZero() && (g.Updated.IsZero() || !g.Updated.Before(f.UpdatedBefore)) {
+		return false
+	}
 	text := fold(strings.Join([]string{g.Name, g.Place.Location, g.Place.Address, g.Place.City, g.Notes}, " "))
 	return strings.Contains(text, fold(f.Text))
 }

@@ -64,6 +64,10 @@ type groupForm struct {
 	verifiedToday  *widget.Button
 	counselorNotes *widget.Entry
 	hidden         *widget.Check
+	// curationFrom says, under each curation field, when the value shown is
+	// what the group's source published rather than this desk's own, or
+	// that this desk's own wins over what it published.
+	curationFrom map[referral.CurationFields]*widget.Label
 
 	problems      map[string]*widget.Label // field path → red label beside the field
 	fieldOrder    []string                 // field paths top to bottom, to list problems in that order
@@ -159,6 +163,10 @@ func (f *groupForm) buildUI() {
 	f.verifiedToday = widget.NewButton(lang.L("Verified today"), f.onVerifiedToday)
 	f.counselorNotes = newMultiLine()
 	f.hidden = widget.NewCheck(lang.L("Hidden: never suggest this group"), nil)
+	f.curationFrom = map[referral.CurationFields]*widget.Label{}
+	for _, field := range []referral.CurationFields{referral.CuratedMedication, referral.CuratedVerifiedOn, referral.CuratedNotes, referral.CuratedHidden} {
+		f.curationFrom[field] = wrapped("", widget.LowImportance)
+	}
 
 	f.summary = newProblemLabel()
 	f.status = widget.NewLabel("")
@@ -214,10 +222,11 @@ func (f *groupForm) buildUI() {
 			f.row("", wrapped(lang.L("Kept when the directory is refreshed from its source."), widget.LowImportance), ""),
 			f.row(lang.L("Medication-friendly"), container.NewVBox(
 				wrapped(lang.L("Are people on methadone or buprenorphine welcome to take part?"), widget.MediumImportance),
-				f.medication), "Curation.MedicationFriendly"),
-			f.row(lang.L("Verified on"), container.NewBorder(nil, nil, nil, f.verifiedToday, f.verifiedOn), "Curation.VerifiedOn"),
-			f.row(lang.L("Counselor notes"), f.counselorNotes, "Curation.Notes"),
-			f.row("", f.hidden, "Curation.Hidden"),
+				f.medication, f.curationFrom[referral.CuratedMedication]), "Curation.MedicationFriendly"),
+			f.row(lang.L("Verified on"), container.NewVBox(container.NewBorder(nil, nil, nil, f.verifiedToday, f.verifiedOn),
+				f.curationFrom[referral.CuratedVerifiedOn]), "Curation.VerifiedOn"),
+			f.row(lang.L("Counselor notes"), container.NewVBox(f.counselorNotes, f.curationFrom[referral.CuratedNotes]), "Curation.Notes"),
+			f.row("", container.NewVBox(f.hidden, f.curationFrom[referral.CuratedHidden]), "Curation.Hidden"),
 		),
 	)
 	footer := container.NewVBox(
@@ -407,6 +416,10 @@ func (f *groupForm) load(g *referral.Group) {
 	}
 	f.counselorNotes.SetText(c.Notes)
 	f.hidden.SetChecked(c.Hidden)
+	for field, l := range f.curationFrom {
+		l.SetText(curationFromText(g, field))
+		setShown(l, l.Text != "")
+	}
 
 	f.clearProblems()
 	f.status.SetText("")
@@ -672,6 +685,34 @@ func sourceNote(g *referral.Group) string {
 	}
 	return lang.L("From the {{.Source}} directory. Changes to the listing are replaced at its next import; the clinic's own notes below are kept.",
 		map[string]any{"Source": g.Source})
+}
+
+// curationFromText says where the value of one curation field shown for g
+// comes from, when its source published a curation of it: "" when the
+// source said nothing there.
+func curationFromText(g *referral.Group, field referral.CurationFields) string {
+	src := g.Published.From
+	switch {
+	case g.PublishedShown().Has(field):
+		return lang.L("From {{.Source}}. A change here is this desk's own and wins over it.", map[string]any{"Source": src})
+	case g.Overridden().Has(field):
+		return lang.L("This desk's own; it wins over {{.Source}}, which says: {{.Value}}. Give the same to follow {{.Source}} again.",
+			map[string]any{"Source": src, "Value": publishedValue(g.Published, field)})
+	}
+	return ""
+}
+
+// publishedValue is what a published curation says in one field, in words.
+func publishedValue(c referral.Curation, field referral.CurationFields) string {
+	switch field {
+	case referral.CuratedMedication:
+		return medicationChoice().label(c.Medication())
+	case referral.CuratedVerifiedOn:
+		return c.VerifiedOn.Format(dateLayout)
+	case referral.CuratedNotes:
+		return "“" + referral.Truncate(strings.ReplaceAll(c.Notes, "\n", " "), 80) + "”"
+	}
+	return lang.L("hidden, never suggest")
 }
 
 // readProgram reads a typed fellowship as ParseProgram does; a name it

@@ -272,6 +272,7 @@ func (i *importer) run(job *importJob) {
 	p := newProgressDialog(i.win, lang.L("Importing {{.File}}", map[string]any{"File": job.fileName}),
 		lang.L("Opening the file…"), cancel)
 	opts := job.opts
+	job.opts.Force = false // a "Replace anyway" holds for the run it was given for
 	opts.Progress = p.reporter(func(n int) string {
 		return lang.L("Read {{.N}} listings…", map[string]any{"N": n})
 	})
@@ -289,18 +290,37 @@ func (i *importer) run(job *importJob) {
 func (i *importer) finished(job *importJob, report *referral.ImportReport, err error, cancelled bool) {
 	i.progress.hide()
 	i.progress = nil
+	var shrink *referral.ShrinkError
 	switch {
 	case cancelled:
 		dialog.ShowInformation(lang.L("Import cancelled"), lang.L("Import cancelled; the directory was not changed."), i.win)
 	case err == nil:
 		i.changed()
 		i.showReport(job, report)
+	case errors.As(err, &shrink):
+		i.askReplaceAnyway(job, shrink)
 	case referral.ErrorCode(err) == referral.EINVALID:
 		i.askOptions(job, err)
 	default:
 		showFailure(i.win, "import", err,
 			lang.L("The directory was not changed. Try again; if it keeps failing, check the file."))
 	}
+}
+
+// askReplaceAnyway asks before an import that would remove more than half of
+// a source's listings, saying how many: a feed cut short or the wrong file is
+// likelier than a fellowship that closed most of its meetings. Replace
+// anyway reads the file again and imports it with Force; Cancel leaves the
+// directory as it is.
+func (i *importer) askReplaceAnyway(job *importJob, shrink *referral.ShrinkError) {
+	msg := lang.L("{{.File}} would remove {{.Removing}} of the {{.Active}} active listings of {{.Source}}, more than half. "+
+		"A download cut short or another intergroup's file does that too; nothing has been changed yet.\n\n"+
+		"Replace anyway only if {{.Source}} really lists that few meetings now. Your notes on the groups are kept, and logged referrals still print.",
+		map[string]any{"File": job.fileName, "Removing": shrink.Removing, "Active": shrink.Active, "Source": shrink.Source})
+	askDestructive(i.win, lang.L("Remove {{.N}} listings?", map[string]any{"N": shrink.Removing}), msg, lang.L("Replace anyway"), func() {
+		job.opts.Force = true
+		i.run(job)
+	})
 }
 
 // importReport is the dialog an import ends with.

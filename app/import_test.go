@@ -93,12 +93,15 @@ func (d *fakeDirectory) Import(ctx context.Context, r io.Reader, opts referral.I
 	if importErr != nil {
 		return nil, importErr
 	}
-	d.replace(opts, names, report)
+	if err := d.replace(opts, names, report); err != nil {
+		return nil, err
+	}
 	return report, nil
 }
 
-// replace makes the source's groups the file's, as one transaction would.
-func (d *fakeDirectory) replace(opts referral.ImportOptions, names []string, report *referral.ImportReport) {
+// replace makes the source's groups the file's, as one transaction would,
+// after the rule the real import applies (referral.Replacement.Check).
+func (d *fakeDirectory) replace(opts referral.ImportOptions, names []string, report *referral.ImportReport) error {
 	program := opts.Program
 	if program == "" {
 		program = referral.ProgramAA
@@ -106,6 +109,18 @@ func (d *fakeDirectory) replace(opts referral.ImportOptions, names []string, rep
 	g := d.groups
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	guard := referral.Replacement{Source: opts.Source, Records: len(names) + len(report.Skipped), Listings: len(names), Force: opts.Force}
+	for _, x := range g.groups {
+		if x.Source == opts.Source && x.Attendance != referral.Inactive {
+			guard.Active++
+			if !slices.Contains(names, x.Name) {
+				guard.Removing++
+			}
+		}
+	}
+	if err := guard.Check(); err != nil {
+		return err
+	}
 	for id, x := range g.groups {
 		if x.Source == opts.Source && !slices.Contains(names, x.Name) {
 			delete(g.groups, id)
@@ -125,6 +140,7 @@ func (d *fakeDirectory) replace(opts referral.ImportOptions, names []string, rep
 	d.mu.Lock()
 	d.sources[opts.Source] = referral.Source{Name: opts.Source, Format: "meeting-guide", Groups: len(names), LastImport: testNow}
 	d.mu.Unlock()
+	return nil
 }
 
 func mapValues(m map[int64]*referral.Group) []*referral.Group {
@@ -135,15 +151,18 @@ func mapValues(m map[int64]*referral.Group) []*referral.Group {
 	return out
 }
 
-func (d *fakeDirectory) Export(ctx context.Context, w io.Writer, format, source string) error {
-	fmt.Fprintf(w, "format=%s source=%s\n", format, source)
+func (d *fakeDirectory) Export(ctx context.Context, w io.Writer, opts referral.ExportOptions) error {
+	fmt.Fprintf(w, "format=%s source=%s\n", opts.Format, opts.Source)
+	if opts.WithCuration {
+		fmt.Fprintln(w, "with curation")
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if d.exportErr != nil {
 		return d.exportErr
 	}
-	for _, name := range d.groups.groupsOf(source) {
+	for _, name := range d.groups.groupsOf(opts.Source) {
 		fmt.Fprintln(w, name)
 	}
 	return nil

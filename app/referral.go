@@ -25,6 +25,10 @@ const matchDelay = 200 * time.Millisecond
 // preTicked is how many of the best groups start ticked to refer.
 const preTicked = 3
 
+// staleSource is how long a source may go without a refresh before the
+// Referral screen says its listings may be out of date.
+const staleSource = 30 * 24 * time.Hour
+
 // defaultMiles is the distance the form starts with until the settings are
 // read (see applySettings).
 const defaultMiles = referral.DefaultMiles
@@ -35,6 +39,7 @@ const defaultMiles = referral.DefaultMiles
 // refer; chosen returns them, and the Sheet bar under them prints them.
 type referralScreen struct {
 	match referral.MatchService
+	dir   referral.DirectoryService // the sources, for how fresh the results are; may be nil
 	bg    background
 	now   func() time.Time
 	zones *clinicZones // the zone online groups are matched in
@@ -49,6 +54,7 @@ type referralScreen struct {
 	results     *fyne.Container   // header over the list or the notice
 	count       *widget.Label
 	widen       *widget.Label // what a looser need would add to a short list
+	stale       *widget.Label // the results' sources not refreshed for a while
 	noticeTitle *widget.Label
 	noticeText  *widget.Label
 	notice      fyne.CanvasObject // shown instead of the list: a hint, a problem, nothing fits
@@ -86,7 +92,7 @@ type candidateCard struct {
 // newReferralScreen builds the screen; logged is called after a sheet was
 // saved or printed and its referral logged.
 func newReferralScreen(win fyne.Window, s Services, bg background, zones *clinicZones, logged func()) *referralScreen {
-	r := &referralScreen{match: s.Match, bg: bg, now: s.Now, zones: zones, settings: referral.DefaultSettings(),
+	r := &referralScreen{match: s.Match, dir: s.Directory, bg: bg, now: s.Now, zones: zones, settings: referral.DefaultSettings(),
 		ticks: map[int64]bool{}}
 	if r.now == nil {
 		r.now = time.Now
@@ -108,12 +114,14 @@ func (r *referralScreen) buildUI() {
 	r.count = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.widen = wrapped("", widget.LowImportance)
 	r.widen.Hide()
+	r.stale = wrapped("", widget.LowImportance)
+	r.stale.Hide()
 	r.noticeTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.noticeText = wrapped("", widget.MediumImportance)
 	r.notice = container.NewVBox(r.noticeTitle, r.noticeText)
 	r.cardBox = container.NewVBox()
 	r.list = container.NewVScroll(r.cardBox)
-	r.header = container.NewVBox(r.count, r.widen, widget.NewSeparator())
+	r.header = container.NewVBox(r.count, r.widen, r.stale, widget.NewSeparator())
 	r.results = container.NewBorder(r.header, r.sheet.content, nil, nil, container.NewStack(r.list, r.notice))
 	r.sheet.relayout = r.results.Refresh
 
@@ -168,8 +176,64 @@ func (r *referralScreen) runMatch(needs referral.Needs) {
 		needs.ClinicZone = r.zones.location(r.zones.forClient(settings, needs.Origin))
 		needs.PreferLang = settings.SheetLang
 		res, err := matchOrFail(ctx, r.match, needs, now)
-		fyne.Do(func() { r.showResult(seq, needs, now, res, err) })
+		var sources []referral.Source
+		if err == nil && len(res.Candidates) > 0 && r.dir != nil {
+			// A source that cannot be listed only loses the notice: the
+			// results stand without it.
+			list, serr := r.dir.Sources(ctx)
+			if serr != nil {
+				fyne.LogError("match: sources", serr)
+			}
+			sources = list
+		}
+		fyne.Do(func() {
+			r.showResult(seq, needs, now, res, err)
+			r.showStale(seq, res, sources, now)
+		})
 	})
+}
+
+// showStale quietly says which sources of the groups listed have not been
+// refreshed for staleSource: their times and places may have changed.
+func (r *referralScreen) showStale(seq int, res referral.Result, sources []referral.Source, now time.Time) {
+	if seq != r.seq {
+		return
+	}
+	r.stale.SetText(staleText(staleSources(res.Candidates, sources, now), now))
+	setShown(r.stale, r.stale.Text != "" && r.header.Visible())
+	r.results.Refresh() // lay out again for the header's change
+}
+
+// staleSources returns the sources the candidates' listings come from that
+// were last imported more than staleSource before now, in name order (as
+// Sources lists them).
+func staleSources(cands []referral.Candidate, sources []referral.Source, now time.Time) []referral.Source {
+	from := map[string]bool{}
+	for _, c := range cands {
+		for _, g := range append([]*referral.Group{c.Group}, c.Also...) {
+			from[g.Source] = true
+		}
+	}
+	var out []referral.Source
+	for _, s := range sources {
+		if from[s.Name] && !s.LastImport.IsZero() && now.Sub(s.LastImport) > staleSource {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func staleText(stale []referral.Source, now time.Time) string {
+	if len(stale) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, s := range stale {
+		parts = append(parts, lang.L("{{.Source}} ({{.Days}} days ago)", map[string]any{
+			"Source": s.Name, "Days": int(now.Sub(s.LastImport) / (24 * time.Hour))}))
+	}
+	return lang.L("Not refreshed for over {{.Limit}} days: {{.Sources}}. Times and places may have changed since.",
+		map[string]any{"Limit": int(staleSource / (24 * time.Hour)), "Sources": strings.Join(parts, ", ")})
 }
 
 func (r *referralScreen) showResult(seq int, needs referral.Needs, now time.Time, res referral.Result, err error) {

@@ -61,6 +61,18 @@ type ImportReport struct {
 	Contradictions []RecordNote
 }
 
+// ExportOptions say what Export writes.
+type ExportOptions struct {
+	Format string // "meeting-guide" or "csv"
+	Source string // only this source's groups; "" for the whole directory
+	// WithCuration writes each group's curation (medication-friendly,
+	// verified on, counselor notes, hidden) as Meeting Guide extension
+	// fields, for the other desks of a clinic network to import or
+	// subscribe to as that source's curation (Group.Published). Counselor
+	// notes leave the clinic with the file, so it is asked for each time.
+	WithCuration bool
+}
+
 // Source is one directory that groups were imported from.
 type Source struct {
 	Name       string
@@ -73,12 +85,15 @@ type Source struct {
 type DirectoryService interface {
 	// Import reads one file and, in one transaction, adds, updates and removes
 	// the listings of opts.Source so they equal the file's, keeping curation.
-	// A file that cannot be read changes nothing. Cancelling ctx leaves the
-	// directory as it was.
+	// A file that cannot be read changes nothing. Nor does one that breaks
+	// the rule that an import never destroys (Replacement.Check): one with
+	// no usable record, or HTML or other content that is no feed (EINVALID),
+	// or one that would remove more than half of the source's active
+	// listings without opts.Force (a *ShrinkError, ECONFLICT). Cancelling
+	// ctx leaves the directory as it was.
 	Import(ctx context.Context, r io.Reader, opts ImportOptions) (*ImportReport, error)
-	// Export writes the directory, or one source when source is not "", in
-	// format "meeting-guide" or "csv".
-	Export(ctx context.Context, w io.Writer, format, source string) error
+	// Export writes the directory, or one source, as opts says.
+	Export(ctx context.Context, w io.Writer, opts ExportOptions) error
 	// Sources lists the imported sources by name.
 	Sources(ctx context.Context) ([]Source, error)
 	// RemoveSource deletes every listing of a source; curation is kept in case

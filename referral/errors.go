@@ -13,6 +13,9 @@ const (
 	EINTERNAL = "internal"
 	EINVALID  = "invalid"
 	ENOTFOUND = "not_found"
+	// EUNAVAILABLE is a service out of reach for now — no network, a server
+	// that failed or did not answer in time: the same request may work later.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Problem is one thing wrong with one field of a value being validated.

@@ -19,7 +19,7 @@ const SourceManual = "manual"
 //
 // Everything but Curation comes from the directory and is replaced by the next
 // import of that source; Curation is the clinic's own and is kept apart, keyed by
-// Source and SourceID, so a refresh never erases it.
+// the group (GroupKey), so a refresh never erases it.
 type Group struct {
 	ID       int64     // local id, assigned by the store
 	Source   string    // feed name, or SourceManual
@@ -44,7 +44,16 @@ type Group struct {
 	// ServiceName; an import sets it from the listing's types and name).
 	Service bool
 
+	// Curation is what the clinic knows of the group: each field as this
+	// desk set it, else as Published has it (see MergeCuration).
 	Curation Curation
+	// Published is the curation the group's source itself carries, with
+	// From naming the source: a clinic network's directory exported with
+	// its curation by the desk that curates it, which the other desks
+	// import or subscribe to. Zero when the source carries none. Every
+	// import of the source replaces it; this desk's own fields in Curation
+	// are never touched by one.
+	Published Curation
 }
 
 // Session is one weekly time a group meets. Start and End are minutes after
@@ -283,6 +292,11 @@ type Curation struct {
 	VerifiedOn         time.Time          // date the clinic last checked the listing; zero if never
 	Notes              string             // counselor notes
 	Hidden             bool               // never suggest this group
+	// From is "" for this desk's own curation, else the source whose
+	// publisher curated it (Group.Published). In Group.Curation, which
+	// merges the two, it names the publisher when any field shown is the
+	// publisher's (see MergeCuration).
+	From string
 }
 
 // Medication returns the curated value with "" read as unknown.
@@ -303,7 +317,11 @@ type GroupFilter struct {
 	Source          string
 	IncludeHidden   bool
 	IncludeInactive bool
-	Offset, Limit   int // Limit 0 means no limit
+	// UpdatedBefore, when not zero, selects only the listings whose source
+	// last changed them before it (Updated); a listing whose source gives no
+	// date is not selected, since nothing says it is old.
+	UpdatedBefore time.Time
+	Offset, Limit int // Limit 0 means no limit
 }
 
 // GroupService is the directory of groups and the clinic's curation of them.
@@ -324,7 +342,10 @@ type GroupService interface {
 	UpdateGroup(ctx context.Context, g *Group) error
 	// DeleteGroup removes a group and its curation.
 	DeleteGroup(ctx context.Context, id int64) error
-	// SetCuration replaces the clinic's curation of a group.
+	// SetCuration replaces this desk's curation of a group so that the
+	// group shows c: the fields in which c differs from the source's
+	// published curation become this desk's own (Curation.Differs), the
+	// others follow the publisher. c.From is ignored.
 	SetCuration(ctx context.Context, id int64, c Curation) (*Group, error)
 }
 
@@ -381,10 +402,15 @@ func (g *Group) Validate() error {
 	if e := g.Contact.Email; e != "" && (!strings.Contains(e, "@") || strings.ContainsAny(e, " \t<>")) {
 		add("Contact.Email", "email %q is not an address like name@example.org", e)
 	}
-	switch g.Curation.MedicationFriendly {
-	case "", MedicationUnknown, MedicationYes, MedicationNo:
-	default:
-		add("Curation.MedicationFriendly", "medication-friendly must be yes, no or unknown")
+	for field, m := range map[string]MedicationFriendly{
+		"Curation.MedicationFriendly":  g.Curation.MedicationFriendly,
+		"Published.MedicationFriendly": g.Published.MedicationFriendly,
+	} {
+		switch m {
+		case "", MedicationUnknown, MedicationYes, MedicationNo:
+		default:
+			add(field, "medication-friendly must be yes, no or unknown")
+		}
 	}
 	sortProblems(ps)
 	return invalid(fmt.Sprintf("Group %q", g.Name), ps)

@@ -26,6 +26,11 @@ type Settings struct {
 	// zone and no meeting place to find one by. "" means the clinic's zone:
 	// see FeedZone.
 	FeedTimeZone string
+	// RefreshDays is how old, in days, a subscription's last successful
+	// refresh may grow before the window refreshes it in the background at
+	// start (Subscription.Stale). 0, the default, refreshes only when asked:
+	// no network connection is made otherwise.
+	RefreshDays int
 }
 
 // Settings bounds and defaults.
@@ -41,6 +46,9 @@ const (
 	// machine name one. Eastern is where most people in the US live; a
 	// report or the window says when it was used.
 	FallbackTimeZone = "America/New_York"
+	// MaxRefreshDays is a year: a feed left longer than that is not being
+	// kept current, and a typo cannot mean "never".
+	MaxRefreshDays = 365
 )
 
 // DefaultSettings are what a clinic starts with before saving any.
@@ -218,6 +226,9 @@ func (s Settings) problems() []Problem {
 	if s.FeedTimeZone != "" && !isIANAZone(s.FeedTimeZone) {
 		add("FeedTimeZone", "time zone %q is unknown; use an IANA name such as America/New_York, or leave it empty for the clinic's zone", s.FeedTimeZone)
 	}
+	if s.RefreshDays < 0 || s.RefreshDays > MaxRefreshDays {
+		add("RefreshDays", "refresh subscribed feeds every 1 to %d days, or 0 for only when asked (got %d)", MaxRefreshDays, s.RefreshDays)
+	}
 	return ps
 }
 
@@ -297,6 +308,16 @@ var settingKeys = []settingKey{
 	{"feed.timezone", "FeedTimeZone",
 		func(s *Settings) string { return s.FeedTimeZone },
 		func(s *Settings, v string) error { s.FeedTimeZone = v; return nil }},
+	{"feed.refresh_days", "RefreshDays",
+		func(s *Settings) string { return strconv.Itoa(s.RefreshDays) },
+		func(s *Settings, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("feed.refresh_days must be a whole number of days, such as 7, or 0 for only when asked")
+			}
+			s.RefreshDays = n
+			return nil
+		}},
 }
 
 // SettingKeys lists the keys Set takes and Values shows, in order.

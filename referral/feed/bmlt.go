@@ -87,10 +87,17 @@ func (p *parser) readBMLT(r io.Reader) error {
 		}
 	case json.Delim('{'):
 		sawMeetings := false
+		var keys []string // for the refusal of an object without meetings
 		for dec.More() {
 			key, err := dec.Token()
 			if err != nil {
 				return jsonError(dec, what, err)
+			}
+			switch k, _ := key.(string); {
+			case len(keys) < 5:
+				keys = append(keys, strconv.Quote(referral.Truncate(k, 30)))
+			case len(keys) == 5:
+				keys = append(keys, "…")
 			}
 			switch key {
 			case "meetings":
@@ -131,8 +138,13 @@ func (p *parser) readBMLT(r io.Reader) error {
 		if _, err := dec.Token(); err != nil { // the closing }
 			return jsonError(dec, what, err)
 		}
-		if !sawMeetings {
-			return referral.Errorf(referral.EINVALID, `the BMLT file is JSON of the wrong shape: it has no "meetings" list`)
+		switch {
+		case !sawMeetings && len(keys) == 0:
+			return referral.NoMeeting("it holds an empty object ({})")
+		case !sawMeetings:
+			// A server's error answer ({"error": "…"}) shows in its keys.
+			return referral.Errorf(referral.EINVALID, `the BMLT file is JSON of the wrong shape: it has no "meetings" list, only %s — check the address or download it again; nothing was changed`,
+				strings.Join(keys, ", "))
 		}
 	default:
 		return referral.Errorf(referral.EINVALID, "the BMLT file is JSON of the wrong shape: expected a list of meetings or an object with \"meetings\", found %s", describeToken(tok))

@@ -20,7 +20,9 @@
 // back equal groups: besides the standard fields they write the few the
 // formats lack (program, timezone, attendance_option, coordinates, languages),
 // and the types say the group's Attributes (referral.TypeCodes), so an
-// attribute edited in the Directory is exported.
+// attribute edited in the Directory is exported. The clinic's curation is
+// written only when asked (WriteMeetingGuideWith), as referraldesk_
+// extension fields, and read back as the source's Group.Published.
 //
 // The package is pure: no database, no GUI, no network.
 package feed
@@ -106,6 +108,9 @@ type Result struct {
 	// closed yet attended in person — and the safer reading each was given
 	// (see referral.OpenAndClosed, referral.WomenAndMen).
 	Contradictions []Repair
+	// Empty counts the records that held nothing (JSON null), each also
+	// skipped: a file of only these has no meeting in it.
+	Empty int
 }
 
 // Skip is a record Parse left out and why.
@@ -157,13 +162,16 @@ func recordLabel(index int, id, name string) string {
 // record of any format.
 const detectSize = 64 << 10
 
-// Detect tells the format from the first bytes of a file.
+// Detect tells the format from the first bytes of a file. Content that is no
+// feed is refused with an EINVALID error that says what it is: nothing, HTML
+// (a web page), XML, UTF-16 or binary data, a single JSON value, a table not
+// separated by commas, or other plain text.
 func Detect(head []byte) (Format, error) {
-	head = bytes.TrimPrefix(head, utf8BOM)
-	trimmed := bytes.TrimLeft(head, " \t\r\n")
-	if len(trimmed) == 0 {
-		return "", referral.Errorf(referral.EINVALID, "the file is empty; choose a Meeting Guide JSON, BMLT JSON or CSV file")
+	if err := notFeed(head); err != nil {
+		return "", err
 	}
+	head = bytes.TrimPrefix(head, utf8BOM)
+	trimmed := bytes.TrimLeft(head, " \t\r\n\f")
 	switch trimmed[0] {
 	case '{':
 		// Only BMLT's get_used_formats answer is an object.
@@ -183,7 +191,7 @@ func Detect(head []byte) (Format, error) {
 	if bytes.Contains(line, []byte(",")) && bytes.Contains(bytes.ToLower(line), []byte("name")) {
 		return CSV, nil
 	}
-	return "", referral.Errorf(referral.EINVALID, "the file is not a meeting list: expected Meeting Guide JSON, BMLT JSON or a CSV with a Name column")
+	return "", plainTextError(trimmed)
 }
 
 // bmltMarkers are field names only BMLT meetings have.
@@ -212,18 +220,22 @@ func Parse(ctx context.Context, r io.Reader, opts Options) (*Result, error) {
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, utf8BOM) {
 		br.Discard(3)
 	}
+	head, err := br.Peek(detectSize)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, fmt.Errorf("read feed: %w", err)
+	}
+	// A web page or a workbook is refused as what it is even when the
+	// format is given, rather than as broken JSON or a CSV without columns.
+	if err := notFeed(head); err != nil {
+		return nil, err
+	}
 	format := opts.Format
 	if format == "" {
-		head, err := br.Peek(detectSize)
-		if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-			return nil, fmt.Errorf("read feed: %w", err)
-		}
 		if format, err = Detect(head); err != nil {
 			return nil, err
 		}
 	}
 	p := newParser(ctx, opts, format)
-	var err error
 	switch format {
 	case MeetingGuide:
 		err = p.readMeetingGuide(br)

@@ -164,7 +164,9 @@ func expectEnd(dec *json.Decoder, what string) error {
 // is skipped and reported; broken JSON stops everything.
 func decodeRecords[T any](p *parser, dec *json.Decoder, what string, each func(i int, rec *T) error) error {
 	for i := 0; dec.More(); i++ {
-		var rec T
+		// Decoded through a pointer so that a null record stays nil: it is
+		// empty, not a meeting that lacks a name.
+		var rec *T
 		if err := dec.Decode(&rec); err != nil {
 			var typ *json.UnmarshalTypeError
 			if !errors.As(err, &typ) {
@@ -172,7 +174,11 @@ func decodeRecords[T any](p *parser, dec *json.Decoder, what string, each func(i
 			}
 			r := &recordCtx{p: p, index: i}
 			r.skip("record", "expected a meeting (a JSON object), found %s", typ.Value)
-		} else if err := each(i, &rec); err != nil {
+		} else if rec == nil {
+			p.res.Empty++
+			r := &recordCtx{p: p, index: i}
+			r.skip("record", "the record is empty (null)")
+		} else if err := each(i, rec); err != nil {
 			return err
 		}
 		if err := p.tick(); err != nil {

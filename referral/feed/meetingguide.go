@@ -50,7 +50,22 @@ type mgRecord struct {
 	Phone                jtext `json:"phone"`
 	FeedbackURL          jtext `json:"feedback_url"`
 	Updated              jtext `json:"updated"`
+
+	Medication     jtext `json:"referraldesk_medication_friendly"`
+	VerifiedOn     jtext `json:"referraldesk_verified_on"`
+	CounselorNotes jtext `json:"referraldesk_counselor_notes"`
+	Hidden         jtext `json:"referraldesk_hidden"`
 }
+
+// The extension fields that carry a clinic's curation of a meeting (see
+// WriteOptions). Their prefix keeps them clear of any field the Meeting
+// Guide spec may add; apps that do not know them ignore them.
+const (
+	fieldMedication     = "referraldesk_medication_friendly" // "yes", "no" or "unknown"
+	fieldVerifiedOn     = "referraldesk_verified_on"         // "YYYY-MM-DD"
+	fieldCounselorNotes = "referraldesk_counselor_notes"     // text
+	fieldHidden         = "referraldesk_hidden"              // true: never suggest
+)
 
 func (p *parser) readMeetingGuide(r io.Reader) error {
 	const what = "Meeting Guide"
@@ -118,6 +133,10 @@ func (m *mgRecord) draft(i int) *draft {
 	d.contact.Phone = d.text("phone", m.Phone)
 	d.contact.FeedbackURL = d.text("feedback_url", m.FeedbackURL)
 	d.updated = d.text("updated", m.Updated)
+	d.medication = d.text(fieldMedication, m.Medication)
+	d.verified = d.text(fieldVerifiedOn, m.VerifiedOn)
+	d.counselorNotes = d.text(fieldCounselorNotes, m.CounselorNotes)
+	d.hidden = d.text(fieldHidden, m.Hidden)
 	return d
 }
 
@@ -159,14 +178,38 @@ type mgOut struct {
 	Phone                string   `json:"phone,omitempty"`
 	FeedbackURL          string   `json:"feedback_url,omitempty"`
 	Updated              string   `json:"updated,omitempty"`
+
+	// Written only with WriteOptions.Curation.
+	Medication     string `json:"referraldesk_medication_friendly,omitempty"`
+	VerifiedOn     string `json:"referraldesk_verified_on,omitempty"`
+	CounselorNotes string `json:"referraldesk_counselor_notes,omitempty"`
+	Hidden         bool   `json:"referraldesk_hidden,omitempty"`
+}
+
+// WriteOptions control WriteMeetingGuideWith.
+type WriteOptions struct {
+	// Curation writes each group's curation (Group.Curation: medication-
+	// friendly, verified on, counselor notes, hidden) as the referraldesk_
+	// extension fields, so that one desk of a clinic network can publish its
+	// curated directory and the others import it as that source's curation
+	// (Group.Published). Counselor notes leave the clinic with the file, so
+	// it is never the default.
+	Curation bool
 }
 
 // WriteMeetingGuide writes groups as a Meeting Guide JSON array, one meeting
 // per line. A group meeting on several days at one time is one meeting with
 // a day list; sessions at different times become one meeting per time, the
 // later ones with "-2", "-3" … added to the slug (Meeting Guide has one time
-// per meeting). Curation is the clinic's and is not written.
+// per meeting). Curation is the clinic's and is not written: counselor notes
+// leave the clinic only when asked to (WriteMeetingGuideWith).
 func WriteMeetingGuide(w io.Writer, groups []*referral.Group) error {
+	return WriteMeetingGuideWith(w, groups, WriteOptions{})
+}
+
+// WriteMeetingGuideWith is WriteMeetingGuide with options: with
+// opts.Curation, every meeting of a curated group carries its curation.
+func WriteMeetingGuideWith(w io.Writer, groups []*referral.Group, opts WriteOptions) error {
 	if _, err := io.WriteString(w, "[\n"); err != nil {
 		return fmt.Errorf("write meeting guide: %w", err)
 	}
@@ -175,6 +218,9 @@ func WriteMeetingGuide(w io.Writer, groups []*referral.Group) error {
 	first := true
 	for _, g := range groups {
 		base := mgOutFor(g)
+		if opts.Curation {
+			base.withCuration(g.Curation)
+		}
 		for _, run := range runsOf(g) {
 			m := base
 			m.Slug = run.slug(g.SourceID)
@@ -237,6 +283,19 @@ func mgOutFor(g *referral.Group) mgOut {
 		m.Latitude, m.Longitude = &lat, &lon
 	}
 	return m
+}
+
+// withCuration sets the extension fields of what c says; a field c says
+// nothing in is left out.
+func (m *mgOut) withCuration(c referral.Curation) {
+	if c.Medication() != referral.MedicationUnknown {
+		m.Medication = string(c.MedicationFriendly)
+	}
+	if !c.VerifiedOn.IsZero() {
+		m.VerifiedOn = c.VerifiedOn.UTC().Format(time.DateOnly)
+	}
+	m.CounselorNotes = feedText(c.Notes)
+	m.Hidden = c.Hidden
 }
 
 func feedTexts(ss []string) []string {

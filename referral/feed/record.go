@@ -101,6 +101,10 @@ type draft struct {
 	online     referral.OnlineAccess
 	contact    referral.Contact
 	notes      string
+	// A clinic's curation, in a file a desk exported with it (see
+	// WriteOptions): medication-friendly, verified on, counselor notes and
+	// hidden, as written.
+	medication, verified, counselorNotes, hidden string
 
 	problems []problem // fields the reader could not take, reported as repairs
 	skip     *problem  // set when the reader already knows the record is unusable
@@ -192,6 +196,7 @@ func (p *parser) add(d *draft) error {
 	dec := p.types(r, d, g)
 	p.attendance(r, d, g, dec)
 	p.placeAtZIP(r, g)
+	p.published(r, d, g)
 
 	if err := g.Validate(); err != nil {
 		field := "record"
@@ -699,5 +704,37 @@ func (p *parser) attendance(r *recordCtx, d *draft, g *referral.Group, dec decod
 	g.Attendance = referral.DeriveAttendance(hasOnline, dec.closed, pl.Approximate || noPlace)
 	if noPlace && !hasOnline {
 		r.repair("formatted_address", "no address and no way to join online: listed as inactive")
+	}
+}
+
+// published reads the curation a desk's export carries into g.Published,
+// from this source. A value that cannot be read is left out and reported;
+// the rest is kept.
+func (p *parser) published(r *recordCtx, d *draft, g *referral.Group) {
+	var c referral.Curation
+	switch m := referral.MedicationFriendly(strings.ToLower(plain(d.medication))); m {
+	case "", referral.MedicationUnknown, referral.MedicationYes, referral.MedicationNo:
+		c.MedicationFriendly = m
+	default:
+		r.repair(fieldMedication, "%q is not yes, no or unknown; left out", d.medication)
+	}
+	if v := plain(d.verified); v != "" {
+		day, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			r.repair(fieldVerifiedOn, "%q is not a date like 2026-03-14; left out", v)
+		}
+		c.VerifiedOn = day
+	}
+	c.Notes = referral.PlainText(d.counselorNotes)
+	switch h := strings.ToLower(plain(d.hidden)); h {
+	case "yes", "true", "1":
+		c.Hidden = true
+	case "", "no", "false", "0":
+	default:
+		r.repair(fieldHidden, "%q is neither yes nor no; read as no", h)
+	}
+	if c.Said() != 0 {
+		c.From = p.opts.Source
+		g.Published = c
 	}
 }

@@ -49,11 +49,19 @@ func (s *GroupService) FindGroupByID(ctx context.Context, id int64) (*referral.G
 // text, the count also picks the plan for the page: few matches are looked up
 // and sorted; many are found faster by walking the name index in order and
 // stopping once the page is full (40,000 matches of "st john": ~8x faster).
+// A date has no token in the index, so a filter on UpdatedBefore is counted
+// in the groups table.
 func (s *GroupService) FindGroups(ctx context.Context, f referral.GroupFilter) ([]*referral.Group, int, error) {
 	var groups []*referral.Group
 	var total int
 	err := s.db.read(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM groups_fts WHERE groups_fts MATCH ?`, countExpression(f)).Scan(&total)
+		where, args := groupWhere(f)
+		var err error
+		if f.UpdatedBefore.IsZero() {
+			err = tx.QueryRowContext(ctx, `SELECT count(*) FROM groups_fts WHERE groups_fts MATCH ?`, countExpression(f)).Scan(&total)
+		} else {
+			err = tx.QueryRowContext(ctx, `SELECT count(*) FROM groups g `+curationJoin+` WHERE `+where, args...).Scan(&total)
+		}
 		if err != nil {
 			return fmt.Errorf("count groups: %w", err)
 		}
@@ -64,7 +72,6 @@ func (s *GroupService) FindGroups(ctx context.Context, f referral.GroupFilter) (
 		if matchExpression(f.Text) != "" && f.Limit > 0 && total >= 20*(max(f.Offset, 0)+f.Limit) {
 			from = `groups g INDEXED BY groups_name`
 		}
-		where, args := groupWhere(f)
 		rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM `+from+` `+curationJoin+` WHERE `+where+
 			` ORDER BY g.name COLLATE NOCASE, g.id`+limitOffset(f.Limit, f.Offset), args...)
 		if err != nil {
@@ -119,10 +126,12 @@ func (s *GroupService) CreateGroups(ctx context.Context, groups []*referral.Grou
 			if err := w.insert(ctx, g); err != nil {
 				return err
 			}
-			if g.Curation != (referral.Curation{}) {
+			if g.Curation.Said() != 0 {
 				err = w.setGroupCuration(ctx, g, g.Curation)
 			} else if curated[g.Source] {
-				g.Curation, err = w.curation(ctx, referral.GroupKey(g))
+				var row curationRow
+				row, err = w.curation(ctx, referral.GroupKey(g))
+				g.Curation, g.Published = row.shown(), row.published
 			}
 			if err != nil {
 				return err
@@ -214,7 +223,8 @@ func dropOrphanCuration(ctx context.Context, tx *sql.Tx, key string) error {
 	return nil
 }
 
-// SetCuration replaces the clinic's curation of a group and returns the group.
+// SetCuration replaces this desk's curation of a group so that it shows c
+// (see referral.GroupService) and returns the group as stored.
 func (s *GroupService) SetCuration(ctx context.Context, id int64, c referral.Curation) (*referral.Group, error) {
 	var g *referral.Group
 	err := s.write(ctx, func(tx *sql.Tx, now string) error {
@@ -268,12 +278,14 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// groupColumns are read by scanGroup, in its order; curationJoin provides c.
+// groupColumns are read by scanGroup, in its order; curationJoin provides c
+// and p (see curationColumns).
 const (
-	groupColumns = `g.id, g.source, g.source_id, g.updated, g.name, g.program, g.attendance,
-		g.timezone, g.lat, g.lon, g.coords_from_zip, g.data,
-		coalesce(c.medication_friendly, ''), c.verified_on, coalesce(c.notes, ''), coalesce(c.hidden, 0)`
-	curationJoin = `LEFT JOIN curation c ON c.group_key = g.group_key`
+	directoryColumns = `g.id, g.source, g.source_id, g.updated, g.name, g.program, g.attendance,
+		g.timezone, g.lat, g.lon, g.coords_from_zip, g.data`
+	groupColumns = directoryColumns + `, ` + curationColumns
+	curationJoin = `LEFT JOIN curation c ON c.group_key = g.group_key
+		LEFT JOIN published_curation p ON p.group_key = g.group_key`
 )
 
 func findGroupByID(ctx context.Context, tx *sql.Tx, id int64) (*referral.Group, error) {
@@ -323,15 +335,15 @@ func scanGroups(rows *sql.Rows) ([]*referral.Group, error) {
 // of g.
 func scanGroup(rows *sql.Rows, g *referral.Group) error {
 	var (
-		updated, verified sql.NullString
-		lat, lon          sql.NullFloat64
-		fromZIP           bool
-		data              []byte
+		updated  sql.NullString
+		lat, lon sql.NullFloat64
+		fromZIP  bool
+		data     []byte
+		cur      curationDest
 	)
 	*g = referral.Group{}
-	err := rows.Scan(&g.ID, &g.Source, &g.SourceID, &updated, &g.Name, &g.Program, &g.Attendance,
-		&g.TimeZone, &lat, &lon, &fromZIP, &data,
-		&g.Curation.MedicationFriendly, &verified, &g.Curation.Notes, &g.Curation.Hidden)
+	err := rows.Scan(append([]any{&g.ID, &g.Source, &g.SourceID, &updated, &g.Name, &g.Program, &g.Attendance,
+		&g.TimeZone, &lat, &lon, &fromZIP, &data}, cur.targets()...)...)
 	if err != nil {
 		return err
 	}
@@ -347,9 +359,11 @@ func scanGroup(rows *sql.Rows, g *referral.Group) error {
 	if g.Updated, err = parseTime(updated); err != nil {
 		log.Printf("referraldesk: group %d: last-updated date %q cannot be read; shown as unknown", g.ID, updated.String)
 	}
-	if g.Curation.VerifiedOn, err = parseTime(verified); err != nil {
-		log.Printf("referraldesk: group %d: verified-on date %q cannot be read; shown as not verified", g.ID, verified.String)
+	row, bad := cur.row()
+	if bad != "" {
+		logBadDate(g.ID, bad)
 	}
+	g.Curation, g.Published = row.shown(), row.published
 	return nil
 }
 
@@ -383,7 +397,10 @@ func groupWhere(f referral.GroupFilter) (string, []any) {
 		add(`g.source = ?`, f.Source)
 	}
 	if !f.IncludeHidden {
-		add(`c.hidden IS NOT 1`)
+		add(shownHidden + ` IS NOT 1`)
+	}
+	if !f.UpdatedBefore.IsZero() {
+		add(`g.updated < ?`, formatTime(f.UpdatedBefore))
 	}
 	return strings.Join(where, " AND "), args
 }
@@ -474,10 +491,11 @@ func limitOffset(limit, offset int) string {
 	return ""
 }
 
-// curatedSources lists the sources that have any curation, so a bulk create
-// looks curation up only where some may exist (usually nowhere, on import).
+// curatedSources lists the sources that have any curation, own or
+// published, so a bulk create looks curation up only where some may exist
+// (usually nowhere, on import).
 func curatedSources(ctx context.Context, tx *sql.Tx) (map[string]bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT source FROM curation`)
+	rows, err := tx.QueryContext(ctx, `SELECT source FROM curation UNION SELECT source FROM published_curation`)
 	if err != nil {
 		return nil, fmt.Errorf("list curated sources: %w", err)
 	}

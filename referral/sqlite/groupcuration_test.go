@@ -103,6 +103,8 @@ func TestGroupCurationUpgrade(t *testing.T) {
 		DROP INDEX groups_group_key;
 		ALTER TABLE groups DROP COLUMN group_key;
 		DELETE FROM migrations WHERE name = '0006_group_curation.sql';
+		DROP TABLE published_curation;
+		DELETE FROM migrations WHERE name = '0009_published_curation.sql';
 		INSERT INTO curation (source, source_id, medication_friendly, verified_on, notes, hidden, modified_at) VALUES
 			('sepia', 'early-night-out-Sun', 'yes', '2026-10-01T00:00:00.000000000Z', 'Welcoming on Sundays', 0, '2026-10-01T00:00:00.000000000Z'),
 			('sepia', 'early-night-out-Tue', 'no', NULL, 'Chair said no methadone', 0, '2026-10-02T00:00:00.000000000Z'),

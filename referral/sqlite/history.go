@@ -432,6 +432,7 @@ type (
 		Contact    referral.Contact      `json:"-"`
 		Service    bool                  `json:"service,omitzero"`
 		Curation   referral.Curation     `json:"-"` // only what the card prints: printedDoc
+		Published  referral.Curation     `json:"-"` // the source's, which the card never prints
 	}
 	printedDoc struct {
 		printedRecord

@@ -20,38 +20,61 @@ type ImportCounts struct{ Added, Updated, Removed, Unchanged int }
 // data changed are updated in place (keeping their ID, so a referral log
 // entry still points at them), those missing from groups are removed, and the
 // rest are counted as unchanged and not written at all, so importing the same
-// file twice changes nothing. Curation is never changed: it is the clinic's,
-// keyed by Source and SourceID, and is still there if a removed listing comes
-// back. Other sources are left alone. The source is recorded for Sources.
+// file twice changes nothing. This desk's curation is never changed: it is
+// the clinic's, keyed by the group, and is still there if a removed listing
+// comes back. What the groups carry as Published (a file another desk
+// exported with its curation) replaces the curation the source published
+// before, and shows wherever this desk has not set a field itself. Other
+// sources are left alone. The source is recorded for Sources.
 //
 // Every group is checked before anything is written; an invalid group, a
 // group of another source, or two groups sharing a SourceID fail the whole
 // call with an EINVALID error that names the listing. Cancelling ctx rolls
 // everything back and returns ctx's error.
 //
-// On success each group's Source, ID and Curation are those stored.
+// On success each group's Source, ID, Curation and Published are those
+// stored.
+//
+// ReplaceSource applies no rule on how much may be removed; an import a
+// person asked for goes through ReplaceSourceChecked.
 func (s *GroupService) ReplaceSource(ctx context.Context, src referral.Source, groups []*referral.Group) (ImportCounts, error) {
+	return s.ReplaceSourceChecked(ctx, src, groups, nil)
+}
+
+// ReplaceCheck decides whether a replacement may go ahead, given how many
+// listings of the source are in the directory now and not inactive (active)
+// and how many of those the new groups do not list (removing). Its error
+// stops the import and is returned as it is.
+type ReplaceCheck func(active, removing int) error
+
+// ReplaceSourceChecked is ReplaceSource with check asked first, inside the
+// same transaction and before anything is written, so that the counts it is
+// given are the ones the import acts on: no other writer can add or remove a
+// listing between the check and the replacement, and a refusal leaves the
+// directory, the curation and the source's last import as they were. A nil
+// check allows everything.
+func (s *GroupService) ReplaceSourceChecked(ctx context.Context, src referral.Source, groups []*referral.Group, check ReplaceCheck) (ImportCounts, error) {
 	if err := checkImport(src, groups); err != nil {
 		return ImportCounts{}, err
 	}
 	// The writer sets IDs and curation as it goes; a failed import must hand
 	// the groups back as they came.
 	type before struct {
-		id int64
-		c  referral.Curation
+		id   int64
+		c, p referral.Curation
 	}
 	saved := make([]before, len(groups))
 	for i, g := range groups {
-		saved[i] = before{g.ID, g.Curation}
+		saved[i] = before{g.ID, g.Curation, g.Published}
 	}
 	var counts ImportCounts
 	err := s.writeBulk(ctx, func(tx *sql.Tx, now string) error {
 		counts = ImportCounts{}
-		return replaceSource(ctx, tx, now, src, groups, &counts)
+		return replaceSource(ctx, tx, now, src, groups, check, &counts)
 	})
 	if err != nil {
 		for i, g := range groups {
-			g.ID, g.Curation = saved[i].id, saved[i].c
+			g.ID, g.Curation, g.Published = saved[i].id, saved[i].c, saved[i].p
 		}
 		if ctx.Err() != nil {
 			// Whatever the driver made of the interruption, the cause is
@@ -112,15 +135,30 @@ func listingError(source string, i, n int, g *referral.Group, err error) error {
 // column an import writes, to tell unchanged listings from changed ones
 // without keeping 250,000 data documents in memory.
 type stored struct {
-	id  int64
-	sum uint64
-	key string // the group it belonged to (referral.GroupKey)
+	id     int64
+	sum    uint64
+	key    string // the group it belonged to (referral.GroupKey)
+	active bool   // not inactive: offered to clients
 }
 
-func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Source, groups []*referral.Group, counts *ImportCounts) error {
+func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Source, groups []*referral.Group, check ReplaceCheck, counts *ImportCounts) error {
 	seed := maphash.MakeSeed()
 	old, err := storedListings(ctx, tx, seed, src.Name)
 	if err != nil {
+		return err
+	}
+	if check != nil {
+		if err := check(removals(old, groups)); err != nil {
+			return err
+		}
+	}
+	// The curation as it was, to tell the listings whose hidden flag (a
+	// facet of the search row) this import changes without changing them.
+	before, err := sourceCuration(ctx, tx, src.Name)
+	if err != nil {
+		return err
+	}
+	if err := replacePublished(ctx, tx, src.Name, groups); err != nil {
 		return err
 	}
 	curation, err := sourceCuration(ctx, tx, src.Name)
@@ -142,7 +180,8 @@ func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Sou
 		if i%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		g.Curation = curation[referral.GroupKey(g)] // the hidden facet of the search row needs it
+		key := referral.GroupKey(g)
+		g.Curation, g.Published = curation[key].shown(), curation[key].published // the hidden facet of the search row needs it
 		prev, ok := old[g.SourceID]
 		if !ok {
 			if err := w.insert(ctx, g); err != nil {
@@ -156,20 +195,28 @@ func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Sou
 		}
 		delete(old, g.SourceID)
 		g.ID = prev.id
-		if key := referral.GroupKey(g); key != prev.key && curation[key] == (referral.Curation{}) && curation[prev.key] != (referral.Curation{}) {
+		if key != prev.key && curation[key].own == 0 && curation[prev.key].own != 0 {
 			// Renamed or moved by the feed: what the clinic knew of the
 			// group comes along (copied: its other listings may stay).
-			if err := w.setGroupCuration(ctx, g, curation[prev.key]); err != nil {
+			if err := w.copyCuration(ctx, g, curation[prev.key]); err != nil {
 				return err
 			}
-			curation[key] = curation[prev.key]
-			g.Curation = curation[key]
+			row := curation[key]
+			row.own, row.local = curation[prev.key].own, curation[prev.key].local
+			curation[key] = row
 		}
 		l, err := listingOf(g)
 		if err != nil {
 			return err
 		}
 		if l.sum(seed) == prev.sum {
+			if before[key].shown().Hidden != g.Curation.Hidden {
+				// Hidden or shown by the file's published curation (or
+				// curation adopted above) alone.
+				if err := w.index(ctx, g); err != nil {
+					return err
+				}
+			}
 			counts.Unchanged++
 			continue
 		}
@@ -273,6 +320,24 @@ func (l *listing) sum(seed maphash.Seed) uint64 {
 	return h.Sum64()
 }
 
+// removals counts the active listings of old and how many of them groups
+// does not list. SourceIDs are unique in groups (checkImport), so counting
+// the kept ones needs no set.
+func removals(old map[string]stored, groups []*referral.Group) (active, removing int) {
+	kept := 0
+	for _, prev := range old {
+		if prev.active {
+			active++
+		}
+	}
+	for _, g := range groups {
+		if prev, ok := old[g.SourceID]; ok && prev.active {
+			kept++
+		}
+	}
+	return active, active - kept
+}
+
 // storedListings reads the listings of a source, keyed by SourceID.
 func storedListings(ctx context.Context, tx *sql.Tx, seed maphash.Seed, source string) (map[string]stored, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+listingColumns+`, group_key FROM groups WHERE source = ?`, source)
@@ -295,7 +360,7 @@ func storedListings(ctx context.Context, tx *sql.Tx, seed maphash.Seed, source s
 			return nil, fmt.Errorf("import %s: read listings: %w", source, err)
 		}
 		l.data = data
-		listings[sourceID] = stored{id: id, sum: l.sum(seed), key: key}
+		listings[sourceID] = stored{id: id, sum: l.sum(seed), key: key, active: l.attendance != string(referral.Inactive)}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("import %s: read listings: %w", source, err)
@@ -306,7 +371,7 @@ func storedListings(ctx context.Context, tx *sql.Tx, seed maphash.Seed, source s
 // adoptListingCuration moves the curation of listings that were away when
 // curation became per group (see mergeListingCuration) to their group, now
 // that the import brings them back; a group already curated keeps its own.
-func adoptListingCuration(ctx context.Context, tx *sql.Tx, w *writer, source string, groups []*referral.Group, curation map[string]referral.Curation) error {
+func adoptListingCuration(ctx context.Context, tx *sql.Tx, w *writer, source string, groups []*referral.Group, curation map[string]curationRow) error {
 	waiting, err := listingCurations(ctx, tx, source)
 	if err != nil || len(waiting) == 0 {
 		return err
@@ -320,47 +385,21 @@ func adoptListingCuration(ctx context.Context, tx *sql.Tx, w *writer, source str
 		if !ok {
 			continue
 		}
-		if key := referral.GroupKey(g); curation[key] == (referral.Curation{}) {
+		if key := referral.GroupKey(g); curation[key].own == 0 {
 			if err := w.setGroupCuration(ctx, g, lc.c); err != nil {
 				return err
 			}
-			curation[key] = lc.c
+			row, err := w.curation(ctx, key)
+			if err != nil {
+				return err
+			}
+			curation[key] = row
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM listing_curation WHERE source = ? AND source_id = ?`, lc.source, lc.sourceID); err != nil {
 			return fmt.Errorf("import %s: adopt curation: %w", source, err)
 		}
 	}
 	return nil
-}
-
-// sourceCuration reads the clinic's curation of a source's groups, by group
-// key, in one query instead of one lookup per listing.
-func sourceCuration(ctx context.Context, tx *sql.Tx, source string) (map[string]referral.Curation, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT group_key, medication_friendly, verified_on, notes, hidden
-		FROM curation WHERE source = ?`, source)
-	if err != nil {
-		return nil, fmt.Errorf("import %s: read curation: %w", source, err)
-	}
-	defer rows.Close()
-	curation := map[string]referral.Curation{}
-	for rows.Next() {
-		var (
-			sourceID string
-			c        referral.Curation
-			verified sql.NullString
-		)
-		if err := rows.Scan(&sourceID, &c.MedicationFriendly, &verified, &c.Notes, &c.Hidden); err != nil {
-			return nil, fmt.Errorf("import %s: read curation: %w", source, err)
-		}
-		if c.VerifiedOn, err = parseTime(verified); err != nil {
-			return nil, fmt.Errorf("import %s: read curation: %w", source, err)
-		}
-		curation[sourceID] = c
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("import %s: read curation: %w", source, err)
-	}
-	return curation, nil
 }
 
 // Sources lists the imported sources by name, each with how many of its

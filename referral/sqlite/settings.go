@@ -50,10 +50,11 @@ func (s *SettingsService) SaveSettings(ctx context.Context, st referral.Settings
 	return s.db.writeErasing(ctx, func(tx *sql.Tx, now time.Time) (int, error) {
 		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO settings (id, clinic_name, clinic_address, clinic_phone,
 				clinic_website, clinic_logo, counselor, default_miles, sheet_lang, sheet_paper, retention_days,
-				feed_timezone, clinic_timezone, modified_at)
-			VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				feed_timezone, clinic_timezone, feed_refresh_days, modified_at)
+			VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			st.Clinic.Name, st.Clinic.Address, st.Clinic.Phone, st.Clinic.Website, logo, st.Counselor,
-			st.DefaultMiles, string(st.SheetLang), string(st.SheetPaper), st.RetentionDays, st.FeedTimeZone, st.ClinicTimeZone, formatTime(now))
+			st.DefaultMiles, string(st.SheetLang), string(st.SheetPaper), st.RetentionDays, st.FeedTimeZone, st.ClinicTimeZone,
+			st.RefreshDays, formatTime(now))
 		if err != nil {
 			return 0, fmt.Errorf("save settings: %w", err)
 		}
@@ -65,10 +66,12 @@ func (s *SettingsService) SaveSettings(ctx context.Context, st referral.Settings
 func loadSettings(ctx context.Context, tx *sql.Tx) (referral.Settings, error) {
 	var st referral.Settings
 	err := tx.QueryRowContext(ctx, `SELECT clinic_name, clinic_address, clinic_phone, clinic_website, clinic_logo,
-			counselor, default_miles, sheet_lang, sheet_paper, retention_days, feed_timezone, clinic_timezone
+			counselor, default_miles, sheet_lang, sheet_paper, retention_days, feed_timezone, clinic_timezone,
+			feed_refresh_days
 		FROM settings WHERE id = 1`).Scan(
 		&st.Clinic.Name, &st.Clinic.Address, &st.Clinic.Phone, &st.Clinic.Website, &st.Clinic.Logo,
-		&st.Counselor, &st.DefaultMiles, &st.SheetLang, &st.SheetPaper, &st.RetentionDays, &st.FeedTimeZone, &st.ClinicTimeZone)
+		&st.Counselor, &st.DefaultMiles, &st.SheetLang, &st.SheetPaper, &st.RetentionDays, &st.FeedTimeZone, &st.ClinicTimeZone,
+		&st.RefreshDays)
 	if errors.Is(err, sql.ErrNoRows) {
 		return referral.DefaultSettings(), nil
 	} else if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"referraldesk/referral"
@@ -37,13 +38,12 @@ func prepareWriter(ctx context.Context, tx *sql.Tx, now string) (*writer, error)
 	w.searchRow = prepare(`INSERT OR REPLACE INTO groups_fts
 		(rowid, name, program, location, address, city, regions, notes, facets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	w.upsertCuration = prepare(`INSERT INTO curation
-		(group_key, source, medication_friendly, verified_on, notes, hidden, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		(group_key, source, medication_friendly, verified_on, notes, hidden, own, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (group_key) DO UPDATE SET
 		medication_friendly = excluded.medication_friendly, verified_on = excluded.verified_on,
-		notes = excluded.notes, hidden = excluded.hidden, modified_at = excluded.modified_at`)
+		notes = excluded.notes, hidden = excluded.hidden, own = excluded.own, modified_at = excluded.modified_at`)
 	w.deleteCuration = prepare(`DELETE FROM curation WHERE group_key = ?`)
-	w.selectCuration = prepare(`SELECT medication_friendly, verified_on, notes, hidden
-		FROM curation WHERE group_key = ?`)
+	w.selectCuration = prepare(curationOfKey)
 	if err := errors.Join(errs...); err != nil {
 		w.close()
 		return nil, fmt.Errorf("prepare group statements: %w", err)
@@ -117,39 +117,62 @@ func (w *writer) index(ctx context.Context, g *referral.Group) error {
 	return nil
 }
 
-// setGroupCuration stores c for the group g belongs to (referral.GroupKey),
-// so it holds for every listing of it; a zero Curation (nothing known)
-// removes the row rather than storing emptiness for every group.
+// setGroupCuration makes the group g belongs to (referral.GroupKey) show c,
+// for every listing of it, and sets g's Curation and Published to what is
+// stored. This desk's row keeps only the fields in which c differs from
+// what the group's source published (none, when it published nothing); a
+// row with no such field is removed rather than stored empty for every
+// group.
 func (w *writer) setGroupCuration(ctx context.Context, g *referral.Group, c referral.Curation) error {
 	key := referral.GroupKey(g)
-	var err error
-	if c == (referral.Curation{}) {
+	row, err := w.curation(ctx, key)
+	if err != nil {
+		return err
+	}
+	row.own = c.Differs(row.published)
+	row.local = referral.MergeCuration(c, row.own, referral.Curation{}) // the fields not set stay empty
+	if row.own == 0 {
 		_, err = w.deleteCuration.ExecContext(ctx, key)
 	} else {
-		_, err = w.upsertCuration.ExecContext(ctx, key, g.Source, string(c.MedicationFriendly),
-			nullTime(c.VerifiedOn), c.Notes, c.Hidden, w.now)
+		_, err = w.upsertCuration.ExecContext(ctx, key, g.Source, string(row.local.MedicationFriendly),
+			nullTime(row.local.VerifiedOn), row.local.Notes, row.local.Hidden, ownColumn(row.own), w.now)
 	}
 	if err != nil {
 		return fmt.Errorf("store curation of %q from %s: %w", g.Name, g.Source, err)
 	}
+	g.Curation, g.Published = row.shown(), row.published
 	return nil
 }
 
-// curation reads the stored curation of a group; none is the zero Curation.
-func (w *writer) curation(ctx context.Context, key string) (referral.Curation, error) {
-	var c referral.Curation
-	var verified sql.NullString
-	err := w.selectCuration.QueryRowContext(ctx, key).Scan(&c.MedicationFriendly, &verified, &c.Notes, &c.Hidden)
-	if errors.Is(err, sql.ErrNoRows) {
-		return referral.Curation{}, nil
-	}
-	if err == nil {
-		c.VerifiedOn, err = parseTime(verified)
-	}
+// copyCuration gives the group g belongs to this desk's curation in from
+// (another group's row), and sets g's Curation to what it then shows.
+func (w *writer) copyCuration(ctx context.Context, g *referral.Group, from curationRow) error {
+	key := referral.GroupKey(g)
+	row, err := w.curation(ctx, key)
 	if err != nil {
-		return referral.Curation{}, fmt.Errorf("read curation of group %q: %w", key, err)
+		return err
 	}
-	return c, nil
+	row.own, row.local = from.own, from.local
+	_, err = w.upsertCuration.ExecContext(ctx, key, g.Source, string(row.local.MedicationFriendly),
+		nullTime(row.local.VerifiedOn), row.local.Notes, row.local.Hidden, ownColumn(row.own), w.now)
+	if err != nil {
+		return fmt.Errorf("store curation of %q from %s: %w", g.Name, g.Source, err)
+	}
+	g.Curation, g.Published = row.shown(), row.published
+	return nil
+}
+
+// curation reads the stored curation of a group; none is the zero row.
+func (w *writer) curation(ctx context.Context, key string) (curationRow, error) {
+	var d curationDest
+	if err := w.selectCuration.QueryRowContext(ctx, key).Scan(d.targets()...); err != nil {
+		return curationRow{}, fmt.Errorf("read curation of group %q: %w", key, err)
+	}
+	row, bad := d.row()
+	if bad != "" {
+		logBadDate(strconv.Quote(key), bad)
+	}
+	return row, nil
 }
 
 // indexGroup rewrites the search rows of every listing of a group, whose
