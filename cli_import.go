@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,7 +13,6 @@ import (
 
 	"referraldesk/referral"
 	"referraldesk/referral/feed"
-	"referraldesk/referral/geo"
 )
 
 func (c *cli) importFiles(args []string) error {
@@ -156,24 +154,24 @@ func (a bmltArea) query(files []string, source *string) ([]string, error) {
 	case !(a.miles > 0 && a.miles <= referral.MaxMiles):
 		return nil, usagef("--bmlt-root needs --miles N, more than 0 and at most %d", referral.MaxMiles)
 	}
-	if _, err := referral.ParseFeedURL(a.root); err != nil {
-		return nil, usagef("--bmlt-root: %s", referral.ErrorMessage(err))
+	u, name, err := referral.BMLTArea{Root: a.root, ZIP: a.near, Miles: a.miles}.Query(locator{})
+	if referral.ErrorCode(err) == referral.EINVALID {
+		// Each problem under the flag it is about.
+		flag := map[string]string{"Root": "--bmlt-root: ", "ZIP": "--near: ", "Miles": "--miles: "}
+		var msgs []string
+		for _, p := range referral.ErrorProblems(err) {
+			msgs = append(msgs, flag[p.Field]+p.Message)
+		}
+		if len(msgs) == 0 {
+			msgs = append(msgs, referral.ErrorMessage(err))
+		}
+		return nil, usagef("%s", strings.Join(msgs, "; "))
 	}
-	at, err := locator{}.LocateZIP(a.near)
-	switch referral.ErrorCode(err) {
-	case "":
-	case referral.EINVALID:
-		return nil, usagef("--near: %s", referral.ErrorMessage(err))
-	default:
+	if err != nil {
 		return nil, err
 	}
-	u, err := referral.BMLTAreaURL(a.root, at.Point, a.miles)
-	if err != nil {
-		return nil, usagef("%s", referral.ErrorMessage(err))
-	}
 	if *source == "" {
-		zip, _ := geo.ParseZIP(a.near) // LocateZIP took it
-		*source = "na-near-" + zip
+		*source = name
 	}
 	return []string{u}, nil
 }
@@ -201,8 +199,8 @@ func reason(err error) string {
 // "aasepia.org".
 func sourceName(file string) string {
 	if referral.IsFeedURL(file) {
-		if u, err := url.Parse(strings.TrimSpace(file)); err == nil && u.Hostname() != "" {
-			return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+		if name := referral.FeedSourceName(file); name != "" {
+			return name
 		}
 	}
 	base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))

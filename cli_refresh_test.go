@@ -582,3 +582,51 @@ func TestRefreshForce(t *testing.T) {
 		t.Errorf("refresh --force: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// TestNotModifiedRefreshKeepsTheSourceCurrent: through the real service and
+// store, a refresh the server answers 304 imports nothing yet moves the
+// source's last import (what the Referral screen's "not refreshed for over
+// 30 days" reads) to the refresh, and the next refresh is still
+// conditional.
+func TestNotModifiedRefreshKeepsTheSourceCurrent(t *testing.T) {
+	ctx := context.Background()
+	srv := newFeedServer(t)
+	srv.handle("/alanon.json", body(feedBytes(t, alanonFeed), `"v1"`, time.Time{}))
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "desk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	clock := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return clock }
+	subs := newSubscriptions(db, nil)
+	if _, err := subs.Subscribe(ctx, referral.Subscription{Source: "alanon", URL: srv.URL + "/alanon.json", Program: "Al-Anon"}, referral.RefreshOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	lastImport := func() time.Time {
+		t.Helper()
+		sources, err := newFeedStore(db).Sources(ctx)
+		if err != nil || len(sources) != 1 {
+			t.Fatalf("Sources() = %+v, %v", sources, err)
+		}
+		return sources[0].LastImport
+	}
+	if got := lastImport(); !got.Equal(clock) {
+		t.Fatalf("last import %v after subscribing at %v", got, clock)
+	}
+
+	for range 2 {
+		clock = clock.AddDate(0, 0, 40)
+		reports, err := subs.Refresh(ctx, nil, referral.RefreshOptions{})
+		if err != nil || len(reports) != 1 || reports[0].Status != referral.RefreshUnchanged {
+			t.Fatalf("refresh 40 days on: %+v, %v; want alanon unchanged (304)", reports, err)
+		}
+		if got := lastImport(); !got.Equal(clock) {
+			t.Errorf("after a 304 at %v the last import is %v; the Referral screen would call alanon stale", clock, got)
+		}
+	}
+	reqs := srv.served()
+	if last := reqs[len(reqs)-1]; last.Header.Get("If-None-Match") != `"v1"` {
+		t.Errorf("the refresh after a 304 was not conditional: %v", last.Header)
+	}
+}

@@ -34,7 +34,7 @@ func openWindow(db *sqlite.DB) error {
 	// Subscriptions older than feed.refresh_days are refreshed off the UI
 	// goroutine, so the window never waits for the network; with the
 	// setting 0 (the default) no connection is made.
-	stop := startBackgroundRefresh(s.Settings, newSubscriptions(db, nil), time.Now(), nil)
+	stop := startBackgroundRefresh(s.Settings, s.Subscriptions, time.Now(), w.BackgroundRefreshed)
 	defer stop()
 	w.ShowAndRun()
 	return nil
@@ -51,15 +51,16 @@ func services(db *sqlite.DB) (app.Services, error) {
 		return app.Services{}, fmt.Errorf("purge the referral log: %w", err)
 	}
 	return app.Services{
-		Groups:      groups,
-		Match:       groups,
-		Locate:      locator{},
-		Places:      groups,
-		Zones:       locator{},
-		Directory:   newFeedStore(db),
-		Settings:    sqlite.NewSettingsService(db),
-		History:     history,
-		Sheets:      pdf.Sheets{},
-		MachineZone: machineZone(),
+		Groups:        groups,
+		Match:         groups,
+		Locate:        locator{},
+		Places:        groups,
+		Zones:         locator{},
+		Directory:     newFeedStore(db),
+		Subscriptions: newSubscriptions(db, nil),
+		Settings:      sqlite.NewSettingsService(db),
+		History:       history,
+		Sheets:        pdf.Sheets{},
+		MachineZone:   machineZone(),
 	}, nil
 }

@@ -263,7 +263,9 @@ type harness struct {
 	fake   *fakeGroups
 	timers *timers
 
-	dirs    *fakeDirectory // the directory service, over fake
+	dirs    *fakeDirectory     // the directory service, over fake
+	subs    *fakeSubscriptions // the subscription service, over dirs
+	locate  *fakeLocator
 	imp     *importer
 	exp     *exporter
 	sources *sourcesScreen
@@ -274,9 +276,11 @@ func newHarness(t *testing.T, gs ...referral.Group) *harness {
 	a := test.NewTempApp(t)
 	h := &harness{t: t, fake: newFakeGroups(gs...), timers: &timers{}}
 	h.dirs = newFakeDirectory(h.fake)
+	h.subs = newFakeSubscriptions(h.dirs)
+	h.locate = &fakeLocator{zips: map[string]referral.ZIPLocation{"19107": {Point: center, ZCTA: "19107"}}}
 	bg := background{run: func(f func()) { f() }, after: h.timers.after}
 	// This computer names its zone, so the first start asks nothing.
-	h.main = newMainWindow(a, Services{Groups: h.fake, Directory: h.dirs, Locate: &fakeLocator{}, Places: fakePlaces{}, Zones: noZones(t),
+	h.main = newMainWindow(a, Services{Groups: h.fake, Directory: h.dirs, Subscriptions: h.subs, Locate: h.locate, Places: fakePlaces{}, Zones: noZones(t),
 		MachineZone: "America/New_York"}, bg)
 	h.win, h.dir = h.main.win, h.main.directory
 	h.sources, h.imp, h.exp = h.main.sources, h.main.sources.importer, h.main.sources.exporter
@@ -372,4 +376,153 @@ func (fakePlaces) Places(_ context.Context, prefix string, limit int) ([]string,
 		}
 	}
 	return out, nil
+}
+
+// fakeSubscriptions is an in-memory referral.SubscriptionService over a
+// fakeDirectory: each address serves a "file" the fakeDirectory reads (one
+// group name a line), or fails with the error the test gives it. It
+// records every attempt as the store does.
+type fakeSubscriptions struct {
+	dir *fakeDirectory
+
+	mu     sync.Mutex
+	subs   map[string]referral.Subscription
+	feeds  map[string]string // address → what it serves
+	fail   map[string]error  // address → why fetching it fails
+	asked  []referral.Subscription
+	forced []bool     // RefreshOptions.Force of each Subscribe and Refresh
+	ran    [][]string // the names each Refresh was given
+	// during, when set, runs inside each fetch, with the progress shown.
+	during func(ctx context.Context)
+}
+
+func newFakeSubscriptions(dir *fakeDirectory) *fakeSubscriptions {
+	return &fakeSubscriptions{dir: dir, subs: map[string]referral.Subscription{}, feeds: map[string]string{}, fail: map[string]error{}}
+}
+
+// serve makes url answer with one group name a line.
+func (f *fakeSubscriptions) serve(url string, names ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.feeds[url] = strings.Join(names, "\n")
+	delete(f.fail, url)
+}
+
+// failWith makes fetching url fail with err.
+func (f *fakeSubscriptions) failWith(url string, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fail[url] = err
+}
+
+// fetch fetches sub's address and imports it as the real service does.
+func (f *fakeSubscriptions) fetch(ctx context.Context, sub referral.Subscription, opts referral.RefreshOptions) *referral.RefreshReport {
+	report := &referral.RefreshReport{Source: sub.Source, URL: sub.URL}
+	f.mu.Lock()
+	body, ok := f.feeds[sub.URL]
+	failure := f.fail[sub.URL]
+	during := f.during
+	f.mu.Unlock()
+	if opts.Progress != nil {
+		opts.Progress(referral.RefreshProgress{Source: sub.Source, Bytes: int64(len(body)), Total: int64(len(body))})
+	}
+	if during != nil {
+		during(ctx)
+	}
+	if !ok && failure == nil {
+		failure = referral.Errorf(referral.ENOTFOUND, "the feed is not at that address any more (404); check the address")
+	}
+	if failure != nil {
+		report.Status, report.Err = referral.RefreshFailed, failure
+		return report
+	}
+	imported, err := f.dir.Import(ctx, strings.NewReader(body), sub.ImportOptions(opts.Force))
+	if err != nil {
+		report.Status, report.Err = referral.RefreshFailed, err
+		return report
+	}
+	report.Status, report.Import = referral.RefreshUpdated, imported
+	return report
+}
+
+func (f *fakeSubscriptions) Subscribe(ctx context.Context, sub referral.Subscription, opts referral.RefreshOptions) (*referral.RefreshReport, error) {
+	f.mu.Lock()
+	f.asked = append(f.asked, sub)
+	f.forced = append(f.forced, opts.Force)
+	f.mu.Unlock()
+	if err := sub.Validate(); err != nil {
+		return nil, err
+	}
+	report := f.fetch(ctx, sub, opts)
+	if report.Err != nil {
+		return report, report.Err
+	}
+	sub.LastSuccess, sub.LastAttempt, sub.LastStatus, sub.LastResult = testNow, testNow, report.Status, report.Result()
+	f.mu.Lock()
+	f.subs[sub.Source] = sub
+	f.mu.Unlock()
+	return report, nil
+}
+
+func (f *fakeSubscriptions) Refresh(ctx context.Context, sources []string, opts referral.RefreshOptions) ([]referral.RefreshReport, error) {
+	f.mu.Lock()
+	f.ran = append(f.ran, slices.Clone(sources))
+	f.forced = append(f.forced, opts.Force)
+	names := slices.Clone(sources)
+	if len(names) == 0 {
+		for name := range f.subs {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+	}
+	var subs []referral.Subscription
+	for _, name := range names {
+		sub, ok := f.subs[name]
+		if !ok {
+			f.mu.Unlock()
+			return nil, referral.Errorf(referral.ENOTFOUND, "the source %q is not subscribed to an address", name)
+		}
+		subs = append(subs, sub)
+	}
+	f.mu.Unlock()
+	var reports []referral.RefreshReport
+	for _, sub := range subs {
+		if ctx.Err() != nil {
+			return reports, ctx.Err()
+		}
+		report := f.fetch(ctx, sub, opts)
+		if report.Status == referral.RefreshFailed && ctx.Err() != nil {
+			return reports, ctx.Err() // cancelled: no attempt recorded
+		}
+		f.mu.Lock()
+		sub.LastAttempt, sub.LastStatus, sub.LastResult = testNow, report.Status, report.Result()
+		if report.Status != referral.RefreshFailed {
+			sub.LastSuccess = testNow
+		}
+		f.subs[sub.Source] = sub
+		f.mu.Unlock()
+		reports = append(reports, *report)
+	}
+	return reports, nil
+}
+
+func (f *fakeSubscriptions) Subscriptions(context.Context) ([]referral.Subscription, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []referral.Subscription
+	for _, s := range f.subs {
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b referral.Subscription) int { return strings.Compare(a.Source, b.Source) })
+	return out, nil
+}
+
+func (f *fakeSubscriptions) Unsubscribe(_ context.Context, source string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.subs[source]; !ok {
+		return referral.Errorf(referral.ENOTFOUND, "the source %q is not subscribed to any address", source)
+	}
+	delete(f.subs, source)
+	return nil
 }

@@ -313,14 +313,38 @@ func (i *importer) finished(job *importJob, report *referral.ImportReport, err e
 // anyway reads the file again and imports it with Force; Cancel leaves the
 // directory as it is.
 func (i *importer) askReplaceAnyway(job *importJob, shrink *referral.ShrinkError) {
-	msg := lang.L("{{.File}} would remove {{.Removing}} of the {{.Active}} active listings of {{.Source}}, more than half. "+
-		"A download cut short or another intergroup's file does that too; nothing has been changed yet.\n\n"+
-		"Replace anyway only if {{.Source}} really lists that few meetings now. Your notes on the groups are kept, and logged referrals still print.",
-		map[string]any{"File": job.fileName, "Removing": shrink.Removing, "Active": shrink.Active, "Source": shrink.Source})
-	askDestructive(i.win, lang.L("Remove {{.N}} listings?", map[string]any{"N": shrink.Removing}), msg, lang.L("Replace anyway"), func() {
+	title, msg := shrinkQuestion(job.fileName, []*referral.ShrinkError{shrink})
+	askDestructive(i.win, title, msg, lang.L("Replace anyway"), func() {
 		job.opts.Force = true
 		i.run(job)
 	})
+}
+
+// shrinkQuestion is the title and text of the question before imports that
+// would each remove more than half of a source's listings; what names the
+// file, the address or the sources refreshed.
+func shrinkQuestion(what string, shrinks []*referral.ShrinkError) (title, msg string) {
+	removing := 0
+	var lines []string
+	for _, s := range shrinks {
+		removing += s.Removing
+		line := lang.L("{{.File}} would remove {{.Removing}} of the {{.Active}} active listings of {{.Source}}, more than half.",
+			map[string]any{"File": what, "Removing": s.Removing, "Active": s.Active, "Source": s.Source})
+		if len(shrinks) > 1 {
+			line = lang.L("{{.Source}} would lose {{.Removing}} of its {{.Active}} active listings, more than half.",
+				map[string]any{"Source": s.Source, "Removing": s.Removing, "Active": s.Active})
+		}
+		lines = append(lines, line)
+	}
+	msg = strings.Join(lines, "\n") + " " +
+		lang.L("A download cut short or another intergroup's file does that too; nothing has been changed yet.") + "\n\n"
+	if len(shrinks) == 1 {
+		msg += lang.L("Replace anyway only if {{.Source}} really lists that few meetings now.", map[string]any{"Source": shrinks[0].Source})
+	} else {
+		msg += lang.L("Replace anyway only if these sources really list that few meetings now.")
+	}
+	msg += " " + lang.L("Your notes on the groups are kept, and logged referrals still print.")
+	return lang.L("Remove {{.N}} listings?", map[string]any{"N": removing}), msg
 }
 
 // importReport is the dialog an import ends with.
@@ -488,7 +512,8 @@ func reportText(fileName string, r *referral.ImportReport) string {
 // from the working goroutine, at most every progressEvery.
 type progressDialog struct {
 	status    *widget.Label
-	bar       *widget.ProgressBarInfinite
+	bar       *widget.ProgressBarInfinite // work of unknown length; nil with meter
+	meter     *widget.ProgressBar         // work that can say how far it got; nil with bar
 	cancel    *widget.Button
 	dialog    *dialog.CustomDialog
 	stop      context.CancelFunc
@@ -499,39 +524,59 @@ type progressDialog struct {
 }
 
 func newProgressDialog(win fyne.Window, title, status string, stop context.CancelFunc) *progressDialog {
-	p := &progressDialog{stop: stop, status: widget.NewLabel(status), bar: widget.NewProgressBarInfinite()}
+	p := &progressDialog{bar: widget.NewProgressBarInfinite()}
+	p.build(win, title, status, stop, p.bar)
+	return p
+}
+
+// newMeterDialog is a progress dialog whose bar fills as setMeter says.
+func newMeterDialog(win fyne.Window, title, status string, stop context.CancelFunc) *progressDialog {
+	p := &progressDialog{meter: widget.NewProgressBar()}
+	p.build(win, title, status, stop, p.meter)
+	return p
+}
+
+func (p *progressDialog) build(win fyne.Window, title, status string, stop context.CancelFunc, bar fyne.CanvasObject) {
+	p.stop, p.status = stop, widget.NewLabel(status)
 	p.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), p.onCancel)
-	content := container.NewVBox(p.bar, p.status)
+	content := container.NewVBox(bar, p.status)
 	p.dialog = dialog.NewCustomWithoutButtons(title, content, win)
 	p.dialog.SetButtons([]fyne.CanvasObject{p.cancel})
 	p.dialog.Resize(fyne.NewSize(420, p.dialog.MinSize().Height))
-	return p
 }
 
 func (p *progressDialog) show() { p.dialog.Show() }
 
 func (p *progressDialog) hide() {
-	p.bar.Stop()
+	if p.bar != nil {
+		p.bar.Stop()
+	}
 	p.dialog.Hide()
 }
 
 // reporter returns a progress callback that shows text(n) now and then.
 func (p *progressDialog) reporter(text func(n int) string) func(int) {
 	return func(n int) {
-		p.mu.Lock()
-		now := time.Now()
-		due := now.Sub(p.last) >= progressEvery
-		if due {
-			p.last = now
-		}
-		p.mu.Unlock()
-		if due {
-			fyne.Do(func() {
-				if !p.cancelled {
-					p.status.SetText(text(n))
-				}
-			})
-		}
+		p.now(func() { p.status.SetText(text(n)) })
+	}
+}
+
+// now runs show on the UI goroutine unless it ran less than progressEvery
+// ago or the work was cancelled; it may be called from any goroutine.
+func (p *progressDialog) now(show func()) {
+	p.mu.Lock()
+	t := time.Now()
+	due := t.Sub(p.last) >= progressEvery
+	if due {
+		p.last = t
+	}
+	p.mu.Unlock()
+	if due {
+		fyne.Do(func() {
+			if !p.cancelled {
+				show()
+			}
+		})
 	}
 }
 

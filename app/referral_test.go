@@ -132,6 +132,7 @@ func newReferralHarness(t *testing.T, groups []*referral.Group) *referralHarness
 	s := Services{Groups: newFakeGroups(), Match: h.match, Locate: h.locate, Places: fakePlaces{}, Zones: noZones(t),
 		MachineZone: "America/New_York", Now: func() time.Time { return referralNow },
 		Directory: newFakeDirectory(newFakeGroups())}
+	s.Subscriptions = newFakeSubscriptions(s.Directory.(*fakeDirectory))
 	h.main = newMainWindow(a, s, bg)
 	h.win, h.s = h.main.win, h.main.referral
 	h.f = h.s.form

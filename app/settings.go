@@ -66,6 +66,7 @@ type settingsScreen struct {
 	language, paper               *widget.RadioGroup
 	retention                     *widget.Entry
 	feedZone                      *widget.SelectEntry
+	refreshDays                   *widget.Entry
 
 	problems    *problemLabels
 	labelColumn *sameWidth
@@ -120,6 +121,7 @@ func (s *settingsScreen) buildUI() {
 	s.paper = newChoiceRadio(paperChoice().labels)
 	s.retention = widget.NewEntry()
 	s.feedZone = widget.NewSelectEntry(usTimeZones)
+	s.refreshDays = widget.NewEntry()
 
 	s.summary = newProblemLabel()
 	s.status = widget.NewLabel("")
@@ -152,6 +154,9 @@ func (s *settingsScreen) buildUI() {
 			s.row(lang.L("Fallback time zone"), s.feedZone, "FeedTimeZone",
 				lang.L("The fallback for imported listings that give no time zone when their feed's meeting places "+
 					"do not tell one (online-only feeds, mostly) and the import names none. Leave it empty to use the clinic's zone.")),
+			s.row(lang.L("Refresh feeds every"), withUnit(s.refreshDays, lang.L("days")), "RefreshDays",
+				lang.L("When the window opens, feeds last refreshed this many days ago or more are fetched again. "+
+					"0: only when you press Refresh on the Sources screen, and no connection is made otherwise.")),
 		),
 	)
 	footer := container.NewVBox(
@@ -262,6 +267,7 @@ func (s *settingsScreen) show(st referral.Settings, logo image.Image) {
 	s.paper.SetSelected(paperChoice().label(st.SheetPaper))
 	s.retention.SetText(strconv.Itoa(st.RetentionDays))
 	s.feedZone.SetText(st.FeedTimeZone)
+	s.refreshDays.SetText(strconv.Itoa(st.RefreshDays))
 	s.showClinicZone(st)
 	s.clearProblems()
 }
@@ -464,6 +470,12 @@ func (s *settingsScreen) read() (referral.Settings, []referral.Problem) {
 			Message: lang.L("write a whole number of days, for example 90")})
 	}
 	st.RetentionDays = days
+	refresh, err := strconv.Atoi(strings.TrimSpace(s.refreshDays.Text))
+	if err != nil {
+		ps = append(ps, referral.Problem{Field: "RefreshDays",
+			Message: lang.L("write a whole number of days, for example 7, or 0 to refresh only when asked")})
+	}
+	st.RefreshDays = refresh
 	st.ClinicTimeZone = strings.TrimSpace(s.clinicZone.Text)
 	st.FeedTimeZone = strings.TrimSpace(s.feedZone.Text)
 	return st, ps

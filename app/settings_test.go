@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -64,7 +65,7 @@ func newDeskHarness(t *testing.T, st referral.Settings, log []*referral.Referral
 	h.dirs = newFakeDirectory(h.fake)
 	d := &deskHarness{harness: h, settings: &fakeSettings{s: st}, history: newFakeHistory(log...), sheets: &fakeSheets{}}
 	bg := background{run: func(f func()) { f() }, after: h.timers.after}
-	h.main = newMainWindow(a, Services{Groups: h.fake, Directory: h.dirs, Settings: d.settings, Locate: &fakeLocator{}, Places: fakePlaces{},
+	h.main = newMainWindow(a, Services{Groups: h.fake, Directory: h.dirs, Subscriptions: newFakeSubscriptions(h.dirs), Settings: d.settings, Locate: &fakeLocator{}, Places: fakePlaces{},
 		Zones: noZones(t), History: d.history, Sheets: d.sheets, Now: func() time.Time { return testNow },
 		MachineZone: "America/Chicago"}, bg)
 	h.win, h.dir = h.main.win, h.main.directory
@@ -341,7 +342,8 @@ func TestSettingsThatCannotBeLoadedAreNotSaved(t *testing.T) {
 	a := test.NewTempApp(t)
 	fs := &fakeSettings{loadErr: referral.Errorf(referral.EINTERNAL, "sqlite: disk I/O error")}
 	bg := background{run: func(f func()) { f() }, after: (&timers{}).after}
-	m := newMainWindow(a, Services{Groups: newFakeGroups(), Directory: newFakeDirectory(newFakeGroups()), Settings: fs,
+	dirs := newFakeDirectory(newFakeGroups())
+	m := newMainWindow(a, Services{Groups: newFakeGroups(), Directory: dirs, Subscriptions: newFakeSubscriptions(dirs), Settings: fs,
 		Locate: &fakeLocator{}, Places: fakePlaces{}, Zones: noZones(t), MachineZone: "America/Chicago"}, bg)
 	t.Cleanup(m.win.Close)
 	if !m.settings.save.Disabled() {
@@ -356,5 +358,41 @@ func TestSettingsThatCannotBeLoadedAreNotSaved(t *testing.T) {
 	m.tabs.SelectIndex(len(m.tabs.Items) - 1)
 	if m.settings.save.Disabled() || m.settings.name.Text != "Riverside Recovery Clinic" {
 		t.Error("opening Settings again should retry the load")
+	}
+}
+
+// TestSettingsRefreshDays: feed.refresh_days is edited with the other
+// settings, 0 to 365, and refused outside with the reason beside it.
+func TestSettingsRefreshDays(t *testing.T) {
+	h := newDeskHarness(t, referral.DefaultSettings(), nil)
+	s := h.main.settings
+	h.open(s.content)
+	if s.refreshDays.Text != "0" {
+		t.Errorf("the default refresh shows %q, want 0 (only when asked)", s.refreshDays.Text)
+	}
+	if said := strings.Join(texts(s.content), " "); !strings.Contains(said, "only when you press Refresh") {
+		t.Errorf("the refresh row does not say what 0 means: %q", said)
+	}
+	for _, bad := range []struct{ text, says string }{
+		{"366", "1 to 365 days, or 0"},
+		{"-1", "1 to 365 days, or 0"},
+		{"weekly", "Write a whole number of days"},
+	} {
+		s.refreshDays.SetText(bad.text)
+		test.Tap(s.save)
+		l := s.problems.labels["RefreshDays"]
+		if h.settings.saves != 0 || !l.Visible() || !strings.Contains(l.Text, bad.says) {
+			t.Errorf("refresh every %q days: saved %d, beside it %q; want it refused saying %q", bad.text, h.settings.saves, l.Text, bad.says)
+		}
+	}
+	for _, days := range []int{365, 7, 0} {
+		s.refreshDays.SetText(" " + strconv.Itoa(days) + " ")
+		test.Tap(s.save)
+		if h.settings.s.RefreshDays != days || s.problems.labels["RefreshDays"].Visible() {
+			t.Errorf("refresh every %d days: saved %d", days, h.settings.s.RefreshDays)
+		}
+	}
+	if s.refreshDays.Text != "0" || h.settings.saves != 3 {
+		t.Errorf("after saving the form shows %q, %d saves", s.refreshDays.Text, h.settings.saves)
 	}
 }

@@ -614,7 +614,8 @@ func TestSheetDefaultsFromSavedSettings(t *testing.T) {
 	st := referral.DefaultSettings()
 	st.SheetLang, st.SheetPaper, st.DefaultMiles = referral.Spanish, referral.A4, 3
 	bg := background{run: func(f func()) { f() }, after: (&timers{}).after}
-	s := Services{Groups: newFakeGroups(), Directory: newFakeDirectory(newFakeGroups()), Settings: fixedSettings(st),
+	dirs := newFakeDirectory(newFakeGroups())
+	s := Services{Groups: newFakeGroups(), Directory: dirs, Subscriptions: newFakeSubscriptions(dirs), Settings: fixedSettings(st),
 		Locate: &fakeLocator{}, Places: fakePlaces{}, Zones: noZones(t), MachineZone: "America/New_York"}
 	m := newMainWindow(test.NewTempApp(t), s, bg)
 	t.Cleanup(m.win.Close)

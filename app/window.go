@@ -35,9 +35,13 @@ type Services struct {
 	Zones referral.ZoneFinder
 	// Directory imports and exports whole directory files.
 	Directory referral.DirectoryService
-	Settings  referral.SettingsService // the clinic's header and defaults
-	History   referral.HistoryService  // the referral log
-	Sheets    referral.SheetRenderer   // draws the referral sheet
+	// Subscriptions keeps sources current from the web: Add feed… and the
+	// Sources screen's Refresh buttons. It is the window's only way to the
+	// network, and it is used only when someone asks.
+	Subscriptions referral.SubscriptionService
+	Settings      referral.SettingsService // the clinic's header and defaults
+	History       referral.HistoryService  // the referral log
+	Sheets        referral.SheetRenderer   // draws the referral sheet
 	// MachineZone is this computer's IANA time zone name ("" when unknown).
 	// It is the clinic's zone unless Settings names one (Settings.ClinicZone);
 	// "UTC" or "" counts as not set, and the first start asks the clinic.
@@ -48,9 +52,29 @@ type Services struct {
 	DirectoryShown func()
 }
 
+// MainWindow is the main window as the program shows it, with what the
+// program tells it from outside: a refresh it ran in the background.
+type MainWindow struct {
+	fyne.Window
+	m *mainWindow
+}
+
 // NewMainWindow builds the main window; the caller shows it.
-func NewMainWindow(a fyne.App, s Services) fyne.Window {
-	return newMainWindow(a, s, realBackground()).win
+func NewMainWindow(a fyne.App, s Services) *MainWindow {
+	m := newMainWindow(a, s, realBackground())
+	return &MainWindow{Window: m.win, m: m}
+}
+
+// BackgroundRefreshed tells the window, from any goroutine, that the
+// refresh of stale subscriptions at start is over: the Directory and
+// Sources screens show what it changed and the client's needs are matched
+// again. The store already holds every attempt, so there is nothing to
+// show when nothing was refreshed.
+func (w *MainWindow) BackgroundRefreshed(reports []referral.RefreshReport) {
+	if len(reports) == 0 {
+		return
+	}
+	fyne.Do(w.m.onDirectoryChanged)
 }
 
 // mainWindow holds the window and one screen per navigation area. The areas
@@ -85,7 +109,9 @@ func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
 	imp := newImporter(m.win, s.Directory, bg, func() string { return m.saved.FeedZone(s.MachineZone) },
 		m.onDirectoryChanged)
 	m.directory = newDirectoryScreen(m.win, s.Groups, bg, imp.onImport, s.DirectoryShown)
-	m.sources = newSourcesScreen(m.win, s.Directory, bg, imp, newExporter(m.win, s.Directory, bg), m.onDirectoryChanged)
+	fds := newFeeds(m.win, s.Subscriptions, s.Locate, bg, imp, func() string { return m.saved.FeedZone(s.MachineZone) },
+		m.onDirectoryChanged)
+	m.sources = newSourcesScreen(m.win, s.Directory, s.Subscriptions, bg, imp, fds, newExporter(m.win, s.Directory, bg), m.onDirectoryChanged)
 	m.referral = newReferralScreen(m.win, s, bg, m.zones, m.onReferralLogged)
 	m.history = newHistoryScreen(m.win, s, bg, m.zones, m.onDirectoryChanged)
 	// Settings come last: their load hands them to the screens above.

@@ -54,8 +54,9 @@ func zoneMap(t *testing.T) *fakeZones {
 func (h *zoneHarness) start(machine string) *mainWindow {
 	h.t.Helper()
 	bg := background{run: func(f func()) { f() }, after: h.timers.after}
+	dirs := newFakeDirectory(newFakeGroups())
 	h.main = newMainWindow(h.app, Services{Groups: newFakeGroups(), Match: h.match, Locate: h.locate, Places: fakePlaces{}, Zones: h.zones,
-		Directory: newFakeDirectory(newFakeGroups()), Settings: h.settings, History: &fakeLog{}, Sheets: h.sheets,
+		Directory: dirs, Subscriptions: newFakeSubscriptions(dirs), Settings: h.settings, History: &fakeLog{}, Sheets: h.sheets,
 		Now: func() time.Time { return referralNow }, MachineZone: machine}, bg)
 	w := h.main.win
 	h.t.Cleanup(w.Close)

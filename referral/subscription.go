@@ -103,6 +103,17 @@ func ParseFeedURL(s string) (string, error) {
 	return u.String(), nil
 }
 
+// FeedSourceName proposes the name of a source subscribed to a feed's
+// address: its server's, without "www." ("https://www.aasepia.org/…" →
+// "aasepia.org"); "" when the address names no server.
+func FeedSourceName(feedURL string) string {
+	u, err := url.Parse(strings.TrimSpace(feedURL))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+}
+
 // bmltQueryPath is where a BMLT root server answers JSON queries.
 const bmltQueryPath = "client_interface/json/"
 
@@ -141,6 +152,52 @@ func BMLTAreaURL(root string, at Point, miles float64) (string, error) {
 		"&long_val=" + strconv.FormatFloat(at.Lon, 'f', 6, 64) +
 		"&geo_width=" + strconv.FormatFloat(miles, 'f', -1, 64)
 	return u.String(), nil
+}
+
+// BMLTArea is a BMLT root server's NA meetings around a ZIP code: what
+// `import --bmlt-root URL --near ZIP --miles N` and the window's Add feed…
+// (BMLT by area) subscribe to. Both build the query here, so a desk set up
+// from the window refreshes exactly what one set up from a shell would.
+type BMLTArea struct {
+	Root  string  // the root server, such as https://bmlt.example.org/main_server/
+	ZIP   string  // the centre of the area; a ZIP+4 is read as its ZIP
+	Miles float64 // how far around it, more than 0 and at most MaxMiles
+}
+
+// Query places the area's ZIP with loc and returns the query to subscribe
+// to (BMLTAreaURL) and the source name proposed for it, "na-near-ZIP". A
+// root that is not a web address, a ZIP loc calls ill-formed or miles out of
+// range are one EINVALID error with a Problem for each of the fields Root,
+// ZIP and Miles; any other error of loc (a ZIP it does not know) is
+// returned as it is.
+func (a BMLTArea) Query(loc Locator) (query, source string, err error) {
+	var ps []Problem
+	if _, err := ParseFeedURL(a.Root); err != nil {
+		ps = append(ps, Problem{Field: "Root", Message: ErrorMessage(err)})
+	}
+	if !(a.Miles > 0 && a.Miles <= MaxMiles) {
+		ps = append(ps, Problem{Field: "Miles", Message: fmt.Sprintf("the area must reach more than 0 and at most %d miles (got %v)", MaxMiles, a.Miles)})
+	}
+	at, err := loc.LocateZIP(a.ZIP)
+	switch ErrorCode(err) {
+	case "":
+	case EINVALID:
+		ps = append(ps, Problem{Field: "ZIP", Message: ErrorMessage(err)})
+	default:
+		if len(ps) == 0 {
+			return "", "", err
+		}
+	}
+	if err := invalid("The BMLT area", ps); err != nil {
+		return "", "", err
+	}
+	query, err = BMLTAreaURL(a.Root, at.Point, a.Miles)
+	if err != nil {
+		return "", "", err
+	}
+	// The locator took the ZIP, so it is five digits, perhaps with a +4.
+	zip := strings.TrimSpace(a.ZIP)
+	return query, "na-near-" + zip[:min(5, len(zip))], nil
 }
 
 // RefreshOptions say how to fetch and import subscriptions.

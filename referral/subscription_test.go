@@ -172,3 +172,39 @@ func TestSettingsRefreshDays(t *testing.T) {
 		t.Errorf("Values shows feed.refresh_days=%q, want 3", shown)
 	}
 }
+
+// zipAt is a Locator that knows one ZIP.
+type zipAt struct {
+	zip string
+	at  referral.Point
+}
+
+func (z zipAt) LocateZIP(zip string) (referral.ZIPLocation, error) {
+	if len(strings.TrimSpace(zip)) < 5 {
+		return referral.ZIPLocation{}, referral.Errorf(referral.EINVALID, "ZIP %q must be 5 digits, like 19107", zip)
+	}
+	if strings.TrimSpace(zip)[:5] != z.zip {
+		return referral.ZIPLocation{}, referral.Errorf(referral.ENOTFOUND, "ZIP %s is not a US ZIP code we know", zip)
+	}
+	return referral.ZIPLocation{Point: z.at, ZCTA: z.zip}, nil
+}
+
+func TestBMLTAreaQuery(t *testing.T) {
+	loc := zipAt{"10001", referral.Point{Lat: 40.7506, Lon: -73.9973}}
+	query, source, err := referral.BMLTArea{Root: "https://bmlt.example.org/main_server/", ZIP: " 10001-2345 ", Miles: 10}.Query(loc)
+	want := "https://bmlt.example.org/main_server/client_interface/json/?switcher=GetSearchResults&get_used_formats=1&lat_val=40.750600&long_val=-73.997300&geo_width=10"
+	if err != nil || query != want || source != "na-near-10001" {
+		t.Errorf("Query() = %q, %q, %v; want %q, na-near-10001", query, source, err, want)
+	}
+	_, _, err = referral.BMLTArea{Root: "bmlt.example.org", ZIP: "100", Miles: 0}.Query(loc)
+	var fields []string
+	for _, p := range referral.ErrorProblems(err) {
+		fields = append(fields, p.Field)
+	}
+	if referral.ErrorCode(err) != referral.EINVALID || strings.Join(fields, ",") != "Root,Miles,ZIP" {
+		t.Errorf("a bad area: %v with problems on %v; want EINVALID on Root, Miles and ZIP", err, fields)
+	}
+	if _, _, err := (referral.BMLTArea{Root: "https://bmlt.example.org/", ZIP: "99999", Miles: 5}).Query(loc); referral.ErrorCode(err) != referral.ENOTFOUND {
+		t.Errorf("a ZIP not known: %v; want the locator's ENOTFOUND", err)
+	}
+}

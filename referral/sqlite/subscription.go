@@ -61,7 +61,8 @@ func (s *SubscriptionStore) Subscription(ctx context.Context, source string) (re
 // Subscribe keeps sub as its source's subscription, in place of any it had,
 // with its validators (ETag, LastModified), and records the attempt that
 // made it: sub.LastStatus and sub.LastResult, stamped now as LastAttempt and,
-// unless the status is RefreshFailed, as LastSuccess. The source must be in
+// unless the status is RefreshFailed, as LastSuccess and the source's
+// LastImport. The source must be in
 // the directory (imported): otherwise ENOTFOUND and nothing is written. A
 // sub that fails Validate is EINVALID.
 func (s *SubscriptionStore) Subscribe(ctx context.Context, sub referral.Subscription) error {
@@ -87,13 +88,17 @@ func (s *SubscriptionStore) Subscribe(ctx context.Context, sub referral.Subscrip
 		if err != nil {
 			return fmt.Errorf("subscribe %s: %w", sub.Source, err)
 		}
-		return nil
+		if sub.LastStatus == referral.RefreshFailed {
+			return nil
+		}
+		return stampCurrent(ctx, tx, sub.Source, now)
 	})
 }
 
 // RecordAttempt records what came of fetching a source's subscription once,
-// stamped now: always as LastAttempt with status and result; as LastSuccess
-// too unless the status is RefreshFailed. The validators etag and
+// stamped now: always as LastAttempt with status and result; as LastSuccess,
+// and as the source's LastImport (it is known current), too unless the
+// status is RefreshFailed. The validators etag and
 // lastModified replace the stored ones when a feed was imported
 // (RefreshUpdated: a server that sent none this time gets none back); on
 // RefreshUnchanged only those the server sent again replace them; a failed
@@ -124,8 +129,24 @@ func (s *SubscriptionStore) RecordAttempt(ctx context.Context, source string, st
 		} else if n == 0 {
 			return notSubscribed(source)
 		}
-		return nil
+		if status == referral.RefreshFailed {
+			return nil
+		}
+		return stampCurrent(ctx, tx, source, now)
 	})
+}
+
+// stampCurrent makes a source's last import the moment a refresh found it
+// current: a 304 imports nothing, yet the listings are as the server has
+// them, and the Referral screen's "not refreshed for over 30 days" reads
+// the last import. The same instant as last_success keeps the next
+// refresh conditional (feedSubscriptions sends the validators only while
+// the last import is not after the last success).
+func stampCurrent(ctx context.Context, tx *sql.Tx, source, now string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE sources SET last_import = ? WHERE name = ?`, now, source); err != nil {
+		return fmt.Errorf("record the refresh of %s: %w", source, err)
+	}
+	return nil
 }
 
 // Unsubscribe forgets a source's subscription; its listings stay.

@@ -152,3 +152,42 @@ func TestSettingsRefreshDaysIsKept(t *testing.T) {
 		t.Errorf("feed.refresh_days 366: %v; want EINVALID", err)
 	}
 }
+
+// TestSuccessfulRefreshStampsTheLastImport: a 304 imports nothing, yet the
+// source is known current, so its last import (what the Referral screen's
+// "not refreshed for over 30 days" reads) moves to the refresh; a failure
+// leaves it where it was.
+func TestSuccessfulRefreshStampsTheLastImport(t *testing.T) {
+	ctx := context.Background()
+	db, subs, clock := subscribedDB(t)
+	dir := sqlite.NewGroupService(db)
+	lastImport := func() time.Time {
+		t.Helper()
+		sources, err := dir.Sources(ctx)
+		if err != nil || len(sources) != 1 {
+			t.Fatalf("Sources() = %+v, %v", sources, err)
+		}
+		return sources[0].LastImport
+	}
+	imported := *clock
+	if got := lastImport(); !got.Equal(imported) {
+		t.Fatalf("last import %v after the import, want %v", got, imported)
+	}
+
+	*clock = clock.Add(40 * 24 * time.Hour)
+	if err := subs.RecordAttempt(ctx, "na", referral.RefreshFailed, "could not reach bmlt.example.org", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := lastImport(); !got.Equal(imported) {
+		t.Errorf("a failed refresh moved the last import to %v; want it kept at %v", got, imported)
+	}
+
+	*clock = clock.Add(time.Hour)
+	if err := subs.RecordAttempt(ctx, "na", referral.RefreshUnchanged, "unchanged", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	got, sub := lastImport(), subscriptionOf(t, subs, "na")
+	if !got.Equal(*clock) || !got.Equal(sub.LastSuccess) {
+		t.Errorf("after a 304 the last import is %v (last success %v); want both %v", got, sub.LastSuccess, *clock)
+	}
+}
