@@ -116,7 +116,8 @@ func copyFile(t *testing.T, from, to string) {
 }
 
 // directoryState is what a refresh must leave alone when it fails: every
-// listing as exported, and when each source was last imported.
+// listing as exported, and each source's count. (When a source was last known
+// current is sourceImported: a 304 moves it without changing a listing.)
 func directoryState(t *testing.T, db string) string {
 	t.Helper()
 	code, out, errOut := runCLI(t, "--db", db, "export", "--format", "meeting-guide")
@@ -129,9 +130,26 @@ func directoryState(t *testing.T, db string) string {
 		t.Fatalf("sources --json: %v\n%s", err, list)
 	}
 	for _, s := range sources {
-		out += "\n" + s.Name + " " + s.LastImport + " " + strconv.Itoa(s.Listings)
+		out += "\n" + s.Name + " " + strconv.Itoa(s.Listings)
 	}
 	return out
+}
+
+// sourceImported is when the source was last known current (sources --json).
+func sourceImported(t *testing.T, db, source string) string {
+	t.Helper()
+	var sources []sourceJSON
+	_, list, _ := runCLI(t, "--db", db, "sources", "--json")
+	if err := json.Unmarshal([]byte(list), &sources); err != nil {
+		t.Fatalf("sources --json: %v\n%s", err, list)
+	}
+	for _, s := range sources {
+		if s.Name == source {
+			return s.LastImport
+		}
+	}
+	t.Fatalf("no source %q in %s", source, list)
+	return ""
 }
 
 func subscriptionIn(t *testing.T, db, source string) sourceJSON {
@@ -252,6 +270,7 @@ func TestRefreshAgainstALocalServer(t *testing.T) {
 			srv.handle("/alanon.json", tt.handler)
 			srv.handle("/moved/alanon.json", body(full, `"v2"`, modified.Add(time.Hour)))
 			was := directoryState(t, db)
+			imported := sourceImported(t, db, "alanon")
 			attempted := subscriptionIn(t, db, "alanon").LastAttempt
 
 			code, out, errOut := runCLIFetching(t, tt.client, "--db", db, "refresh", "--source", "alanon")
@@ -282,6 +301,13 @@ func TestRefreshAgainstALocalServer(t *testing.T) {
 			}
 			if tt.status == "failed" && got.LastSuccess != sub.LastSuccess {
 				t.Errorf("a failed refresh moved the last success from %s to %s", sub.LastSuccess, got.LastSuccess)
+			}
+			// A failure leaves when the source was last known current. (That
+			// a success, a 304 included, moves it is
+			// TestNotModifiedRefreshKeepsTheSourceCurrent's, on a fixed clock:
+			// this list is in whole seconds.)
+			if now := sourceImported(t, db, "alanon"); tt.status == "failed" && now != imported {
+				t.Errorf("last import %s → %s after a failed refresh", imported, now)
 			}
 		})
 	}
