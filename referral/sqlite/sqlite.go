@@ -202,10 +202,12 @@ func reason(err error) string {
 
 // migrate runs, in name order, every embedded migration the file has not
 // recorded yet, each in its own transaction.
+//
+// An up-to-date file is only read: every transaction here takes the write
+// lock (the DSN asks for BEGIN IMMEDIATE), so beginning one per recorded
+// migration made a command opened during a long import wait for it, and fail
+// with "database is locked" once the busy timeout ran out.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {
-		return fmt.Errorf("open database %s: create migrations table: %w", db.path, err)
-	}
 	names, err := fs.Glob(migrationFS, "migrations/*.sql")
 	if err != nil {
 		return fmt.Errorf("list migrations: %w", err)
@@ -214,10 +216,22 @@ func (db *DB) migrate(ctx context.Context) error {
 	for i := range names {
 		names[i] = strings.TrimPrefix(names[i], "migrations/")
 	}
-	if err := db.refuseNewer(ctx, names); err != nil {
+	recorded, err := db.recordedMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	if recorded == nil {
+		if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {
+			return fmt.Errorf("open database %s: create migrations table: %w", db.path, err)
+		}
+	}
+	if err := db.refuseNewer(names, recorded); err != nil {
 		return err
 	}
 	for _, name := range names {
+		if slices.Contains(recorded, name) {
+			continue
+		}
 		if err := db.migrateFile(ctx, name); err != nil {
 			return fmt.Errorf("open database %s: migration %s: %w", db.path, name, err)
 		}
@@ -225,25 +239,42 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// refuseNewer stops a file written by a newer Referral Desk: its schema may mean
-// things this build would misread or overwrite.
-func (db *DB) refuseNewer(ctx context.Context, known []string) error {
+// recordedMigrations lists the migrations the file has recorded, reading
+// only; nil when it has no migrations table yet (a new file).
+func (db *DB) recordedMigrations(ctx context.Context) ([]string, error) {
+	var exists int
+	if err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'migrations'`).Scan(&exists); err != nil {
+		return nil, fmt.Errorf("open database %s: read migrations: %w", db.path, err)
+	}
+	if exists == 0 {
+		return nil, nil
+	}
 	rows, err := db.db.QueryContext(ctx, `SELECT name FROM migrations ORDER BY name`)
 	if err != nil {
-		return fmt.Errorf("open database %s: read migrations: %w", db.path, err)
+		return nil, fmt.Errorf("open database %s: read migrations: %w", db.path, err)
 	}
 	defer rows.Close()
+	names := []string{}
 	for rows.Next() {
 		var name string
 		if err := rows.Scan(&name); err != nil {
-			return fmt.Errorf("open database %s: read migrations: %w", db.path, err)
+			return nil, fmt.Errorf("open database %s: read migrations: %w", db.path, err)
 		}
+		names = append(names, name)
+	}
+	return names, rows.Err()
+}
+
+// refuseNewer stops a file written by a newer Referral Desk: its schema may mean
+// things this build would misread or overwrite.
+func (db *DB) refuseNewer(known, recorded []string) error {
+	for _, name := range recorded {
 		if !slices.Contains(known, name) {
 			return referral.Errorf(referral.EINVALID,
 				"%s was written by a newer version of Referral Desk; update Referral Desk, or choose another file with --db.", db.path)
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 func (db *DB) migrateFile(ctx context.Context, name string) error {

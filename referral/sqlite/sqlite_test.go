@@ -243,3 +243,32 @@ func TestOpenUnusablePath(t *testing.T) {
 		}
 	})
 }
+
+// TestOpenWhileAnotherProcessWrites: an up-to-date database opens while
+// another connection holds the write lock for longer than the busy timeout
+// (as a 250,000-listing import does); opening must only read.
+func TestOpenWhileAnotherProcessWrites(t *testing.T) {
+	db, path := openTestDB(t)
+	db.Close()
+	holder, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	tx, err := holder.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`INSERT INTO sources (name, format, last_import) VALUES ('busy', '', '2026-01-01T00:00:00.000000000Z')`); err != nil {
+		t.Fatal(err) // the write lock is now held until Rollback
+	}
+	again, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatalf("Open while another connection writes: %v", err)
+	}
+	defer again.Close()
+	if _, err := sqlite.NewGroupService(again).Sources(context.Background()); err != nil {
+		t.Errorf("reading while another connection writes: %v", err)
+	}
+}
