@@ -182,6 +182,11 @@ func importFile(dir referral.DirectoryService, file string, opts referral.Import
 		return nil, referral.Errorf(referral.EINVALID, "cannot read the file (%s); check the name", reason(err))
 	}
 	defer f.Close()
+	// A folder opens like a file, and reading it failed deep in the parser
+	// as an internal error.
+	if info, err := f.Stat(); err == nil && info.IsDir() {
+		return nil, referral.Errorf(referral.EINVALID, "it is a folder, not a directory file; give the feed file inside it")
+	}
 	return dir.Import(context.Background(), f, opts)
 }
 

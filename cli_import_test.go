@@ -168,3 +168,18 @@ func TestExportUnknownSourceFails(t *testing.T) {
 		t.Error("a failed export left a file behind")
 	}
 }
+
+// A folder given where the feed file goes is named as such, not an internal
+// error, and changes nothing.
+func TestImportAFolderSaysSo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "desk.db")
+	importJSONOf(t, "--db", db, "import", "--program", "AA", "--source", "sepia", sepiaFeed)
+	before := groupsJSON(t, db)
+	code, _, errOut := runCLI(t, "--db", db, "import", "--program", "AA", "--source", "sepia", t.TempDir())
+	if code != exitFail || !strings.Contains(errOut, "it is a folder, not a directory file") || strings.Contains(errOut, "Internal error") {
+		t.Errorf("import FOLDER: exit %d %q", code, errOut)
+	}
+	if groupsJSON(t, db) != before {
+		t.Error("importing a folder changed the directory")
+	}
+}
