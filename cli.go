@@ -17,7 +17,7 @@ import (
 	"referraldesk/referral/sqlite"
 )
 
-// Exit codes, as DESIGN.md §4 fixes them.
+// Exit codes: 0 success, 2 a usage error, 1 anything else (see the README).
 const (
 	exitOK    = 0
 	exitFail  = 1

@@ -13,7 +13,7 @@ import (
 	"referraldesk/referral/sqlite"
 )
 
-// needsFlags are the flags every command that matches takes (DESIGN.md §4).
+// needsFlags are the flags every command that matches takes (match, sheet).
 type needsFlags struct {
 	zip, place, days, times, attend, forWhom, substances, gender, langs, approach, now string
 	miles                                                                              float64

@@ -27,7 +27,7 @@ import (
 	"referraldesk/referral/sqlite"
 )
 
-// DESIGN §6: with 250,000 groups, the window is up and showing the directory
+// The product's target: with 250,000 groups, the window is up and showing the directory
 // within 1 s, and the process stays within 200 MB.
 const bench250k = 250_000
 

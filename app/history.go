@@ -31,7 +31,7 @@ const (
 
 // historyScreen is the History area: the referral log newest first on the
 // left; on the right the chosen entry with Reprint…, Record follow-up… and
-// Delete entry…. The log holds client data (DESIGN §5): nothing from an
+// Delete entry…. The log holds sensitive client data: nothing from an
 // entry's label or notes goes into a log line or an error message.
 type historyScreen struct {
 	win      fyne.Window
@@ -502,7 +502,7 @@ func (h *historyScreen) onReprintTo(file fyne.URIWriteCloser) {
 // writeSheet saves the sheet as the Referral screen's Save… does (see
 // writeSheetFile and writeURI): never a half-written file, a failed save
 // removes the file the save dialog created, and a local file is readable by
-// the user only (DESIGN §5).
+// the user only, as it holds client data.
 func (h *historyScreen) writeSheet(ctx context.Context, file fyne.URIWriteCloser, sheet referral.Sheet) error {
 	render := func(w io.Writer) error {
 		if h.sheets == nil {

@@ -12,7 +12,7 @@ import (
 
 // Referral is one entry of the referral log: a sheet that was handed out.
 //
-// It keeps the minimum (DESIGN §5): no name, only an optional label the
+// It keeps the minimum, as substance-use records must: no name, only an optional label the
 // counselor makes up to recognise the entry at the next visit; the needs,
 // which say why these groups were chosen; and the groups. The first name a
 // sheet may carry is not kept, so a reprint shows the blank line.
@@ -61,7 +61,7 @@ func ReferredGroupOf(g *Group) ReferredGroup {
 
 // printedCopy is a copy of g that shares no memory with it, holding what a
 // card prints. The counselor's notes and "hidden" are the clinic's working
-// knowledge, not the sheet's, and stay out of the log (DESIGN §5: keep the
+// knowledge, not the sheet's, and stay out of the log (keep the
 // minimum).
 func printedCopy(g *Group) *Group {
 	c := *g
@@ -198,7 +198,7 @@ type FollowUp struct {
 // handed out, and a sheet of hand-picked groups has no complete needs.
 //
 // No message quotes the label or the notes: errors reach logs and screens,
-// and those are client data (DESIGN §5).
+// and those are client data.
 func (r *Referral) Validate() error {
 	var ps []Problem
 	add := func(field, format string, args ...any) {
