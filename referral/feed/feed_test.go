@@ -13,7 +13,7 @@ import (
 )
 
 // realFeeds are the three real files in testdata/feeds (see
-// /work/shared/data/README.md for where each comes from and its quirks).
+// testdata/README.md for where each comes from and its quirks).
 var realFeeds = []struct {
 	file    string
 	opts    Options
