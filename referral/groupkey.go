@@ -17,7 +17,8 @@ import (
 // into one candidate and one card on the sheet.
 //
 // Listings are one group when GroupKey says so: the same source, the same
-// name, and the same place — for a group met in person its street address and
+// name, and the same place (the matcher folds listings of another source
+// with the same name and place onto the same card too) — for a group met in person its street address and
 // city, else its map point (to about 10 m), else its venue and city; for a
 // group met only online its link and dial-in. Case, spacing and
 // punctuation do not count ("St. John's" is "st john s"). Feeds' own group
@@ -29,9 +30,15 @@ import (
 // GroupKey names the group a listing belongs to (see above). It is stored
 // with each listing and keys the clinic's curation.
 func GroupKey(g *Group) string {
+	return g.Source + sameGroup(g)
+}
+
+// sameGroup is GroupKey without the source: the same meeting listed by two
+// overlapping feeds folds into one candidate (the sheet must not print it
+// twice), while each source keeps its own curation of it.
+func sameGroup(g *Group) string {
 	var b strings.Builder
-	b.Grow(len(g.Source) + len(g.Name) + len(g.Place.Address) + len(g.Place.City) + 8)
-	b.WriteString(g.Source)
+	b.Grow(len(g.Name) + len(g.Place.Address) + len(g.Place.City) + 8)
 	field := func(s string) {
 		b.WriteByte(0x1f) // a unit separator, which no folded text holds
 		foldKey(&b, s)
@@ -72,11 +79,11 @@ func foldKey(b *strings.Builder, s string) {
 	}
 }
 
-// listingKey is GroupKey as a 64-bit hash, for folding at matching speed; a
-// collision would only fold two groups into one candidate.
+// listingKey is sameGroup as a 64-bit hash, for folding at matching speed;
+// a collision would only fold two groups into one candidate.
 func listingKey(g *Group) uint64 {
 	h := fnv.New64a()
-	h.Write([]byte(GroupKey(g)))
+	h.Write([]byte(sameGroup(g)))
 	return h.Sum64()
 }
 

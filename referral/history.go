@@ -75,6 +75,7 @@ func printedCopy(g *Group) *Group {
 	c.Attributes.Languages = slices.Clone(g.Attributes.Languages)
 	c.Attributes.Formats = slices.Clone(g.Attributes.Formats)
 	c.Curation = Curation{MedicationFriendly: g.Curation.MedicationFriendly, VerifiedOn: g.Curation.VerifiedOn}
+	c.Published = Curation{} // the publisher's notes are working knowledge too
 	return &c
 }
 

@@ -666,3 +666,18 @@ func TestListingCarriesEveryFoldedDay(t *testing.T) {
 		t.Error("Listing changed the directory's own groups")
 	}
 }
+
+// The same meeting listed by two overlapping feeds is one card, not two.
+func TestMatchFoldsTheSameGroupAcrossSources(t *testing.T) {
+	a := grp(1, "Hope on Broad", referral.ProgramNA)
+	b := grp(2, "Hope on Broad", referral.ProgramNA, at(time.Thursday, "19:00"))
+	b.Source = "another-feed"
+	b.Place = a.Place
+	res := matchBoth(t, validNeeds(), []*referral.Group{a, b})
+	if len(res.Candidates) != 1 || len(res.Candidates[0].Also) != 1 || res.Matched != 1 {
+		t.Fatalf("got %s; want one candidate holding both listings", describe(res))
+	}
+	if referral.GroupKey(a) == referral.GroupKey(b) {
+		t.Error("each source keeps its own curation key")
+	}
+}

@@ -109,7 +109,8 @@ func TestGroupCurationUpgrade(t *testing.T) {
 			('sepia', 'early-night-out-Sun', 'yes', '2026-10-01T00:00:00.000000000Z', 'Welcoming on Sundays', 0, '2026-10-01T00:00:00.000000000Z'),
 			('sepia', 'early-night-out-Tue', 'no', NULL, 'Chair said no methadone', 0, '2026-10-02T00:00:00.000000000Z'),
 			('sepia', 'old-city-Tue', 'yes', NULL, 'felt welcome', 0, '2026-10-03T00:00:00.000000000Z'),
-			('sepia', 'away', 'yes', NULL, 'comes back later', 1, '2026-10-04T00:00:00.000000000Z')`)
+			('sepia', 'away', 'yes', NULL, 'comes back later', 1, '2026-10-04T00:00:00.000000000Z'),
+			('sepia', 'away-thu', '', '2026-09-01T00:00:00.000000000Z', 'Thursday chair is new', 0, '2026-10-04T00:00:00.000000000Z')`)
 
 	db = reopen(t, path)
 	if len(db.Upgraded) != 1 || !strings.Contains(db.Upgraded[0], "1 groups whose listings disagreed") {
@@ -129,12 +130,18 @@ func TestGroupCurationUpgrade(t *testing.T) {
 		}
 	}
 
-	back := listingOf("sepia", "away", "Back Again")
-	if _, err := s.ReplaceSource(ctx, referral.Source{Name: "sepia"}, append(append(eno, oldCity...), back)); err != nil {
+	// Both weekday listings of a group that was away come back: both rows
+	// are merged into the group's curation, none lost.
+	back, backThu := listingOf("sepia", "away", "Back Again"), listingOf("sepia", "away-thu", "Back Again")
+	backThu.Sessions[0].Day = time.Thursday
+	if _, err := s.ReplaceSource(ctx, referral.Source{Name: "sepia"}, append(append(eno, oldCity...), back, backThu)); err != nil {
 		t.Fatal(err)
 	}
-	if c := curationOf(t, s, back.ID); !c.Hidden || c.Notes != "comes back later" {
-		t.Errorf("a listing away during the upgrade came back with %+v", c)
+	for _, g := range []*referral.Group{back, backThu} {
+		if c := curationOf(t, s, g.ID); !c.Hidden || c.Notes != "comes back later\nThursday chair is new" ||
+			c.MedicationFriendly != referral.MedicationYes || !c.VerifiedOn.Equal(time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("a listing away during the upgrade came back with %+v", c)
+		}
 	}
 	db.Close()
 	if db = reopen(t, path); len(db.Upgraded) != 0 {

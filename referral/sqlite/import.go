@@ -380,24 +380,39 @@ func adoptListingCuration(ctx context.Context, tx *sql.Tx, w *writer, source str
 	for _, g := range groups {
 		bySourceID[g.SourceID] = g
 	}
+	// A group back with several weekday listings has a row for each: merge
+	// them as the upgrade did, so no note or date is lost.
+	rows := map[string][]referral.Curation{}
+	first := map[string]*referral.Group{}
+	var keys []string
 	for _, lc := range waiting {
 		g, ok := bySourceID[lc.sourceID]
 		if !ok {
 			continue
 		}
-		if key := referral.GroupKey(g); curation[key].own == 0 {
-			if err := w.setGroupCuration(ctx, g, lc.c); err != nil {
-				return err
-			}
-			row, err := w.curation(ctx, key)
-			if err != nil {
-				return err
-			}
-			curation[key] = row
+		key := referral.GroupKey(g)
+		if _, seen := first[key]; !seen {
+			first[key] = g
+			keys = append(keys, key)
 		}
+		rows[key] = append(rows[key], lc.c)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM listing_curation WHERE source = ? AND source_id = ?`, lc.source, lc.sourceID); err != nil {
 			return fmt.Errorf("import %s: adopt curation: %w", source, err)
 		}
+	}
+	for _, key := range keys {
+		if curation[key].own != 0 {
+			continue // the group has curation of its own now; it stands
+		}
+		merged, _ := mergeCurations(rows[key])
+		if err := w.setGroupCuration(ctx, first[key], merged); err != nil {
+			return err
+		}
+		row, err := w.curation(ctx, key)
+		if err != nil {
+			return err
+		}
+		curation[key] = row
 	}
 	return nil
 }

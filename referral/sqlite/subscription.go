@@ -129,8 +129,8 @@ func (s *SubscriptionStore) RecordAttempt(ctx context.Context, source string, st
 		} else if n == 0 {
 			return notSubscribed(source)
 		}
-		if status == referral.RefreshFailed {
-			return nil
+		if status != referral.RefreshUpdated && status != referral.RefreshUnchanged {
+			return nil // recorded as failed above: the source is not known current
 		}
 		return stampCurrent(ctx, tx, source, now)
 	})
