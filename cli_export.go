@@ -8,6 +8,7 @@ import (
 
 	"referraldesk/referral"
 	"referraldesk/referral/feed"
+	"referraldesk/referral/sqlite"
 )
 
 func (c *cli) export(args []string) error {
@@ -33,7 +34,7 @@ func (c *cli) export(args []string) error {
 	if err := c.open(); err != nil {
 		return err
 	}
-	dir := newFeedStore(c.db)
+	dir := newFeedStore(c.db, sqlite.NewGroupService(c.db))
 	opts := referral.ExportOptions{Format: string(f), Source: *source, WithCuration: *withCuration}
 	if *out == "" {
 		return dir.Export(context.Background(), c.stdout, opts)

@@ -275,7 +275,7 @@ func TestFeedStoreImportNeverDestroys(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			report, err := newFeedStore(d).Import(context.Background(), bytes.NewReader(tc.content), opts)
+			report, err := newFeedStore(d, sqlite.NewGroupService(d)).Import(context.Background(), bytes.NewReader(tc.content), opts)
 			if cerr := d.Close(); cerr != nil {
 				t.Fatal(cerr)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"referraldesk/referral"
 	"referraldesk/referral/feed"
+	"referraldesk/referral/sqlite"
 )
 
 func (c *cli) importFiles(args []string) error {
@@ -52,7 +53,7 @@ func (c *cli) importFiles(args []string) error {
 	if err := c.open(); err != nil {
 		return err
 	}
-	dir := newFeedStore(c.db)
+	dir := newFeedStore(c.db, sqlite.NewGroupService(c.db))
 	var reports []importJSON
 	var failed []string
 	for _, file := range files {

@@ -6,12 +6,13 @@ import (
 	"strings"
 
 	"referraldesk/referral"
+	"referraldesk/referral/sqlite"
 )
 
 // subscriptions is the subscription service over the open store, fetching
 // with the cli's client.
 func (c *cli) subscriptions() feedSubscriptions {
-	return newSubscriptions(c.db, &c.fetch)
+	return newSubscriptions(c.db, newFeedStore(c.db, sqlite.NewGroupService(c.db)), &c.fetch)
 }
 
 func (c *cli) refresh(args []string) error {

@@ -540,7 +540,7 @@ func TestBackgroundRefresh(t *testing.T) {
 	defer db.Close()
 	subscribed := time.Now().Add(-50 * time.Hour)
 	db.Now = func() time.Time { return subscribed }
-	subs := newSubscriptions(db, nil)
+	subs := newSubscriptions(db, newFeedStore(db, sqlite.NewGroupService(db)), nil)
 	if _, err := subs.Subscribe(ctx, referral.Subscription{Source: "alanon", URL: srv.URL + "/alanon.json", Program: "Al-Anon"}, referral.RefreshOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -625,13 +625,13 @@ func TestNotModifiedRefreshKeepsTheSourceCurrent(t *testing.T) {
 	defer db.Close()
 	clock := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return clock }
-	subs := newSubscriptions(db, nil)
+	subs := newSubscriptions(db, newFeedStore(db, sqlite.NewGroupService(db)), nil)
 	if _, err := subs.Subscribe(ctx, referral.Subscription{Source: "alanon", URL: srv.URL + "/alanon.json", Program: "Al-Anon"}, referral.RefreshOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	lastImport := func() time.Time {
 		t.Helper()
-		sources, err := newFeedStore(db).Sources(ctx)
+		sources, err := newFeedStore(db, sqlite.NewGroupService(db)).Sources(ctx)
 		if err != nil || len(sources) != 1 {
 			t.Fatalf("Sources() = %+v, %v", sources, err)
 		}

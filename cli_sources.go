@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"referraldesk/referral"
+	"referraldesk/referral/sqlite"
 )
 
 func (c *cli) sources(args []string) error {
@@ -23,7 +24,7 @@ func (c *cli) sources(args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	sources, err := newFeedStore(c.db).Sources(ctx)
+	sources, err := newFeedStore(c.db, sqlite.NewGroupService(c.db)).Sources(ctx)
 	if err != nil {
 		return err
 	}

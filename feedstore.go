@@ -20,8 +20,12 @@ type feedStore struct {
 	machine  string // the machine's zone name, for Settings.ClinicZone
 }
 
-func newFeedStore(db *sqlite.DB) feedStore {
-	return feedStore{groups: sqlite.NewGroupService(db), settings: sqlite.NewSettingsService(db), machine: machineZone()}
+// newFeedStore writes through groups, the GroupService that matches too:
+// its in-memory match index is marked out of date only by writes through it,
+// so an import through another one left the window matching the old
+// directory.
+func newFeedStore(db *sqlite.DB, groups *sqlite.GroupService) feedStore {
+	return feedStore{groups: groups, settings: sqlite.NewSettingsService(db), machine: machineZone()}
 }
 
 var _ referral.DirectoryService = feedStore{}

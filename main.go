@@ -50,14 +50,15 @@ func services(db *sqlite.DB) (app.Services, error) {
 	if _, err := history.PurgeExpired(context.Background()); err != nil {
 		return app.Services{}, fmt.Errorf("purge the referral log: %w", err)
 	}
+	dir := newFeedStore(db, groups) // one GroupService: its match index sees every import
 	return app.Services{
 		Groups:        groups,
 		Match:         groups,
 		Locate:        locator{},
 		Places:        groups,
 		Zones:         locator{},
-		Directory:     newFeedStore(db),
-		Subscriptions: newSubscriptions(db, nil),
+		Directory:     dir,
+		Subscriptions: newSubscriptions(db, dir, nil),
 		Settings:      sqlite.NewSettingsService(db),
 		History:       history,
 		Sheets:        pdf.Sheets{},

@@ -27,11 +27,11 @@ var _ referral.SubscriptionService = feedSubscriptions{}
 
 // newSubscriptions wires the store's subscriptions to the feed import;
 // client says how feeds are downloaded (nil: the defaults).
-func newSubscriptions(db *sqlite.DB, client *fetch.Client) feedSubscriptions {
+func newSubscriptions(db *sqlite.DB, dir feedStore, client *fetch.Client) feedSubscriptions {
 	if client == nil {
 		client = &fetch.Client{}
 	}
-	return feedSubscriptions{dir: newFeedStore(db), store: sqlite.NewSubscriptionStore(db), fetch: client}
+	return feedSubscriptions{dir: dir, store: sqlite.NewSubscriptionStore(db), fetch: client}
 }
 
 func (s feedSubscriptions) Subscribe(ctx context.Context, sub referral.Subscription, opts referral.RefreshOptions) (*referral.RefreshReport, error) {

@@ -72,12 +72,13 @@ type needsForm struct {
 
 	problems map[string]*widget.Label // need → red label under its input
 
-	places   referral.PlaceFinder
-	placeSeq int // numbers completions so an answer for older text is dropped
-	zipState zipState
-	zipSeq   int // numbers lookups so an answer for an older ZIP is dropped
-	origin   *referral.Point
-	zipErr   string // why the ZIP could not be placed
+	places    referral.PlaceFinder
+	placeSeq  int    // numbers completions so an answer for older text is dropped
+	stopPlace func() // cancels the completion waiting for typing to pause
+	zipState  zipState
+	zipSeq    int // numbers lookups so an answer for an older ZIP is dropped
+	origin    *referral.Point
+	zipErr    string // why the ZIP could not be placed
 
 	// milesDefault is the distance the form last set by itself; while the
 	// distance still reads so, the counselor has not chosen one.
@@ -246,14 +247,25 @@ func (f *needsForm) wire() {
 }
 
 // completePlace offers the directory's places that start with what was
-// typed, looked up off the UI goroutine; an answer for older text is dropped.
+// typed, looked up off the UI goroutine once typing pauses; an answer for
+// older text is dropped.
 func (f *needsForm) completePlace(text string) {
 	f.placeSeq++
 	seq, prefix := f.placeSeq, strings.TrimSpace(text)
+	if f.stopPlace != nil {
+		f.stopPlace()
+		f.stopPlace = nil
+	}
 	if prefix == "" {
 		f.place.SetOptions(nil)
 		return
 	}
+	// One lookup when typing pauses, not one per key.
+	f.stopPlace = f.bg.after(matchDelay, func() { f.lookUpPlaces(seq, prefix) })
+}
+
+func (f *needsForm) lookUpPlaces(seq int, prefix string) {
+	f.stopPlace = nil
 	f.bg.run(func() {
 		names, err := f.places.Places(context.Background(), prefix, placeOptions)
 		if err != nil {

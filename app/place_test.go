@@ -35,6 +35,7 @@ func menuOf(t *testing.T, win fyne.Window, e *widget.SelectEntry) []string {
 func TestReferralFindsGroupsByTownWithoutAZIP(t *testing.T) {
 	h := newReferralHarness(t, directoryGroups())
 	test.Type(h.f.place, "ph")
+	h.settle() // the lookup waits for typing to pause
 	if got := menuOf(t, h.win, h.f.place); !slices.Equal(got, []string{"Philadelphia", "Phoenixville"}) {
 		t.Fatalf("typing ph offers %q, want the directory's towns starting so", got)
 	}
