@@ -16,6 +16,9 @@ const (
 	// EUNAVAILABLE is a service out of reach for now — no network, a server
 	// that failed or did not answer in time: the same request may work later.
 	EUNAVAILABLE = "unavailable"
+	// EDAMAGED is a database file SQLite found damaged: nothing more is
+	// written to it, and the way on is to restore a backup.
+	EDAMAGED = "damaged"
 )
 
 // Problem is one thing wrong with one field of a value being validated.
