@@ -112,7 +112,7 @@ func (s *GroupService) CreateGroups(ctx context.Context, groups []*referral.Grou
 			return err
 		}
 	}
-	err := s.write(ctx, func(tx *sql.Tx, now string) error {
+	err := s.db.write(ctx, func(tx *sql.Tx, now string) error {
 		w, err := prepareWriter(ctx, tx, now)
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func (s *GroupService) UpdateGroup(ctx context.Context, g *referral.Group) error
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx *sql.Tx, now string) error {
+	return s.db.write(ctx, func(tx *sql.Tx, now string) error {
 		source, sourceID, err := provenance(ctx, tx, g.ID)
 		if err != nil {
 			return err
@@ -196,7 +196,7 @@ func (s *GroupService) UpdateGroup(ctx context.Context, g *referral.Group) error
 // it. (An import that drops a listing deletes only the groups row, so the
 // curation is there when the listing comes back.)
 func (s *GroupService) DeleteGroup(ctx context.Context, id int64) error {
-	return s.write(ctx, func(tx *sql.Tx, now string) error {
+	return s.db.write(ctx, func(tx *sql.Tx, now string) error {
 		var key string
 		if err := tx.QueryRowContext(ctx, `SELECT group_key FROM groups WHERE id = ?`, id).Scan(&key); errors.Is(err, sql.ErrNoRows) {
 			return notFound(id)
@@ -227,7 +227,7 @@ func dropOrphanCuration(ctx context.Context, tx *sql.Tx, key string) error {
 // (see referral.GroupService) and returns the group as stored.
 func (s *GroupService) SetCuration(ctx context.Context, id int64, c referral.Curation) (*referral.Group, error) {
 	var g *referral.Group
-	err := s.write(ctx, func(tx *sql.Tx, now string) error {
+	err := s.db.write(ctx, func(tx *sql.Tx, now string) error {
 		var err error
 		if g, err = findGroupByID(ctx, tx, id); err != nil {
 			return err

@@ -57,6 +57,13 @@ func (s *GroupService) ReplaceSourceChecked(ctx context.Context, src referral.So
 	if err := checkImport(src, groups); err != nil {
 		return ImportCounts{}, err
 	}
+	if err := s.db.checkBeforeReplacing(ctx); err != nil {
+		return ImportCounts{}, err
+	}
+	discard, err := s.db.backupBefore(ctx, "before importing "+src.Name)
+	if err != nil {
+		return ImportCounts{}, err
+	}
 	// The writer sets IDs and curation as it goes; a failed import must hand
 	// the groups back as they came.
 	type before struct {
@@ -68,10 +75,13 @@ func (s *GroupService) ReplaceSourceChecked(ctx context.Context, src referral.So
 		saved[i] = before{g.ID, g.Curation, g.Published}
 	}
 	var counts ImportCounts
-	err := s.writeBulk(ctx, func(tx *sql.Tx, now string) error {
+	err = s.db.writeBulk(ctx, func(tx *sql.Tx, now string) error {
 		counts = ImportCounts{}
 		return replaceSource(ctx, tx, now, src, groups, check, &counts)
 	})
+	if err != nil || counts.Added+counts.Updated+counts.Removed == 0 {
+		discard() // nothing changed: the copy holds what the database still does
+	}
 	if err != nil {
 		for i, g := range groups {
 			g.ID, g.Curation, g.Published = saved[i].id, saved[i].c, saved[i].p
@@ -456,7 +466,14 @@ func (s *GroupService) RemoveSource(ctx context.Context, name string) error {
 		return referral.Errorf(referral.EINVALID,
 			"Groups added by hand are not an imported directory; delete them one by one in the Directory.")
 	}
-	return s.write(ctx, func(tx *sql.Tx, now string) error {
+	if err := s.db.checkBeforeReplacing(ctx); err != nil {
+		return err
+	}
+	discard, err := s.db.backupBefore(ctx, "before removing "+name)
+	if err != nil {
+		return err
+	}
+	err = s.db.write(ctx, func(tx *sql.Tx, now string) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM groups WHERE source = ?`, name)
 		if err != nil {
 			return fmt.Errorf("remove source %s: %w", name, err)
@@ -478,4 +495,8 @@ func (s *GroupService) RemoveSource(ctx context.Context, name string) error {
 		}
 		return nil
 	})
+	if err != nil {
+		discard()
+	}
+	return err
 }

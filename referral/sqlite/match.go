@@ -20,35 +20,20 @@ var _ referral.MatchService = (*GroupService)(nil)
 // a few milliseconds. The index keeps each group's facts in compact form,
 // not the decoded group (see referral.NewIndexFrom).
 //
-// Every write through the GroupService bumps version after it commits; Match
-// rebuilds when the index it holds was built at an older version. The version
-// is read before the groups are, so a write that commits while they are being
-// read makes the next Match rebuild again rather than serve a stale index.
+// Each index is marked with the database's Version when it was built, and
+// Match rebuilds when the Version has moved since: any commit moves it, by
+// this GroupService, another one on the same DB, or another process (the
+// command line beside the window). The Version is read before the groups
+// are, so a write that commits while they are being read makes the next
+// Match rebuild again rather than serve a stale index.
 type matchIndex struct {
-	version atomic.Uint64
 	current atomic.Pointer[builtIndex]
 	build   sync.Mutex // one rebuild at a time; concurrent Matches wait for it
 }
 
 type builtIndex struct {
 	ix      *referral.Index
-	version uint64
-}
-
-// write runs fn as db.write does and then marks the match index out of date.
-// It marks even when fn failed: a commit that reports an error may still have
-// happened, and a needless rebuild costs only time.
-func (s *GroupService) write(ctx context.Context, fn func(tx *sql.Tx, now string) error) error {
-	err := s.db.write(ctx, fn)
-	s.match.version.Add(1)
-	return err
-}
-
-// writeBulk is write for bulk writes (see DB.writeBulk).
-func (s *GroupService) writeBulk(ctx context.Context, fn func(tx *sql.Tx, now string) error) error {
-	err := s.db.writeBulk(ctx, fn)
-	s.match.version.Add(1)
-	return err
+	version int64 // DB.Version before the groups were read
 }
 
 // Match ranks the whole directory for the needs at time now (see
@@ -56,9 +41,8 @@ func (s *GroupService) writeBulk(ctx context.Context, fn func(tx *sql.Tx, now st
 // builds the index, which takes seconds at 250,000 groups: call it off the UI
 // goroutine. An empty directory is an ENOTFOUND error asking for an import.
 //
-// Writes by another process (the command line beside the window) are not
-// seen until this GroupService writes or is opened again, except that the
-// groups returned are read as stored now.
+// What another process committed (the command line beside the window) is
+// seen as soon as it is committed: the index is rebuilt (see matchIndex).
 func (s *GroupService) Match(ctx context.Context, needs referral.Needs, now time.Time) (referral.Result, error) {
 	if err := needs.Validate(); err != nil {
 		return referral.Result{}, err
@@ -71,9 +55,8 @@ func (s *GroupService) Match(ctx context.Context, needs referral.Needs, now time
 		res := ix.Match(needs, now)
 		err = s.readCandidates(ctx, res.Candidates)
 		if referral.ErrorCode(err) == referral.ECONFLICT && !retried {
-			// A candidate was deleted since the index was built, by another
-			// process or by a write that has not yet marked the index old.
-			s.match.version.Add(1)
+			// A candidate was deleted after the index was built: the
+			// deletion moved the Version, so the next index is rebuilt.
 			continue
 		}
 		if err != nil {
@@ -131,19 +114,19 @@ func (s *GroupService) readCandidates(ctx context.Context, cands []referral.Cand
 }
 
 // index returns an index of the directory as it is now, building it if the
-// one held is missing or older than the last write.
+// one held is missing or older than the last commit.
 func (s *GroupService) index(ctx context.Context) (*referral.Index, error) {
-	if b := s.match.current.Load(); b != nil && b.version == s.match.version.Load() {
-		return b.ix, nil
+	if ix, _, err := s.heldIndex(ctx); ix != nil || err != nil {
+		return ix, err
 	}
 	s.match.build.Lock()
 	defer s.match.build.Unlock()
-	version := s.match.version.Load()
-	if b := s.match.current.Load(); b != nil && b.version == version {
-		return b.ix, nil // built by the Match this one waited for
+	// The Match this one waited for may have built it.
+	ix, version, err := s.heldIndex(ctx)
+	if ix != nil || err != nil {
+		return ix, err
 	}
-	ix, err := s.buildIndex(ctx)
-	if err != nil {
+	if ix, err = s.buildIndex(ctx); err != nil {
 		return nil, err
 	}
 	if ix.Len() == 0 {
@@ -151,6 +134,19 @@ func (s *GroupService) index(ctx context.Context) (*referral.Index, error) {
 	}
 	s.match.current.Store(&builtIndex{ix: ix, version: version})
 	return ix, nil
+}
+
+// heldIndex returns the index held when nothing was committed since it was
+// built (else nil), and the database's Version now.
+func (s *GroupService) heldIndex(ctx context.Context) (*referral.Index, int64, error) {
+	version, err := s.db.Version(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if b := s.match.current.Load(); b != nil && b.version == version {
+		return b.ix, version, nil
+	}
+	return nil, version, nil
 }
 
 // buildIndex indexes every group, hidden and inactive ones included (Match

@@ -10,10 +10,38 @@
 // a migration this build does not know comes from a newer Referral Desk and is
 // refused rather than half-understood.
 //
-// Writes run in BEGIN IMMEDIATE transactions (the _txlock DSN key), so a write
-// waits for the write lock under busy_timeout instead of failing when another
-// process — the command line beside the window — is writing too. Reads run in
-// read-only (deferred) transactions and, in WAL mode, never block on writers.
+// Two at once, at any size. The window and the command line beside it may use
+// one file together, and one of them may be importing 250,000 listings, which
+// holds the write lock for half a minute. Reads run in read-only (deferred)
+// transactions and, in WAL mode, never wait for a writer: they see the
+// database as the last commit left it. Writes run in BEGIN IMMEDIATE
+// transactions (the _txlock DSN key) and wait for the write lock as long as it
+// is held — each attempt waits busyTimeout, then the next begins — until their
+// context ends or lockPatience runs out; DB.OnWait lets the window say what it
+// is waiting for. A person never sees "database is locked".
+//
+// Other writers seen. DB.Version is PRAGMA data_version on a connection of its
+// own that never writes: the number moves with every commit of any other
+// connection, this process's pool and other processes alike, so the window
+// and the match index (GroupService.Match) notice what the command line
+// changed.
+//
+// Faults (faults.go). What SQLite reports about the file itself becomes one
+// message saying what to do, wherever it happens: damaged (restore a backup),
+// disk full, read-only, cannot be read or written, still locked by another
+// writer. A file found damaged, by any read or by DB.Check (run before a
+// source is replaced), is never written to again. Only a damaged file ever
+// suggests restoring a backup: a full disk or a read-only folder leaves a
+// healthy database that a restore would overwrite.
+//
+// Read-only fallback. When the write-ahead files cannot be made beside the
+// database (a read-only folder or file system, a full disk), Open opens it for
+// reading only, so the referral log and the directory can still be looked at,
+// and every write says why it cannot be done.
+//
+// The folder. A new folder is made 0700 and the file 0600. An existing
+// folder looser than that is made 0700 only when it is the app's own (see
+// tightenFolder): another folder the database was put in is not ours to change.
 package sqlite
 
 import (
@@ -21,14 +49,20 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -43,13 +77,58 @@ var migrationFS embed.FS
 // by the first migration ("RDS1").
 const applicationID = 0x52445331
 
-// sqliteHeader starts every SQLite 3 database file.
-const sqliteHeader = "SQLite format 3\x00"
+// sqliteHeader starts every SQLite 3 database file; the whole header is
+// headerSize bytes, with the application id at appIDOffset.
+const (
+	sqliteHeader = "SQLite format 3\x00"
+	headerSize   = 100
+	appIDOffset  = 68
+)
+
+// busyTimeout is how long one attempt at the write lock waits (SQLite's
+// busy_timeout) before it reports SQLITE_BUSY; beginWrite then tells OnWait
+// and tries again. Reads almost never wait, in WAL mode.
+const busyTimeout = time.Second
+
+// lockPatience is how long a write waits for another writer in all: far
+// longer than the longest import or refresh, short enough that a writer
+// that hung does not stop this one for good.
+const lockPatience = 15 * time.Minute
+
+// access is one way of opening the file, with its DSN query.
+type access struct {
+	name  string
+	query string
+	// immutable opens take no locks and ignore the write-ahead log (see
+	// connect), so they are used only on a file whose log is empty.
+	immutable bool
+}
+
+var (
+	readWrite = access{name: "read-write", query: fmt.Sprintf(
+		"_pragma=journal_mode(WAL)&_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_txlock=immediate", busyTimeout.Milliseconds())}
+	readOnlyAccess  = access{name: "read-only", query: fmt.Sprintf("mode=ro&_pragma=busy_timeout(%d)", busyTimeout.Milliseconds())}
+	immutableAccess = access{name: "read-only, immutable", query: "mode=ro&immutable=1", immutable: true}
+)
 
 // DB is an open Referral Desk database.
 type DB struct {
 	db   *sql.DB
 	path string
+
+	// refuse is what every write says when Open could open the file for
+	// reading only; nil when it is writable.
+	refuse error
+	// damaged is set once SQLite found the file damaged: every write is
+	// refused from then on.
+	damaged atomic.Bool
+
+	// watch is the connection Version asks; it never writes (see Version).
+	watchMu sync.Mutex
+	watch   *sql.Conn
+
+	waitMu  sync.Mutex
+	waiters int // writes waiting for the write lock now
 
 	// Now returns the current time; tests replace it to fix the clock. It
 	// stamps the local created/modified columns, never the feed's dates.
@@ -59,10 +138,21 @@ type DB struct {
 	// to know, one sentence each (none when nothing was upgraded or all
 	// went without remark).
 	Upgraded []string
+
+	// OnWait, when set, is told true when a write has waited a second for
+	// another writer (an import or refresh, here or in another process) and
+	// is still waiting, and false once no write waits any more: it got the
+	// lock, its context ended or it gave up. It is called on the writing
+	// goroutine, never twice in a row with the same value; set it before
+	// the DB is shared.
+	OnWait func(waiting bool)
 }
 
 // Open opens the database file at path, creating it (and its folder, 0700) if it
 // does not exist, and brings its schema up to date. The file is made 0600.
+//
+// A file that can be read but not written (see connect) opens read-only;
+// its DB then refuses every write with the reason.
 func Open(path string) (*DB, error) {
 	if strings.TrimSpace(path) == "" {
 		return nil, referral.Errorf(referral.EINVALID, "No database file was given; choose one with --db.")
@@ -75,25 +165,124 @@ func Open(path string) (*DB, error) {
 		return nil, err
 	}
 
-	sqldb, err := sql.Open("sqlite", dsn(path, "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_txlock=immediate"))
+	c, err := connect(path, readWrite, readOnlyAccess, immutableAccess)
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, fault(path, err)
 	}
-	db := &DB{db: sqldb, path: path, Now: time.Now}
-	if err := db.migrate(context.Background()); err != nil {
-		sqldb.Close()
+	if c.refuse != nil {
+		log.Printf("database %s opened %s: it could not be opened for writing (%v)", path, c.way, c.why)
+	}
+	db := &DB{db: c.db, path: path, refuse: c.refuse, Now: time.Now}
+	ctx := context.Background()
+	if err := db.migrate(ctx); err != nil {
+		c.db.Close()
 		return nil, err
 	}
+	if db.watch, err = c.db.Conn(ctx); err != nil {
+		c.db.Close()
+		return nil, db.fault(fmt.Errorf("open database %s: %w", path, err))
+	}
+	db.tightenFolder()
 	return db, nil
 }
 
+// connection is an open handle on the file and what its writes must answer
+// (nil when it was opened read-write).
+type connection struct {
+	db     *sql.DB
+	refuse error
+	way    string // how it was opened, when not read-write
+	why    error  // what opening it read-write said
+}
+
+// connect opens path the first of the ways that can read it, and says what
+// writes must answer when that way is not read-write.
+//
+// A WAL database is read through its -shm index, which the first reader
+// creates beside the file. When that cannot be made — a read-only folder or
+// file system, a full disk — a read-write open fails; a read-only one works
+// when the index exists already. Failing that, an immutable open reads the
+// file without index, locks or log. That is safe only while nobody writes
+// the file, so it is used only when its log is empty or absent (a log with
+// commits in it would be ignored, hiding them) and the index could not be
+// made: no other process has the database open for writing then, since it
+// would have made the index. On a read-only file system nobody can start
+// writing. On a full disk another process could start once space is freed:
+// this handle would not see its commits, and a checkpoint of theirs could
+// change pages under a read of this one. That risk is why it is the last
+// way tried; a restart, once there is space, opens the file normally again.
+func connect(path string, ways ...access) (connection, error) {
+	var first error
+	for i, way := range ways {
+		if way.immutable && !emptyLog(path) {
+			continue
+		}
+		sqldb, err := sql.Open("sqlite", dsn(path, way.query))
+		if err == nil {
+			// Opening is lazy: a first read makes SQLite open the file and
+			// its index.
+			err = sqldb.QueryRow(`SELECT count(*) FROM sqlite_schema`).Scan(new(int))
+			if err != nil {
+				sqldb.Close()
+			}
+		}
+		if err == nil {
+			if i == 0 {
+				return connection{db: sqldb}, nil
+			}
+			return connection{db: sqldb, refuse: refusal(path, first), way: way.name, why: first}, nil
+		}
+		if first == nil {
+			first = err
+		}
+		if !outOfReach(err) {
+			break // damaged, or not a database: no other way reads it better
+		}
+	}
+	return connection{}, first
+}
+
+// emptyLog reports whether the database's write-ahead log holds nothing:
+// absent or empty.
+func emptyLog(path string) bool {
+	info, err := os.Stat(path + "-wal")
+	return errors.Is(err, fs.ErrNotExist) || err == nil && info.Mode().IsRegular() && info.Size() == 0
+}
+
 // Close closes the database. SQLite checkpoints the WAL into the main file when
-// the last connection closes.
+// the last connection closes. Closing twice does nothing more.
 func (db *DB) Close() error {
-	if err := db.db.Close(); err != nil {
+	db.watchMu.Lock()
+	var errs []error
+	if db.watch != nil {
+		errs = append(errs, db.watch.Close())
+		db.watch = nil
+	}
+	db.watchMu.Unlock()
+	if err := errors.Join(append(errs, db.db.Close())...); err != nil {
 		return fmt.Errorf("close database %s: %w", db.path, err)
 	}
 	return nil
+}
+
+var _ referral.ChangeWatcher = (*DB)(nil)
+
+// Version is a number that differs from an earlier reading when anything was
+// committed to the database in between, by this process or another. It is
+// PRAGMA data_version on a connection of its own: SQLite moves that number
+// for the commits of every connection but the one asking, and this one
+// never writes.
+func (db *DB) Version(ctx context.Context) (int64, error) {
+	db.watchMu.Lock()
+	defer db.watchMu.Unlock()
+	if db.watch == nil {
+		return 0, fmt.Errorf("database %s version: %w", db.path, sql.ErrConnDone)
+	}
+	var v int64
+	if err := db.watch.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+		return 0, db.fault(fmt.Errorf("database %s version: %w", db.path, err))
+	}
+	return v, nil
 }
 
 // dsn builds a modernc URI for path. The path is escaped because SQLite decodes
@@ -127,42 +316,105 @@ func prepareFile(path string) error {
 		return cannotOpen(path, err)
 	}
 	if info.IsDir() {
-		return referral.Errorf(referral.EINVALID, "%s is a folder, not a Referral Desk database; choose a file with --db.", path)
+		return folderNotFile(path)
 	}
-	header := make([]byte, len(sqliteHeader))
+	header := make([]byte, headerSize)
 	n, err := io.ReadFull(f, header)
 	switch {
 	case n == 0 && (err == io.EOF || err == nil):
 		// An empty file is an empty SQLite database (e.g. made by touch).
 	case err != nil && err != io.ErrUnexpectedEOF:
 		return cannotOpen(path, err)
-	case !bytes.Equal(header[:n], []byte(sqliteHeader)):
+	case n < len(sqliteHeader) || !bytes.Equal(header[:len(sqliteHeader)], []byte(sqliteHeader)):
 		return notOurs(path)
 	default:
-		if err := probe(path); err != nil {
+		ours := n == headerSize && binary.BigEndian.Uint32(header[appIDOffset:]) == applicationID
+		if err := probe(path, ours); err != nil {
 			return err
 		}
 	}
 	// The file is ours (or empty and about to be): keep it readable by the
 	// user only, since it will hold counselors' notes and referral records.
-	// The WAL and shared-memory files SQLite creates copy this mode.
+	// The WAL and shared-memory files SQLite creates copy this mode. On a
+	// read-only file system nobody can change the file, so it opens
+	// (read-only) as it is.
 	if info.Mode().Perm()&0o077 != 0 {
-		if err := os.Chmod(path, 0o600); err != nil {
+		if err := os.Chmod(path, 0o600); err != nil && !errors.Is(err, syscall.EROFS) {
 			return cannotOpen(path, err)
 		}
 	}
 	return nil
 }
 
+// tightenFolder makes the database's folder 0700 when it is looser and is
+// the app's own: it holds nothing but the database, the files SQLite keeps
+// beside it, the backups folder and hidden temporary files of ours. Any
+// other folder — a home folder, /tmp, a folder shared with other files —
+// is the person's to set, and a sticky folder is shared by design; they are
+// left as they are. Mode bits say nothing about privacy on Windows, so
+// nothing is changed there.
+func (db *DB) tightenFolder() {
+	dir := filepath.Dir(db.path)
+	info, err := os.Stat(dir)
+	if runtime.GOOS == "windows" || err != nil || info.Mode().Perm()&0o077 == 0 ||
+		info.Mode()&fs.ModeSticky != 0 || !db.ownFolder(dir) {
+		return
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		log.Printf("could not make the database folder %s private (it is %04o): %v", dir, info.Mode().Perm(), err)
+		return
+	}
+	log.Printf("made the database folder %s private: it was %04o, it is 0700 now", dir, info.Mode().Perm())
+}
+
+// ownFolder reports whether dir holds only what Referral Desk keeps there
+// (see tightenFolder) and is not the home or temporary folder.
+func (db *DB) ownFolder(dir string) bool {
+	home, _ := os.UserHomeDir()
+	for _, shared := range []string{home, os.TempDir()} {
+		if shared != "" && sameFile(dir, shared) {
+			return false
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		switch {
+		case slices.Contains(companions(filepath.Clean(db.path)), path) && !e.IsDir():
+		case path == db.backupDir() && e.IsDir():
+		case e.Type().IsRegular() && ourTemporary(e.Name()):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// ourTemporary reports whether name is a hidden temporary file Referral
+// Desk makes beside the database.
+func ourTemporary(name string) bool {
+	for _, pattern := range []string{tempPattern, checkPattern} {
+		if ok, _ := filepath.Match(pattern, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // probe opens an existing SQLite file read-only to decide whether it belongs to
 // Referral Desk: it does if it carries our application id, or holds no schema
 // at all (a new, empty database). Read-only, so another program's database is
-// left exactly as it was.
-func probe(path string) error {
-	ro, err := sql.Open("sqlite", dsn(path, "mode=ro&_pragma=busy_timeout(5000)"))
+// left exactly as it was. ours says whether the header carries our id, which
+// tells a damaged Referral Desk database from a file that is not one.
+func probe(path string, ours bool) error {
+	c, err := connect(path, readOnlyAccess, immutableAccess)
 	if err != nil {
-		return cannotOpen(path, err)
+		return unreadable(path, ours, err)
 	}
+	ro := c.db
 	defer ro.Close()
 	var appID, objects int64
 	err = ro.QueryRow(`PRAGMA application_id`).Scan(&appID)
@@ -170,14 +422,25 @@ func probe(path string) error {
 		err = ro.QueryRow(`SELECT count(*) FROM sqlite_schema`).Scan(&objects)
 	}
 	if err != nil {
-		// A file with a valid header but a damaged body ends up here.
-		return referral.Errorf(referral.EINVALID,
-			"%s cannot be read as a Referral Desk database (%s); restore a backup or choose another file with --db.", path, reason(err))
+		return unreadable(path, ours, err)
 	}
 	if appID != applicationID && objects > 0 {
 		return notOurs(path)
 	}
 	return nil
+}
+
+// unreadable is the message for a SQLite file that SQLite could not read:
+// what fault makes of the error, except that a file not carrying our id is
+// not called a damaged Referral Desk database.
+func unreadable(path string, ours bool, err error) error {
+	mapped := fault(path, err)
+	switch code := referral.ErrorCode(mapped); {
+	case code == referral.EDAMAGED && ours, code != referral.EDAMAGED && code != referral.EINTERNAL:
+		return mapped
+	}
+	return referral.Errorf(referral.EINVALID,
+		"%s cannot be read as a Referral Desk database (%s); choose another file with --db.", path, reason(err))
 }
 
 func notOurs(path string) error {
@@ -201,31 +464,32 @@ func reason(err error) string {
 }
 
 // migrate runs, in name order, every embedded migration the file has not
-// recorded yet, each in its own transaction.
+// recorded yet, each in its own write transaction (see DB.write: it waits
+// for another writer, and a read-only or damaged file refuses it).
 //
-// An up-to-date file is only read: every transaction here takes the write
-// lock (the DSN asks for BEGIN IMMEDIATE), so beginning one per recorded
-// migration made a command opened during a long import wait for it, and fail
-// with "database is locked" once the busy timeout ran out.
+// An up-to-date file is only read: every write transaction takes the write
+// lock, so beginning one per recorded migration made a command opened during
+// a long import wait for it.
 func (db *DB) migrate(ctx context.Context) error {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("list migrations: %w", err)
-	}
-	slices.Sort(names)
-	for i := range names {
-		names[i] = strings.TrimPrefix(names[i], "migrations/")
-	}
-	recorded, err := db.recordedMigrations(ctx)
+	names, err := knownMigrations()
 	if err != nil {
 		return err
 	}
-	if recorded == nil {
-		if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {
-			return fmt.Errorf("open database %s: create migrations table: %w", db.path, err)
-		}
+	recorded, err := db.recordedMigrations(ctx)
+	if err != nil {
+		return db.fault(fmt.Errorf("open database %s: read migrations: %w", db.path, err))
 	}
 	if err := db.refuseNewer(names, recorded); err != nil {
+		return err
+	}
+	if len(recorded) < len(names) {
+		// An upgrade writes: a file that cannot take it says so before
+		// a backup of it is attempted.
+		if err := db.writable(); err != nil {
+			return fmt.Errorf("open database %s: upgrade: %w", db.path, err)
+		}
+	}
+	if err := db.backupBeforeUpgrade(ctx, names, recorded); err != nil {
 		return err
 	}
 	for _, name := range names {
@@ -244,21 +508,21 @@ func (db *DB) migrate(ctx context.Context) error {
 func (db *DB) recordedMigrations(ctx context.Context) ([]string, error) {
 	var exists int
 	if err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'migrations'`).Scan(&exists); err != nil {
-		return nil, fmt.Errorf("open database %s: read migrations: %w", db.path, err)
+		return nil, err
 	}
 	if exists == 0 {
 		return nil, nil
 	}
 	rows, err := db.db.QueryContext(ctx, `SELECT name FROM migrations ORDER BY name`)
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: read migrations: %w", db.path, err)
+		return nil, err
 	}
 	defer rows.Close()
 	names := []string{}
 	for rows.Next() {
 		var name string
 		if err := rows.Scan(&name); err != nil {
-			return nil, fmt.Errorf("open database %s: read migrations: %w", db.path, err)
+			return nil, err
 		}
 		names = append(names, name)
 	}
@@ -277,53 +541,49 @@ func (db *DB) refuseNewer(known, recorded []string) error {
 	return nil
 }
 
+// migrateFile runs one migration and records it, unless another process
+// ran it first while this one waited for the write lock.
 func (db *DB) migrateFile(ctx context.Context, name string) error {
-	tx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
-		return err
-	} else if n != 0 {
-		return nil
-	}
 	script, err := migrationFS.ReadFile("migrations/" + name)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, string(script)); err != nil {
-		return err
-	}
-	if step, ok := goSteps[name]; ok {
-		note, err := step(ctx, tx)
-		if err != nil {
+	return db.write(ctx, func(tx *sql.Tx, _ string) error {
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {
 			return err
 		}
-		if note != "" {
-			db.Upgraded = append(db.Upgraded, note)
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
+			return err
+		} else if n != 0 {
+			return nil
 		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name) VALUES (?)`, name); err != nil {
+		if _, err := tx.ExecContext(ctx, string(script)); err != nil {
+			return err
+		}
+		if step, ok := goSteps[name]; ok {
+			note, err := step(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if note != "" {
+				db.Upgraded = append(db.Upgraded, note)
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO migrations (name) VALUES (?)`, name)
 		return err
-	}
-	return tx.Commit()
+	})
 }
 
 // write runs fn in a write (BEGIN IMMEDIATE) transaction, committing when fn
 // returns nil. now is the transaction's clock reading, the same for every row.
+// It waits for the write lock while another writer holds it (beginWrite),
+// and is refused at once on a file found damaged or opened read-only.
 func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx, now string) error) error {
-	tx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
+	if err := db.writable(); err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	if err := fn(tx, formatTime(db.Now())); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.fault(db.transact(ctx, db.db.BeginTx, fn))
 }
 
 // bulkCacheKiB is the page cache of a bulk write. An import of 250,000
@@ -336,6 +596,15 @@ const bulkCacheKiB = 32 << 10
 // writeBulk runs fn as write does, on a connection whose page cache is
 // bulkCacheKiB for the transaction and put back after.
 func (db *DB) writeBulk(ctx context.Context, fn func(tx *sql.Tx, now string) error) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
+	return db.fault(db.onBulkConn(ctx, func(conn *sql.Conn) error {
+		return db.transact(ctx, conn.BeginTx, fn)
+	}))
+}
+
+func (db *DB) onBulkConn(ctx context.Context, fn func(conn *sql.Conn) error) error {
 	conn, err := db.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -349,7 +618,16 @@ func (db *DB) writeBulk(ctx context.Context, fn func(tx *sql.Tx, now string) err
 		return err
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, old))
-	tx, err := conn.BeginTx(ctx, nil)
+	return fn(conn)
+}
+
+// beginner is sql.DB.BeginTx or sql.Conn.BeginTx.
+type beginner func(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+
+// transact runs fn in a write transaction begun by begin, waiting for the
+// write lock, and commits when fn returns nil.
+func (db *DB) transact(ctx context.Context, begin beginner, fn func(tx *sql.Tx, now string) error) error {
+	tx, err := db.beginWrite(ctx, begin)
 	if err != nil {
 		return err
 	}
@@ -360,14 +638,61 @@ func (db *DB) writeBulk(ctx context.Context, fn func(tx *sql.Tx, now string) err
 	return tx.Commit()
 }
 
+// beginWrite begins a BEGIN IMMEDIATE transaction, trying again for as long
+// as another connection holds the write lock: each attempt waits
+// busyTimeout inside SQLite, so after the first one failed the write has
+// waited a second and OnWait hears of it. It stops when ctx ends (with
+// ctx's error) or after lockPatience (SQLITE_BUSY, which fault words).
+func (db *DB) beginWrite(ctx context.Context, begin beginner) (*sql.Tx, error) {
+	start := time.Now()
+	waiting := false
+	defer func() {
+		if waiting {
+			db.wait(false)
+		}
+	}()
+	for {
+		tx, err := begin(ctx, nil)
+		switch {
+		case err == nil || !isBusy(err):
+			return tx, err
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case time.Since(start) >= lockPatience:
+			return nil, err
+		}
+		if !waiting {
+			waiting = true
+			db.wait(true)
+		}
+	}
+}
+
+// wait counts the writes waiting for the write lock and tells OnWait when
+// the first starts waiting and when the last stops.
+func (db *DB) wait(start bool) {
+	db.waitMu.Lock()
+	defer db.waitMu.Unlock()
+	before := db.waiters > 0
+	if start {
+		db.waiters++
+	} else {
+		db.waiters--
+	}
+	if now := db.waiters > 0; now != before && db.OnWait != nil {
+		db.OnWait(now)
+	}
+}
+
 // read runs fn in a read-only transaction so its queries see one snapshot.
+// It never waits for a writer.
 func (db *DB) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return err
+		return db.fault(err)
 	}
 	defer tx.Rollback()
-	return fn(tx)
+	return db.fault(fn(tx))
 }
 
 // timeLayout stores instants as fixed-width UTC text: exact to the nanosecond,

@@ -86,9 +86,12 @@ func TestOpenPermissions(t *testing.T) {
 			t.Errorf("mode = %v, want 0600", got)
 		}
 	})
-	t.Run("existing folder is left alone", func(t *testing.T) {
+	t.Run("a folder shared with other files is left alone", func(t *testing.T) {
 		dir := t.TempDir()
 		if err := os.Chmod(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not ours"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		reopen(t, filepath.Join(dir, "x.db"))
