@@ -68,6 +68,9 @@ var commands = []command{
 		"                                   the clinic's knowledge of the groups (all listings of each)", (*cli).curate},
 	{"history", "history [--json] | history --reprint ID --out FILE.pdf   the referral log; print a sheet again", (*cli).history},
 	{"settings", "settings [--json] [KEY=VALUE...] show or change settings", (*cli).settingsCmd},
+	{"backup", "backup [--force] [--json] [FILE] | backup --list [--json]\n" +
+		"                                   copy the database (to FILE, else into the backups folder beside it); list the copies", (*cli).backup},
+	{"restore", "restore [--json] FILE             replace the database with a backup; the database as it was is kept as one", (*cli).restore},
 }
 
 // run is the whole program behind main: it parses args, opens the store and
