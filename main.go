@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // group times are shown in each group's own zone, on any machine
 
@@ -30,7 +31,16 @@ func openWindow(db *sqlite.DB) error {
 	if err != nil {
 		return err
 	}
+	// A write that waits for another program's import says so in the
+	// window; one that waits before the window is built has no line to show.
+	var win atomic.Pointer[app.MainWindow]
+	db.OnWait = func(waiting bool) {
+		if w := win.Load(); w != nil {
+			w.WaitingForWriter(waiting)
+		}
+	}
 	w := app.NewMainWindow(fyneapp.NewWithID(appID), s)
+	win.Store(w)
 	// Subscriptions older than feed.refresh_days are refreshed off the UI
 	// goroutine, so the window never waits for the network; with the
 	// setting 0 (the default) no connection is made.
@@ -63,5 +73,7 @@ func services(db *sqlite.DB) (app.Services, error) {
 		History:       history,
 		Sheets:        pdf.Sheets{},
 		MachineZone:   machineZone(),
+		Changes:       db,
+		Backups:       sqlite.NewBackupService(db),
 	}, nil
 }

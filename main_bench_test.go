@@ -208,7 +208,7 @@ func (uiDriver) DoFromGoroutine(f func(), wait bool) {
 // showDirectory brings the Directory area to the front and draws a frame.
 func (sw *startedWindow) showDirectory() {
 	fyne.DoAndWait(func() {
-		tabs := sw.win.Content().(*container.AppTabs)
+		tabs := sw.win.Content().(*fyne.Container).Objects[0].(*container.AppTabs)
 		tabs.SelectIndex(1)
 		sw.win.Canvas().Capture()
 	})

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -250,6 +249,7 @@ func (s *directoryScreen) showResults(seq int, groups []*referral.Group, total i
 	}
 	s.shown, s.total = groups, total
 	s.list.Refresh()
+	s.followStored()
 	s.selectCurrent()
 	s.count.SetText(countText(len(groups), total))
 	setShown(s.noMatch, len(groups) == 0 && s.filtered())
@@ -275,6 +275,21 @@ func countText(shown, total int) string {
 		return lang.L("1 group")
 	default:
 		return lang.L("{{.Total}} groups", map[string]any{"Total": total})
+	}
+}
+
+// followStored shows the listing in the form as the list has just read it,
+// when it changed elsewhere and the counselor has not started editing it;
+// edits in progress stay, and Save asks about the change.
+func (s *directoryScreen) followStored() {
+	if !s.editing || s.form.base.ID == 0 || s.form.dirty() {
+		return
+	}
+	for _, g := range s.shown {
+		if g.ID == s.form.base.ID && !sameListing(g, &s.form.base) {
+			s.form.load(g)
+			return
+		}
 	}
 }
 
@@ -359,7 +374,9 @@ func (s *directoryScreen) closeGroup() {
 
 // onSave checks the form with the domain's own rules first, so an invalid
 // group never reaches the store; the store checks again and its problems are
-// shown the same way.
+// shown the same way. An edited listing is read again first, off the UI
+// goroutine: another window or the command line may have changed or
+// deleted it since the form loaded it (see checkedStored).
 func (s *directoryScreen) onSave() {
 	g, problems := s.form.read()
 	problems = mergeProblems(problems, referral.ErrorProblems(g.Validate()))
@@ -367,16 +384,122 @@ func (s *directoryScreen) onSave() {
 		s.form.showProblems(problems)
 		return
 	}
-	s.form.save.Disable()
-	loaded := s.form.loads
+	s.setSaving(true)
+	loaded, base := s.form.loads, s.form.base
+	if g.ID == 0 {
+		s.write(g, loaded)
+		return
+	}
 	s.bg.run(func() {
+		stored, err := s.groups.FindGroupByID(context.Background(), g.ID)
+		fyne.Do(func() { s.checkedStored(g, &base, loaded, stored, err) })
+	})
+}
+
+// setSaving turns Save and Delete… off while a write runs (it may wait for
+// another program's), and on again after.
+func (s *directoryScreen) setSaving(saving bool) {
+	enable(s.form.save, !saving)
+	enable(s.form.delete, !saving)
+}
+
+// checkedStored saves mine when the listing is stored as the form loaded
+// it (base), and asks first when it changed or went meanwhile. A save the
+// counselor has left for another group still goes ahead, with the same
+// questions.
+func (s *directoryScreen) checkedStored(mine, base *referral.Group, loaded int, stored *referral.Group, err error) {
+	switch {
+	case referral.ErrorCode(err) == referral.ENOTFOUND:
+		s.askDeleted(mine, base.Name, loaded)
+	case err != nil:
+		s.setSaving(false)
+		s.showError(err)
+	default:
+		if s.form.loads == loaded {
+			// Fields the form does not show follow the store: the
+			// counselor has not seen them to keep them.
+			s.form.rebase(stored)
+			mine, _ = s.form.read()
+		}
+		changes := listingChanges(base, stored, mine)
+		if len(changes) == 0 {
+			s.write(mine, loaded)
+			return
+		}
+		s.askChanged(stored, mine, changes, loaded)
+	}
+}
+
+// askChanged shows what another window or the command line changed in the
+// listing since the form loaded it, theirs beside the counselor's, and
+// lets them save theirs over it or take it into the form.
+func (s *directoryScreen) askChanged(stored, mine *referral.Group, changes []listingChange, loaded int) {
+	grid := container.New(layout.NewFormLayout())
+	bold := func(t string) fyne.CanvasObject {
+		return widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	grid.Add(layout.NewSpacer())
+	grid.Add(container.NewGridWithColumns(2, bold(lang.L("Saved now")), bold(lang.L("Yours"))))
+	for _, c := range changes {
+		grid.Add(widget.NewLabel(c.label))
+		grid.Add(container.NewGridWithColumns(2, wrapped(emptyText(c.theirs), widget.MediumImportance),
+			wrapped(emptyText(c.mine), widget.MediumImportance)))
+	}
+	intro := wrapped(lang.L("“{{.Name}}” was changed in another window or on the command line after you opened it. Save yours over it, or take the saved one into the form (your changes are dropped)?",
+		map[string]any{"Name": stored.Name}), widget.MediumImportance)
+	askChoice(s.win, lang.L("Changed elsewhere"), container.NewVBox(intro, container.NewVScroll(grid)),
+		lang.L("Take theirs"), lang.L("Save mine"),
+		func() {
+			s.setSaving(false)
+			if s.form.loads == loaded {
+				s.openGroup(stored)
+			}
+			s.refresh()
+		},
+		func() { s.write(mine, loaded) })
+}
+
+// askDeleted says the listing left the directory while it was open, and
+// offers to keep the counselor's version as a group added by hand.
+func (s *directoryScreen) askDeleted(mine *referral.Group, name string, loaded int) {
+	msg := lang.L("“{{.Name}}” was deleted from the directory in another window or on the command line after you opened it. Save your version as a new group added by hand, or discard it?",
+		map[string]any{"Name": name})
+	askChoice(s.win, lang.L("Deleted elsewhere"), wrapped(msg, widget.MediumImportance),
+		lang.L("Discard"), lang.L("Save as new group"),
+		func() {
+			s.setSaving(false)
+			if s.form.loads == loaded {
+				s.closeGroup()
+			}
+			s.refresh()
+		},
+		func() {
+			g := *mine
+			g.ID, g.Source, g.SourceID = 0, "", ""
+			g.Published = referral.Curation{}
+			s.write(&g, loaded)
+		})
+}
+
+// write creates or updates g off the UI goroutine and reads it back, so the
+// form shows the listing as stored (and the next Save compares with that).
+func (s *directoryScreen) write(g *referral.Group, loaded int) {
+	s.setSaving(true)
+	s.bg.run(func() {
+		ctx := context.Background()
 		var err error
 		if g.ID == 0 {
-			err = s.groups.CreateGroup(context.Background(), g)
+			err = s.groups.CreateGroup(ctx, g)
 		} else {
-			err = s.groups.UpdateGroup(context.Background(), g)
+			err = s.groups.UpdateGroup(ctx, g)
 		}
-		fyne.Do(func() { s.saved(g, loaded, err) })
+		stored := g
+		if err == nil {
+			if back, rerr := s.groups.FindGroupByID(ctx, g.ID); rerr == nil {
+				stored = back
+			}
+		}
+		fyne.Do(func() { s.saved(stored, loaded, err) })
 	})
 }
 
@@ -396,7 +519,7 @@ func mergeProblems(read, validated []referral.Problem) []referral.Problem {
 // saved reports a save. If the counselor has meanwhile opened another group
 // (loaded changed), the form is left alone and only the list is refreshed.
 func (s *directoryScreen) saved(g *referral.Group, loaded int, err error) {
-	s.form.save.Enable()
+	s.setSaving(false)
 	if s.form.loads != loaded {
 		if err != nil {
 			s.showError(err)
@@ -434,9 +557,11 @@ func (s *directoryScreen) onDelete() {
 }
 
 func (s *directoryScreen) deleteGroup(id int64) {
+	s.setSaving(true)
 	s.bg.run(func() {
 		err := s.groups.DeleteGroup(context.Background(), id)
 		fyne.Do(func() {
+			s.setSaving(false)
 			if err != nil {
 				s.showError(err)
 				return
@@ -450,16 +575,13 @@ func (s *directoryScreen) deleteGroup(id int64) {
 // showError tells the counselor what went wrong in words they can act on;
 // an internal error's detail goes to the log, not the screen.
 func (s *directoryScreen) showError(err error) {
-	if referral.ErrorCode(err) == referral.EINTERNAL {
-		fyne.LogError("directory", err)
-	}
-	dialog.ShowError(errors.New(referral.ErrorMessage(err)), s.win)
+	showFailure(s.win, "directory", err, "")
 }
 
 // groupSummary is the second line of a list row: program, times and place.
 func groupSummary(g *referral.Group) string {
 	parts := []string{string(g.Program)}
-	if t := sessionsText(g.Sessions); t != "" {
+	if t := sessionsText(g.Sessions, 3); t != "" {
 		parts = append(parts, t)
 	}
 	parts = append(parts, whereText(g))
@@ -472,8 +594,8 @@ func groupSummary(g *referral.Group) string {
 	return strings.Join(parts, " · ")
 }
 
-func sessionsText(ss []referral.Session) string {
-	const most = 3
+// sessionsText lists the sessions, the first most of them and how many more.
+func sessionsText(ss []referral.Session, most int) string {
 	var out []string
 	for i, s := range ss {
 		if i == most {
@@ -510,12 +632,4 @@ func whereText(g *referral.Group) string {
 		return lang.L("Inactive")
 	}
 	return city
-}
-
-func setShown(o fyne.CanvasObject, shown bool) {
-	if shown {
-		o.Show()
-	} else {
-		o.Hide()
-	}
 }

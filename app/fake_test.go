@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -228,13 +230,25 @@ type timers struct{ pending []*timer }
 
 type timer struct {
 	f       func()
+	d       time.Duration
 	stopped bool
 }
 
-func (ts *timers) after(_ time.Duration, f func()) func() {
-	t := &timer{f: f}
+func (ts *timers) after(d time.Duration, f func()) func() {
+	t := &timer{f: f, d: d}
 	ts.pending = append(ts.pending, t)
 	return func() { t.stopped = true }
+}
+
+// waiting returns how long each timer neither fired nor stopped was set for.
+func (ts *timers) waiting() []time.Duration {
+	var out []time.Duration
+	for _, t := range ts.pending {
+		if !t.stopped {
+			out = append(out, t.d)
+		}
+	}
+	return out
 }
 
 // fire runs every timer not stopped and reports how many ran.
@@ -291,9 +305,22 @@ func newHarness(t *testing.T, gs ...referral.Group) *harness {
 		}
 	}
 	h.dir.now = func() time.Time { return testNow }
-	t.Cleanup(h.win.Close)
+	closeAtEnd(t, h.win)
 	h.win.Resize(fyne.NewSize(1180, 760))
 	return h
+}
+
+// closeAtEnd closes w when the test ends, unless the test closed it.
+func closeAtEnd(t *testing.T, w fyne.Window) {
+	t.Cleanup(func() {
+		inner := w
+		if d, ok := w.(*deskWindow); ok {
+			inner = d.Window
+		}
+		if slices.Contains(fyne.CurrentApp().Driver().AllWindows(), inner) {
+			w.Close()
+		}
+	})
 }
 
 // visible walks what the canvas shows, through each widget's live renderer,
@@ -524,5 +551,133 @@ func (f *fakeSubscriptions) Unsubscribe(_ context.Context, source string) error 
 		return referral.Errorf(referral.ENOTFOUND, "the source %q is not subscribed to any address", source)
 	}
 	delete(f.subs, source)
+	return nil
+}
+
+// change edits the stored group id as another program would, behind the
+// window's back.
+func (f *fakeGroups) change(id int64, edit func(g *referral.Group)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	edit(f.groups[id])
+}
+
+// add stores g as another program would, and returns its ID.
+func (f *fakeGroups) add(g referral.Group) int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	c := clone(&g)
+	c.ID = f.nextID
+	f.groups[c.ID] = c
+	return c.ID
+}
+
+// remove deletes the stored group id as another program would.
+func (f *fakeGroups) remove(id int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.groups, id)
+}
+
+// fakeChanges is a referral.ChangeWatcher whose version moves when a test
+// says something was committed.
+type fakeChanges struct {
+	mu      sync.Mutex
+	version int64
+	asked   int
+	err     error // returned by Version, if set
+}
+
+func (f *fakeChanges) Version(context.Context) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.asked++
+	return f.version, f.err
+}
+
+// commit moves the version, as any commit to the database does.
+func (f *fakeChanges) commit() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.version++
+}
+
+func (f *fakeChanges) questions() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.asked
+}
+
+// fakeBackups is an in-memory referral.BackupService: a list of copies, a
+// damage verdict, refusals by path, and what a restore does to the other
+// fakes (restore, run inside Restore).
+type fakeBackups struct {
+	mu       sync.Mutex
+	list     []referral.Backup // newest first
+	damage   error             // what Check says
+	refuse   map[string]error  // Restore of this path fails with this
+	restore  func()            // what restoring a copy does to the data
+	groups   int               // listings a restored copy holds
+	restored []string
+	made     int
+}
+
+func newFakeBackups(list ...referral.Backup) *fakeBackups {
+	return &fakeBackups{list: list, refuse: map[string]error{}}
+}
+
+func (f *fakeBackups) BackUp(_ context.Context, path string) (referral.Backup, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.take(path, false, ""), nil
+}
+
+// take makes a copy, newest first; the lock is held.
+func (f *fakeBackups) take(path string, automatic bool, why string) referral.Backup {
+	f.made++
+	if path == "" {
+		path = fmt.Sprintf("/home/dana/.config/referraldesk/backups/copy-%d.db", f.made)
+	}
+	b := referral.Backup{Path: path, Taken: testNow.Add(time.Duration(f.made) * time.Hour), Size: int64(f.made) * 150_000,
+		Automatic: automatic, Why: why}
+	f.list = append([]referral.Backup{b}, f.list...)
+	return b
+}
+
+func (f *fakeBackups) Backups(context.Context) ([]referral.Backup, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.list), nil
+}
+
+func (f *fakeBackups) Restore(_ context.Context, path string) (referral.RestoreReport, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.refuse[path]; err != nil {
+		return referral.RestoreReport{}, err
+	}
+	prev := f.take("", true, "before restoring "+filepath.Base(path))
+	f.restored = append(f.restored, path)
+	f.damage = nil
+	if f.restore != nil {
+		f.restore()
+	}
+	return referral.RestoreReport{From: path, Previous: prev, Groups: f.groups}, nil
+}
+
+func (f *fakeBackups) Check(context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.damage
+}
+
+// byID returns the stored group id, or nil.
+func (f *fakeGroups) byID(id int64) *referral.Group {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if g, ok := f.groups[id]; ok {
+		return clone(g)
+	}
 	return nil
 }

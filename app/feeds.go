@@ -363,6 +363,7 @@ func (f *feeds) refreshed(reports []referral.RefreshReport, err error, cancelled
 	lines := []string{refreshSummaryText(reports)}
 	var shrinks []*referral.ShrinkError
 	for _, r := range reports {
+		noticeDamage(f.win, r.Err)
 		var shrink *referral.ShrinkError
 		if errors.As(r.Err, &shrink) {
 			shrinks = append(shrinks, shrink)

@@ -428,6 +428,13 @@ func (f *groupForm) load(g *referral.Group) {
 	f.content.Refresh()
 }
 
+// rebase makes g, the listing as stored now, the group the form's fields
+// go over: what the form does not show (the feed's type codes, regions,
+// the source's published curation) follows the store, not the copy loaded.
+func (f *groupForm) rebase(g *referral.Group) {
+	f.base = *g
+}
+
 // read returns the group the form describes and the problems found turning
 // text into values (times, numbers, dates). Fields the form does not show keep
 // the loaded group's values.

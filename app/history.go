@@ -567,9 +567,11 @@ func (h *historyScreen) onDelete() {
 }
 
 func (h *historyScreen) deleteEntry(id int64) {
+	h.delete.Disable() // until the write is done: it may wait for another program's
 	h.bg.run(func() {
 		err := h.history.DeleteReferral(context.Background(), id)
 		fyne.Do(func() {
+			h.delete.Enable()
 			if err != nil {
 				showFailure(h.win, "history: delete", err, "")
 			}

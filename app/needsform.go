@@ -525,13 +525,17 @@ func (f *needsForm) showProblems(ps []referral.Problem) {
 // sentence starts a domain message with a capital letter and ends it with a
 // full stop, so it reads on its own.
 func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
+	s = capitalized(strings.TrimSpace(s))
+	if s != "" && !strings.HasSuffix(s, ".") {
 		s += "."
 	}
 	return s
+}
+
+// capitalized starts s with a capital letter.
+func capitalized(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -38,6 +38,7 @@ const defaultMiles = referral.DefaultMiles
 // matched again whenever a need changes. The counselor ticks the groups to
 // refer; chosen returns them, and the Sheet bar under them prints them.
 type referralScreen struct {
+	win   fyne.Window
 	match referral.MatchService
 	dir   referral.DirectoryService // the sources, for how fresh the results are; may be nil
 	bg    background
@@ -75,6 +76,10 @@ type referralScreen struct {
 	seq         int                // numbers matches so a stale answer is dropped
 	cancelMatch context.CancelFunc // cancels the match in flight, if any
 	stopMatch   func()             // cancels the pending debounced match
+	// keepScroll: the match under way is the same needs matched again
+	// because the directory changed, so the list stays where it is
+	// scrolled to.
+	keepScroll bool
 }
 
 // candidateCard is one group on the results side.
@@ -92,7 +97,7 @@ type candidateCard struct {
 // newReferralScreen builds the screen; logged is called after a sheet was
 // saved or printed and its referral logged.
 func newReferralScreen(win fyne.Window, s Services, bg background, zones *clinicZones, logged func()) *referralScreen {
-	r := &referralScreen{match: s.Match, dir: s.Directory, bg: bg, now: s.Now, zones: zones, settings: referral.DefaultSettings(),
+	r := &referralScreen{win: win, match: s.Match, dir: s.Directory, bg: bg, now: s.Now, zones: zones, settings: referral.DefaultSettings(),
 		ticks: map[int64]bool{}}
 	if r.now == nil {
 		r.now = time.Now
@@ -133,9 +138,21 @@ func (r *referralScreen) buildUI() {
 // onNeedsChanged checks the needs at once, so a problem shows while the
 // counselor is still at the field, and matches them once they pause.
 func (r *referralScreen) onNeedsChanged() {
+	r.matchAgain(false)
+}
+
+// rematch matches the same needs again because the directory changed
+// (another program imported, say): the list is replaced where it is
+// scrolled to, and what the counselor typed and ticked stays.
+func (r *referralScreen) rematch() {
+	r.matchAgain(true)
+}
+
+func (r *referralScreen) matchAgain(keepScroll bool) {
 	if r.content == nil {
 		return // still building
 	}
+	r.keepScroll = keepScroll
 	if r.stopMatch != nil {
 		r.stopMatch()
 		r.stopMatch = nil
@@ -250,6 +267,7 @@ func (r *referralScreen) showResult(seq int, needs referral.Needs, now time.Time
 		if referral.ErrorCode(err) == referral.EINTERNAL {
 			fyne.LogError("match", err)
 		}
+		noticeDamage(r.win, err)
 		r.showNotice(lang.L("Could not list groups"), referral.ErrorMessage(err))
 	case len(res.Candidates) > 0:
 		r.matched = needs
@@ -316,6 +334,8 @@ func (r *referralScreen) showCandidates(res referral.Result, now time.Time) {
 	}
 	r.widen.SetText(widenText(res))
 	setShown(r.widen, r.widen.Text != "")
+	scroll := r.list.(*container.Scroll)
+	offset := scroll.Offset
 	r.cards = r.cards[:0]
 	r.cardBox.RemoveAll()
 	for i, c := range res.Candidates {
@@ -329,7 +349,12 @@ func (r *referralScreen) showCandidates(res referral.Result, now time.Time) {
 	r.list.Show()
 	r.header.Show()
 	r.results.Refresh() // lay out again for the header's change
-	r.list.(*container.Scroll).ScrollToTop()
+	if r.keepScroll {
+		scroll.Offset = offset
+		scroll.Refresh() // keeps the offset within the new list's height
+	} else {
+		scroll.ScrollToTop()
+	}
 	r.sheet.update()
 }
 

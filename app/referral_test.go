@@ -118,7 +118,9 @@ type referralHarness struct {
 	timers *timers
 }
 
-func newReferralHarness(t *testing.T, groups []*referral.Group) *referralHarness {
+// newReferralHarness builds the window; with adds services the tests of
+// other areas need.
+func newReferralHarness(t *testing.T, groups []*referral.Group, with ...func(*Services)) *referralHarness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	h := &referralHarness{t: t, timers: &timers{}, match: &fakeMatch{groups: groups},
@@ -133,10 +135,13 @@ func newReferralHarness(t *testing.T, groups []*referral.Group) *referralHarness
 		MachineZone: "America/New_York", Now: func() time.Time { return referralNow },
 		Directory: newFakeDirectory(newFakeGroups())}
 	s.Subscriptions = newFakeSubscriptions(s.Directory.(*fakeDirectory))
+	for _, w := range with {
+		w(&s)
+	}
 	h.main = newMainWindow(a, s, bg)
 	h.win, h.s = h.main.win, h.main.referral
 	h.f = h.s.form
-	t.Cleanup(h.win.Close)
+	closeAtEnd(t, h.win)
 	h.win.Resize(fyne.NewSize(1180, 760))
 	return h
 }

@@ -42,19 +42,32 @@ var logoFiles = []string{".png", ".jpg", ".jpeg"}
 // settingsScreen is the Settings area: the clinic header every sheet
 // carries and the clinic's time zone, the defaults a new referral starts
 // with, how long the referral log is kept and the fallback zone for imported
-// listings that neither name one nor have a meeting place to tell it. It loads
-// off the UI goroutine; after a load or a save, changed passes the settings
-// on so other screens use the new defaults.
+// listings that neither name one nor have a meeting place to tell it; and,
+// under them, the database's backups. It loads off the UI goroutine; after
+// a load or a save, changed passes the settings on so other screens use the
+// new defaults.
+//
+// Another program may save settings while the form is open (the command
+// line, a second window). Save therefore writes only the fields the
+// counselor changed, over the settings stored at that moment, and asks when
+// both changed the same field; a change seen meanwhile (reloadStored)
+// shows in the fields the counselor has not touched.
 type settingsScreen struct {
 	win     fyne.Window
 	svc     referral.SettingsService
 	bg      background
 	zones   *clinicZones // the clinic's zone when the field is empty
 	changed func(referral.Settings)
+	backups *backupsSection // nil without a backup service
 
-	saved  referral.Settings // as last loaded or saved
-	logo   []byte            // the logo the form holds; nil for none
-	loaded bool              // the saved settings have been read; until then Save is off
+	// saved are the settings as loaded or saved, field by field: a field
+	// the counselor has changed keeps the value it was changed from, so
+	// Save can tell whether someone else changed it too.
+	saved   referral.Settings
+	logo    []byte // the logo the form holds; nil for none
+	loaded  bool   // the saved settings have been read; until then Save is off
+	saving  bool   // from Save until its write is done: nothing reloads the form
+	reloads int    // numbers reloadStored's readings so a late one is dropped
 
 	name, address, phone, website *widget.Entry
 	clinicZone                    *widget.SelectEntry
@@ -86,9 +99,9 @@ type settingsScreen struct {
 	hintSeq    int
 }
 
-func newSettingsScreen(win fyne.Window, svc referral.SettingsService, bg background, zones *clinicZones,
-	changed func(referral.Settings)) *settingsScreen {
-	s := &settingsScreen{win: win, svc: svc, bg: bg, zones: zones, changed: changed,
+func newSettingsScreen(win fyne.Window, svc referral.SettingsService, backups *backupsSection, bg background,
+	zones *clinicZones, changed func(referral.Settings)) *settingsScreen {
+	s := &settingsScreen{win: win, svc: svc, bg: bg, zones: zones, changed: changed, backups: backups,
 		saved: referral.DefaultSettings(), problems: newProblemLabels(), labelColumn: &sameWidth{}}
 	s.buildUI()
 	s.load()
@@ -159,6 +172,11 @@ func (s *settingsScreen) buildUI() {
 					"0: only when you press Refresh on the Sources screen, and no connection is made otherwise.")),
 		),
 	)
+	if s.backups != nil {
+		// Last, under the form: its buttons act at once and are not part
+		// of Save.
+		body.Add(s.backups.content)
+	}
 	footer := container.NewVBox(
 		widget.NewSeparator(),
 		s.summary,
@@ -211,17 +229,34 @@ func withUnit(e *widget.Entry, unit string) fyne.CanvasObject {
 	return container.NewHBox(container.NewGridWrap(fyne.NewSize(100, e.MinSize().Height), e), widget.NewLabel(unit))
 }
 
-// load reads the saved settings off the UI goroutine, with the logo's
-// picture decoded there too.
+// load reads the saved settings off the UI goroutine and shows them all,
+// forgetting what the form held.
 func (s *settingsScreen) load() {
+	s.reloads++ // a reloadStored still under way would show older settings
 	s.bg.run(func() {
-		st, err := loadSettings(context.Background(), s.svc)
-		var img image.Image
-		if err == nil && len(st.Clinic.Logo) > 0 {
-			img, _ = decodeLogo(st.Clinic.Logo) // a damaged saved logo shows no picture
-		}
+		st, img, err := readStored(context.Background(), s.svc)
 		fyne.Do(func() { s.loadedSettings(st, img, err) })
 	})
+}
+
+// readStored reads the saved settings and decodes their logo's picture:
+// work for a goroutine other than the UI's.
+func readStored(ctx context.Context, svc referral.SettingsService) (referral.Settings, image.Image, error) {
+	st, err := loadSettings(ctx, svc)
+	if err != nil {
+		return st, nil, err
+	}
+	return st, logoPicture(st.Clinic.Logo), nil
+}
+
+// logoPicture decodes a saved logo; a damaged one, or none, shows no
+// picture.
+func logoPicture(b []byte) image.Image {
+	if len(b) == 0 {
+		return nil
+	}
+	img, _ := decodeLogo(b)
+	return img
 }
 
 // loadSettings returns the saved settings; with no service (a window opened
@@ -255,38 +290,27 @@ func (s *settingsScreen) onShown() {
 // show puts st into the form and forgets problems.
 func (s *settingsScreen) show(st referral.Settings, logo image.Image) {
 	s.saved = st
-	c := st.Clinic
-	s.name.SetText(c.Name)
-	s.address.SetText(c.Address)
-	s.phone.SetText(c.Phone)
-	s.website.SetText(c.Website)
-	s.showLogo(c.Logo, logo)
-	s.counselor.SetText(st.Counselor)
-	s.miles.SetText(strconv.FormatFloat(st.DefaultMiles, 'f', -1, 64))
-	s.language.SetSelected(langChoice().label(st.SheetLang))
-	s.paper.SetSelected(paperChoice().label(st.SheetPaper))
-	s.retention.SetText(strconv.Itoa(st.RetentionDays))
-	s.feedZone.SetText(st.FeedTimeZone)
-	s.refreshDays.SetText(strconv.Itoa(st.RefreshDays))
-	s.showClinicZone(st)
+	s.zoneHintsFor(st)
+	for _, f := range settingFields {
+		f.show(s, st, logo)
+	}
+	s.showZoneHint()
 	s.clearProblems()
 }
 
-// showClinicZone shows the clinic's zone of the settings st just saved, and
-// takes st as the settings the zone hints are for: the fallback zone's
-// placeholder names the clinic's zone, and what an empty clinic zone means
-// is worked out when the field shows empty.
-func (s *settingsScreen) showClinicZone(st referral.Settings) {
+// zoneHintsFor takes st, the settings as stored, as the settings the zone
+// hints are for: the fallback zone's placeholder names the clinic's zone,
+// and what an empty clinic zone means is worked out when the field shows
+// empty.
+func (s *settingsScreen) zoneHintsFor(st referral.Settings) {
 	// Forget the old settings' hint first: the field's OnChanged shows it.
 	s.unsetFor, s.unsetKnown = st, false
 	s.hintSeq++
-	s.clinicZone.SetText(st.ClinicTimeZone)
 	s.feedZone.PlaceHolder = lang.L("The clinic's zone")
 	if z := s.zones.known(st); z != "" {
 		s.feedZone.PlaceHolder = lang.L("The clinic's zone ({{.Zone}})", map[string]any{"Zone": z})
 	}
 	s.feedZone.Refresh()
-	s.showZoneHint()
 }
 
 // findUnsetZone works out which zone is used when the clinic's zone is left
@@ -347,13 +371,63 @@ func (s *settingsScreen) showZoneHint() {
 }
 
 // clinicZoneSaved shows a clinic zone saved outside the form (the
-// first-start question) and passes the settings on, leaving the rest of
-// the form as the counselor may be editing it.
-func (s *settingsScreen) clinicZoneSaved(st referral.Settings) {
-	s.saved = st
-	s.showClinicZone(st)
-	s.problems.clear("ClinicTimeZone")
+// first-start question) as any settings saved elsewhere are shown.
+func (s *settingsScreen) clinicZoneSaved(st referral.Settings, logo image.Image) {
+	s.takeStored(st, logo)
+}
+
+// reloadStored reads the settings again, off the UI goroutine, because
+// something was committed to the database: the fields the counselor has
+// not touched show what is stored now. Nothing reloads while a Save is
+// asking or writing, or before the first load.
+func (s *settingsScreen) reloadStored() {
+	if s.backups != nil {
+		s.backups.refresh()
+	}
+	if !s.loaded || s.saving {
+		return
+	}
+	s.reloads++
+	seq := s.reloads
+	s.bg.run(func() {
+		st, img, err := readStored(context.Background(), s.svc)
+		fyne.Do(func() {
+			switch {
+			case seq != s.reloads || s.saving:
+			case err != nil:
+				// The form keeps what it shows; Save reads again anyway.
+				if !noticeDamage(s.win, err) {
+					fyne.LogError("settings: reload", err)
+				}
+			default:
+				s.takeStored(st, img)
+			}
+		})
+	})
+}
+
+// takeStored shows settings saved outside the form in every field the
+// counselor has not changed, and passes them on; a changed field keeps
+// what was typed, and the value it was changed from, so that Save can
+// still tell it was changed on both sides.
+func (s *settingsScreen) takeStored(st referral.Settings, logo image.Image) {
+	form, _ := s.read()
+	s.zoneHintsFor(st)
+	for _, f := range settingFields {
+		if f.same(form, s.saved) {
+			f.take(&s.saved, st)
+			f.show(s, st, logo)
+		}
+	}
+	s.showZoneHint()
 	s.changed(st)
+}
+
+// showBackups scrolls to the Backups, the way on from a damaged database.
+func (s *settingsScreen) showBackups() {
+	if s.backups != nil {
+		s.scroll.ScrollToBottom()
+	}
 }
 
 func (s *settingsScreen) showLogo(b []byte, img image.Image) {
@@ -483,7 +557,8 @@ func (s *settingsScreen) read() (referral.Settings, []referral.Problem) {
 
 // onSave checks the settings with the domain's own rules first, so invalid
 // settings never reach the store; the store checks again and its problems
-// are shown the same way.
+// are shown the same way. It then reads the stored settings again, off the
+// UI goroutine, to save the counselor's changes over them (see merged).
 func (s *settingsScreen) onSave() {
 	st, ps := s.read()
 	ps = mergeProblems(ps, referral.ErrorProblems(st.Validate()))
@@ -493,10 +568,62 @@ func (s *settingsScreen) onSave() {
 	}
 	s.clearProblems()
 	s.save.Disable()
-	img := s.logoImage.Image
+	s.saving = true
 	s.bg.run(func() {
-		err := saveSettings(context.Background(), s.svc, st)
-		fyne.Do(func() { s.onSaved(st, img, err) })
+		cur, img, err := readStored(context.Background(), s.svc)
+		fyne.Do(func() { s.merged(st, cur, img, err) })
+	})
+}
+
+// merged puts the fields the counselor changed over the settings stored
+// now (theirs), asks about each field changed on both sides, then saves.
+// theirLogo is the picture of theirs' logo.
+func (s *settingsScreen) merged(mine, theirs referral.Settings, theirLogo image.Image, err error) {
+	if err != nil {
+		s.saving = false
+		s.save.Enable()
+		showFailure(s.win, "settings: read before save", err, lang.L("The settings were not saved. Try again."))
+		return
+	}
+	s.settle(mergeSettings(s.saved, mine, theirs), theirLogo)
+}
+
+// settle asks about the merge's conflicts one at a time, then writes.
+func (s *settingsScreen) settle(m *settingsMerge, theirLogo image.Image) {
+	if len(m.conflicts) == 0 {
+		s.write(m.out, m.theirs, theirLogo)
+		return
+	}
+	f := m.conflicts[0]
+	msg := lang.L("{{.Field}} was changed in another window or on the command line after you opened Settings.",
+		map[string]any{"Field": lang.L(f.label)})
+	body := container.NewVBox(wrapped(msg, widget.MediumImportance),
+		container.New(layout.NewFormLayout(),
+			widget.NewLabelWithStyle(lang.L("Saved now"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			wrapped(f.text(m.theirs), widget.MediumImportance),
+			widget.NewLabelWithStyle(lang.L("Yours"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			wrapped(f.text(m.mine), widget.MediumImportance)),
+		wrapped(lang.L("Which should be kept?"), widget.MediumImportance))
+	askChoice(s.win, lang.L("{{.Field}} changed elsewhere", map[string]any{"Field": lang.L(f.label)}), body,
+		lang.L("Use the saved one"), lang.L("Keep mine"),
+		func() { m.settle(false); s.settle(m, theirLogo) },
+		func() { m.settle(true); s.settle(m, theirLogo) })
+}
+
+// write saves out off the UI goroutine unless it is what is stored
+// already (theirs): a Save that changes nothing waits for no other writer.
+func (s *settingsScreen) write(out, theirs referral.Settings, theirLogo image.Image) {
+	img := theirLogo
+	if bytes.Equal(out.Clinic.Logo, s.logo) {
+		img = s.logoImage.Image
+	}
+	if len(changedFields(out, theirs)) == 0 {
+		s.onSaved(out, img, nil)
+		return
+	}
+	s.bg.run(func() {
+		err := saveSettings(context.Background(), s.svc, out)
+		fyne.Do(func() { s.onSaved(out, img, err) })
 	})
 }
 
@@ -508,6 +635,7 @@ func saveSettings(ctx context.Context, svc referral.SettingsService, st referral
 }
 
 func (s *settingsScreen) onSaved(st referral.Settings, img image.Image, err error) {
+	s.saving = false
 	s.save.Enable()
 	if err != nil {
 		if ps := referral.ErrorProblems(err); len(ps) > 0 {

@@ -60,14 +60,25 @@ type deskHarness struct {
 
 func newDeskHarness(t *testing.T, st referral.Settings, log []*referral.Referral, gs ...referral.Group) *deskHarness {
 	t.Helper()
+	return newDeskHarnessWith(t, st, log, nil, gs...)
+}
+
+// newDeskHarnessWith is newDeskHarness with with (when not nil) adding the
+// services the test needs.
+func newDeskHarnessWith(t *testing.T, st referral.Settings, log []*referral.Referral, with func(*Services), gs ...referral.Group) *deskHarness {
+	t.Helper()
 	a := test.NewTempApp(t)
 	h := &harness{t: t, fake: newFakeGroups(gs...), timers: &timers{}}
 	h.dirs = newFakeDirectory(h.fake)
 	d := &deskHarness{harness: h, settings: &fakeSettings{s: st}, history: newFakeHistory(log...), sheets: &fakeSheets{}}
 	bg := background{run: func(f func()) { f() }, after: h.timers.after}
-	h.main = newMainWindow(a, Services{Groups: h.fake, Directory: h.dirs, Subscriptions: newFakeSubscriptions(h.dirs), Settings: d.settings, Locate: &fakeLocator{}, Places: fakePlaces{},
+	s := Services{Groups: h.fake, Directory: h.dirs, Subscriptions: newFakeSubscriptions(h.dirs), Settings: d.settings, Locate: &fakeLocator{}, Places: fakePlaces{},
 		Zones: noZones(t), History: d.history, Sheets: d.sheets, Now: func() time.Time { return testNow },
-		MachineZone: "America/Chicago"}, bg)
+		MachineZone: "America/Chicago"}
+	if with != nil {
+		with(&s)
+	}
+	h.main = newMainWindow(a, s, bg)
 	h.win, h.dir = h.main.win, h.main.directory
 	h.sources, h.imp = h.main.sources, h.main.sources.importer
 	h.main.history.loc = time.UTC
@@ -75,7 +86,7 @@ func newDeskHarness(t *testing.T, st referral.Settings, log []*referral.Referral
 		d.opened = append(d.opened, u.String())
 		return nil
 	}
-	t.Cleanup(h.win.Close)
+	closeAtEnd(t, h.win)
 	h.win.Resize(fyne.NewSize(1180, 760))
 	return d
 }

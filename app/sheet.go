@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"io"
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -48,10 +47,14 @@ type sheetBar struct {
 	// logged is called on the UI goroutine after a referral is logged, so
 	// the History area shows it.
 	logged func()
-	// openURL hands the print file to the system's PDF viewer.
-	openURL func(*url.URL) error
+	// openViewer hands the print file to the system's PDF viewer (see
+	// openInViewer), and viewerStart is how long Print waits to see
+	// whether it took it.
+	openViewer  func(path string) (exited <-chan error, err error)
+	viewerStart time.Duration
 	// printRoot is where Print's private folders go; "" is os.TempDir().
 	printRoot string
+	prints    *printFiles // what Print left for the viewer, until removed
 	// relayout lays the screen out again when the bar's height changes.
 	relayout func()
 
@@ -85,15 +88,15 @@ type sheetJob struct {
 
 func newSheetBar(win fyne.Window, s Services, bg background, now func() time.Time) *sheetBar {
 	b := &sheetBar{win: win, sheets: s.Sheets, history: s.History, bg: bg, now: now,
-		chosen:   func() ([]*referral.Group, referral.Needs) { return nil, referral.Needs{} },
-		logged:   func() {},
-		relayout: func() {},
-		openURL:  func(u *url.URL) error { return fyne.CurrentApp().OpenURL(u) },
+		chosen:     func() ([]*referral.Group, referral.Needs) { return nil, referral.Needs{} },
+		logged:     func() {},
+		relayout:   func() {},
+		openViewer: openInViewer, viewerStart: viewerStart, prints: newPrintFiles(),
 		settings: referral.DefaultSettings()}
 	b.buildUI()
 	b.applySettings(b.settings)
-	// Files an earlier run left for the PDF viewer are no longer needed.
-	bg.run(func() { removePrintFiles(b.printRoot) })
+	// Files a run that ended without removing them left for the viewer.
+	bg.run(func() { removeStalePrintFiles(b.printRoot, time.Now()) })
 	return b
 }
 
@@ -152,11 +155,7 @@ func (b *sheetBar) update() {
 		b.relayout()
 	}
 	for _, btn := range []*widget.Button{b.preview, b.save, b.print} {
-		if problem == "" && !b.busy {
-			btn.Enable()
-		} else {
-			btn.Disable()
-		}
+		enable(btn, problem == "" && !b.busy)
 	}
 }
 
@@ -385,7 +384,8 @@ func (b *sheetBar) saveTo(path string, job sheetJob) {
 }
 
 // onPrint writes the sheet to a private file and opens it in the system's
-// PDF viewer, from which the counselor prints.
+// PDF viewer, from which the counselor prints. The file is removed once the
+// viewer has it (see removeLater), and when the window closes.
 func (b *sheetBar) onPrint() {
 	job, err := b.job()
 	if err != nil {
@@ -400,22 +400,55 @@ func (b *sheetBar) printJob(job sheetJob) {
 	b.bg.run(func() {
 		path, err := writePrintFile(b.printRoot, b.render(context.Background(), job))
 		if err == nil {
-			// The viewer is started from the UI goroutine, as Fyne's app
-			// calls are; the log waits until it has the file.
-			fyne.DoAndWait(func() { err = b.open(path) })
+			b.prints.add(path)
+			var exited <-chan error
+			var handedOver bool
+			if exited, handedOver, err = b.view(path); err != nil {
+				b.prints.remove(path) // no viewer has it: nothing to keep it for
+			} else {
+				fyne.Do(func() { b.removeLater(path, exited, handedOver) })
+			}
 		}
 		b.finish(job, err, lang.L("The sheet is open in your PDF viewer: print it from there."))
 	})
 }
 
-func (b *sheetBar) open(path string) error {
-	if err := b.openURL(&url.URL{Scheme: "file", Path: path}); err != nil {
-		fyne.LogError("sheet: open viewer", err)
-		return referral.Errorf(referral.EINVALID, "%s", lang.L(
-			"Could not open a PDF viewer. The sheet is saved at {{.Path}}; open it from there to print.",
-			map[string]any{"Path": path}))
+// view starts the viewer on path and waits up to viewerStart for its
+// opener to end. One that ends at once with a failure means there is no
+// viewer; with success, it has handed the file to one (handedOver). One
+// still running is the viewer itself, and exited tells when it closes.
+func (b *sheetBar) view(path string) (exited <-chan error, handedOver bool, err error) {
+	exited, err = b.openViewer(path)
+	if err == nil {
+		select {
+		case err = <-exited:
+			exited, handedOver = nil, err == nil
+		case <-time.After(b.viewerStart):
+		}
 	}
-	return nil
+	if err != nil {
+		fyne.LogError("sheet: open viewer", err)
+		return nil, false, referral.Errorf(referral.EINVALID, "%s", lang.L(
+			"Could not open a PDF viewer, so the sheet was not printed. Use Save PDF… to save it, then open the saved file to print it."))
+	}
+	return exited, handedOver, nil
+}
+
+// removeLater removes the print file once the viewer has it: printGrace
+// after an opener handed it over, when a viewer that is the opener itself
+// closes, and after printKeep at most, as the viewer may stay open.
+func (b *sheetBar) removeLater(path string, exited <-chan error, handedOver bool) {
+	keep := printKeep
+	if handedOver {
+		keep = printGrace
+	}
+	b.bg.after(keep, func() { b.bg.run(func() { b.prints.remove(path) }) })
+	if exited != nil {
+		go func() {
+			<-exited
+			b.prints.remove(path)
+		}()
+	}
 }
 
 // finish runs off the UI goroutine once the sheet is written (or not): it
@@ -436,6 +469,7 @@ func (b *sheetBar) finish(job sheetJob, err error, done string) {
 			if referral.ErrorCode(logErr) == referral.EINTERNAL {
 				fyne.LogError("sheet: log referral", logErr)
 			}
+			noticeDamage(b.win, logErr)
 			dialog.ShowInformation(lang.L("Not in the referral log"), done+" "+lang.L(
 				"It could not be added to the referral log: {{.Why}}", map[string]any{"Why": referral.ErrorMessage(logErr)}), b.win)
 		case logged:

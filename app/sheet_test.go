@@ -8,9 +8,10 @@ import (
 	"image/color"
 	"image/draw"
 	"io"
-	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -112,8 +113,8 @@ type sheetHarness struct {
 	bar     *sheetBar
 	sheets  *fakeSheets
 	log     *fakeLog
-	logHook int        // calls of the window's referral-logged hook
-	opened  []*url.URL // what Print handed the PDF viewer
+	logHook int      // calls of the window's referral-logged hook
+	opened  []string // the files Print handed the PDF viewer
 }
 
 func newSheetHarness(t *testing.T, groups []*referral.Group) *sheetHarness {
@@ -124,10 +125,7 @@ func newSheetHarness(t *testing.T, groups []*referral.Group) *sheetHarness {
 	h.bar.sheets, h.bar.history = h.sheets, h.log
 	h.bar.logged = func() { h.logHook++ }
 	h.bar.printRoot = t.TempDir()
-	h.bar.openURL = func(u *url.URL) error {
-		h.opened = append(h.opened, u)
-		return nil
-	}
+	h.bar.openViewer = handOver(&h.opened)
 	h.typeZIP("19107")
 	return h
 }
@@ -423,13 +421,29 @@ func TestSheetRenderErrorLeavesNothing(t *testing.T) {
 	}
 }
 
+// handOver is an opener that hands each file to a viewer and ends at once,
+// as gio open and kde-open do; it records the files.
+func handOver(opened *[]string) func(string) (<-chan error, error) {
+	return func(path string) (<-chan error, error) {
+		*opened = append(*opened, path)
+		return ended(nil), nil
+	}
+}
+
+// ended is an opener's exit that has happened already.
+func ended(err error) <-chan error {
+	done := make(chan error, 1)
+	done <- err
+	return done
+}
+
 func TestSheetPrintOpensPrivateFile(t *testing.T) {
 	h := newSheetHarness(t, directoryGroups())
 	test.Tap(h.bar.print)
-	if len(h.opened) != 1 || h.opened[0].Scheme != "file" {
+	if len(h.opened) != 1 {
 		t.Fatalf("Print opened %v", h.opened)
 	}
-	first := h.opened[0].Path
+	first := h.opened[0]
 	if filepath.Base(first) != "referral-sheet.pdf" || filepath.Dir(filepath.Dir(first)) != h.bar.printRoot {
 		t.Errorf("the print file is %s", first)
 	}
@@ -443,24 +457,184 @@ func TestSheetPrintOpensPrivateFile(t *testing.T) {
 		t.Errorf("after Print: %d logged, hook %d, window says %q", len(h.log.logged), h.logHook, h.said())
 	}
 
+}
+
+// printFolders lists the print folders left under the harness's root.
+func (h *sheetHarness) printFolders() []string {
+	dirs, _ := filepath.Glob(filepath.Join(h.bar.printRoot, printDirPattern))
+	return dirs
+}
+
+func gone(path string) bool {
+	_, err := os.Stat(path)
+	return errors.Is(err, os.ErrNotExist)
+}
+
+// An opener that hands the file over and ends (gio open, kde-open): the
+// viewer starts and reads it within seconds, so the file goes a minute on.
+func TestPrintFileGoesOnceTheViewerHasIt(t *testing.T) {
+	h := newSheetHarness(t, directoryGroups())
+	h.timers.fire() // the match's debounce, so only Print's timer is left
 	test.Tap(h.bar.print)
-	if _, err := os.Stat(first); !errors.Is(err, os.ErrNotExist) {
-		t.Error("the next Print should remove the earlier print file")
+	path := h.opened[0]
+	if gone(path) {
+		t.Fatal("the print file went before the viewer could read it")
 	}
-	if dirs, _ := filepath.Glob(filepath.Join(h.bar.printRoot, printDirPattern)); len(dirs) != 1 {
-		t.Errorf("%d print folders, want 1", len(dirs))
+	if got := h.timers.waiting(); !slices.Equal(got, []time.Duration{printGrace}) || printGrace > printKeep {
+		t.Errorf("timers %v after Print, want the file removed after %v", got, printGrace)
+	}
+	h.timers.fire()
+	if !gone(path) || len(h.printFolders()) != 0 {
+		t.Errorf("after the timer the print file is still there (%v)", h.printFolders())
+	}
+}
+
+// An opener that is the viewer itself (xdg-open running evince in the
+// foreground): the file goes when it closes, or after ten minutes.
+func TestPrintFileOfAViewerLeftOpenGoesAfterTenMinutes(t *testing.T) {
+	h := newSheetHarness(t, directoryGroups())
+	h.timers.fire()
+	h.bar.viewerStart = 10 * time.Millisecond
+	h.bar.openViewer = func(path string) (<-chan error, error) {
+		h.opened = append(h.opened, path)
+		return make(chan error), nil // never closed
+	}
+	test.Tap(h.bar.print)
+	if len(h.log.logged) != 1 || !strings.Contains(h.said(), "open in your PDF viewer") {
+		t.Fatalf("a viewer still open: %d logged, the window says %q", len(h.log.logged), h.said())
+	}
+	if got := h.timers.waiting(); !slices.Equal(got, []time.Duration{10 * time.Minute}) {
+		t.Errorf("timers %v after Print, want the file removed after ten minutes at most", got)
+	}
+	if gone(h.opened[0]) {
+		t.Fatal("the file went while the viewer may still read it")
+	}
+	h.timers.fire()
+	if !gone(h.opened[0]) {
+		t.Error("the print file outlived its ten minutes")
+	}
+}
+
+func TestPrintFileGoesWhenTheViewerCloses(t *testing.T) {
+	h := newSheetHarness(t, directoryGroups())
+	h.bar.viewerStart = 10 * time.Millisecond
+	closed := make(chan error)
+	h.bar.openViewer = func(path string) (<-chan error, error) {
+		h.opened = append(h.opened, path)
+		return closed, nil
+	}
+	test.Tap(h.bar.print)
+	path := h.opened[0]
+	if gone(path) {
+		t.Fatal("the file went while the viewer is open")
+	}
+	closed <- nil // the counselor closes the viewer
+	for deadline := time.Now().Add(5 * time.Second); !gone(path); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the print file stays after the viewer closed")
+		}
+	}
+}
+
+func TestPrintFileGoesWhenTheWindowCloses(t *testing.T) {
+	h := newSheetHarness(t, directoryGroups())
+	test.Tap(h.bar.print)
+	test.Tap(h.bar.print)
+	if len(h.opened) != 2 || len(h.printFolders()) != 2 {
+		t.Fatalf("two prints opened %v and left %v", h.opened, h.printFolders())
+	}
+	h.win.Close()
+	if len(h.printFolders()) != 0 {
+		t.Errorf("after the window closed, print folders %v are left", h.printFolders())
 	}
 }
 
 func TestSheetPrintWithoutViewer(t *testing.T) {
-	h := newSheetHarness(t, directoryGroups())
-	h.bar.openURL = func(*url.URL) error { return errors.New("exec: xdg-open not found") }
-	test.Tap(h.bar.print)
-	if said := h.said(); !strings.Contains(said, "Could not open a PDF viewer") {
-		t.Errorf("without a viewer the window says %q", said)
+	for _, c := range []struct {
+		name   string
+		opener func(string) (<-chan error, error)
+	}{
+		{"no opener", func(string) (<-chan error, error) {
+			return nil, errors.New(`exec: "xdg-open": executable file not found in $PATH`)
+		}},
+		{"no viewer for PDF", func(string) (<-chan error, error) { return ended(errors.New("exit status 3")), nil }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newSheetHarness(t, directoryGroups())
+			h.bar.openViewer = c.opener
+			test.Tap(h.bar.print)
+			said := h.said()
+			if !strings.Contains(said, "Could not open a PDF viewer") || !strings.Contains(said, "Use Save PDF…") ||
+				strings.Contains(said, "xdg-open") || strings.Contains(said, "exit status") {
+				t.Errorf("without a viewer the window says %q", said)
+			}
+			if len(h.log.logged) != 0 {
+				t.Error("a sheet no viewer opened was logged")
+			}
+			if len(h.printFolders()) != 0 {
+				t.Errorf("with no viewer to read it, the print file stays: %v", h.printFolders())
+			}
+			if !h.buttonsEnabled() {
+				t.Error("Print stays off after the failure")
+			}
+		})
 	}
-	if len(h.log.logged) != 0 {
-		t.Error("a sheet no viewer opened was logged")
+}
+
+// The real opener, with a stand-in for xdg-open on the PATH that finds no
+// viewer, as xdg-open does on a machine without one.
+func TestOpenInViewerRunsTheSystemOpener(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the stand-in is a shell script named xdg-open")
+	}
+	bin := t.TempDir()
+	got := filepath.Join(bin, "asked")
+	script := "#!/bin/sh\nprintf '%s' \"$1\" > " + got + "\nexit 3\n"
+	if err := os.WriteFile(filepath.Join(bin, "xdg-open"), []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	exited, err := openInViewer("/tmp/referraldesk-print-1/referral-sheet.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exit *exec.ExitError
+	if err := <-exited; !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Errorf("the opener ended with %v, want its exit status 3", err)
+	}
+	if b, _ := os.ReadFile(got); string(b) != "/tmp/referraldesk-print-1/referral-sheet.pdf" {
+		t.Errorf("xdg-open was asked to open %q", b)
+	}
+
+	t.Setenv("PATH", t.TempDir()) // no xdg-open at all
+	if _, err := openInViewer("/tmp/x.pdf"); err == nil {
+		t.Error("with no opener on the PATH, starting it succeeded")
+	}
+}
+
+// A run that crashed leaves its print folders; the next start removes them,
+// but not the young ones another running window may still be printing from.
+func TestStalePrintFilesGoAtStart(t *testing.T) {
+	root := t.TempDir()
+	now := time.Now()
+	old, young := filepath.Join(root, "referraldesk-print-old"), filepath.Join(root, "referraldesk-print-young")
+	other := filepath.Join(root, "someone-elses")
+	for _, d := range []string{old, young, other} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, printFileName), []byte("%PDF"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []string{old, other} {
+		if err := os.Chtimes(d, now.Add(-printKeep-time.Minute), now.Add(-printKeep-time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	removeStalePrintFiles(root, now)
+	if !gone(old) || gone(young) || gone(other) {
+		t.Errorf("after the start's clean-up: old gone %v, young gone %v, another program's gone %v", gone(old), gone(young), gone(other))
 	}
 }
 

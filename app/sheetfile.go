@@ -6,19 +6,33 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
 	"referraldesk/referral"
 )
 
 const (
-	// printDirPattern names the private folders Print leaves for the PDF
-	// viewer; the next Print (or the next start) removes them.
+	// printDirPattern names the private folders Print makes for the PDF
+	// viewer.
 	printDirPattern = "referraldesk-print-*"
 	// printFileName is what the viewer's title bar shows. It names no client.
 	printFileName = "referral-sheet.pdf"
+	// printKeep is the longest a print file stays for a viewer that is
+	// still open: long enough to print from, and a viewer has read the
+	// file long before.
+	printKeep = 10 * time.Minute
+	// printGrace is how long a print file stays once the opener has handed
+	// it to a viewer and ended: the viewer starts and reads the file in
+	// seconds, but it may be starting still.
+	printGrace = time.Minute
+	// viewerStart is how long Print waits for the opener to end at once,
+	// which tells whether there is a viewer at all (see openInViewer).
+	viewerStart = 1500 * time.Millisecond
 )
 
 // writeSheetFile writes a sheet to path so that no half-written file is ever
@@ -118,14 +132,12 @@ func saveError(dir string, err error) error {
 }
 
 // writePrintFile writes the sheet for the system's PDF viewer into a new
-// private folder under root (os.TempDir() when ""), after removing the
-// folders earlier prints left there. The viewer needs the file after this
-// returns, so it stays until the next print or start.
+// private folder under root (os.TempDir() when ""). The viewer needs the
+// file after this returns; printFiles removes it once the viewer has it.
 func writePrintFile(root string, render func(io.Writer) error) (string, error) {
 	if root == "" {
 		root = os.TempDir()
 	}
-	removePrintFiles(root)
 	dir, err := os.MkdirTemp(root, printDirPattern) // 0700
 	if err != nil {
 		return "", saveError(root, err)
@@ -138,17 +150,65 @@ func writePrintFile(root string, render func(io.Writer) error) (string, error) {
 	return path, nil
 }
 
-// removePrintFiles removes the folders earlier prints left under root
-// (os.TempDir() when ""). Only folders this user owns match: MkdirTemp made
-// them, and another user's cannot be removed anyway.
-func removePrintFiles(root string) {
+// removeStalePrintFiles removes the print folders under root (os.TempDir()
+// when "") that are older than printKeep: a run that ended without
+// removing its own (a crash, a power cut) left them. Younger ones may be
+// another running window's, which removes its own in time. Only folders
+// this user owns match: MkdirTemp made them, and another user's cannot be
+// removed anyway.
+func removeStalePrintFiles(root string, now time.Time) {
 	if root == "" {
 		root = os.TempDir()
 	}
 	dirs, _ := filepath.Glob(filepath.Join(root, printDirPattern))
 	for _, d := range dirs {
-		if fi, err := os.Lstat(d); err == nil && fi.IsDir() {
+		if fi, err := os.Lstat(d); err == nil && fi.IsDir() && now.Sub(fi.ModTime()) > printKeep {
 			os.RemoveAll(d)
 		}
+	}
+}
+
+// printFiles are the folders this window's prints made, until each is
+// removed: once the viewer has the file, and all of them when the window
+// closes. A sheet carries the client's first name, so none may outlive
+// the window. Safe for use from any goroutine.
+type printFiles struct {
+	mu   sync.Mutex
+	dirs map[string]bool
+}
+
+func newPrintFiles() *printFiles { return &printFiles{dirs: map[string]bool{}} }
+
+// add records the folder of a print file.
+func (p *printFiles) add(file string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.dirs[filepath.Dir(file)] = true
+}
+
+// remove removes the folder of a print file, if it is still there.
+func (p *printFiles) remove(file string) {
+	dir := filepath.Dir(file)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.dirs[dir] {
+		delete(p.dirs, dir)
+		removePrintDir(dir)
+	}
+}
+
+// removeAll removes every folder still there.
+func (p *printFiles) removeAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for dir := range p.dirs {
+		delete(p.dirs, dir)
+		removePrintDir(dir)
+	}
+}
+
+func removePrintDir(dir string) {
+	if err := os.RemoveAll(dir); err != nil {
+		fyne.LogError("sheet: remove print file", err)
 	}
 }

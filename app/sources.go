@@ -208,6 +208,22 @@ func (s *sourcesScreen) aboutSubscription(sub referral.Subscription) string {
 	return text
 }
 
+func (s *sourcesScreen) rowOf(name string) *sourceRow {
+	for _, r := range s.rows {
+		if r.source.Name == name {
+			return r
+		}
+	}
+	return nil
+}
+
+func (s *sourcesScreen) setRowBusy(r *sourceRow, busy bool) {
+	if r != nil {
+		enable(r.refresh, !busy)
+		enable(r.remove, !busy)
+	}
+}
+
 // onRefreshAll fetches every subscribed source again.
 func (s *sourcesScreen) onRefreshAll() { s.feeds.refresh(nil, s.subscribed, false) }
 
@@ -219,10 +235,15 @@ func (s *sourcesScreen) onRemove(src referral.Source) {
 	askDestructive(s.win, lang.L("Remove source?"), msg, lang.L("Remove source"), func() { s.removeSource(src.Name) })
 }
 
+// removeSource removes it off the UI goroutine; the row's buttons stay off
+// until the write is done, as it may wait for another program's.
 func (s *sourcesScreen) removeSource(name string) {
+	row := s.rowOf(name)
+	s.setRowBusy(row, true)
 	s.bg.run(func() {
 		err := s.dir.RemoveSource(context.Background(), name)
 		fyne.Do(func() {
+			s.setRowBusy(row, false)
 			if err != nil {
 				showFailure(s.win, "remove source", err, "")
 				return

@@ -11,6 +11,7 @@
 package app
 
 import (
+	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -50,19 +51,40 @@ type Services struct {
 	// Directory list shows a query's answer: the startup benchmark times the
 	// window up to the first one.
 	DirectoryShown func()
+	// Changes tells whether anything was committed to the store since the
+	// window last asked — by this window, the command line or a second
+	// window — so that every screen showing stored data shows it too, and
+	// Settings saves over nothing it has not shown. nil watches nothing.
+	Changes referral.ChangeWatcher
+	// Backups keeps copies of the database: Settings → Backups lists them,
+	// makes one and restores one, and the window checks the database for
+	// damage once it is up. nil shows no Backups and checks nothing.
+	Backups referral.BackupService
 }
 
 // MainWindow is the main window as the program shows it, with what the
-// program tells it from outside: a refresh it ran in the background.
+// program tells it from outside: a refresh it ran in the background, a
+// write waiting for another program's.
 type MainWindow struct {
 	fyne.Window
 	m *mainWindow
 }
 
-// NewMainWindow builds the main window; the caller shows it.
+// NewMainWindow builds the main window; the caller shows it. Coming back
+// to the front makes the window look for changes made meanwhile, and the
+// app's stop removes what Print left for the PDF viewer.
 func NewMainWindow(a fyne.App, s Services) *MainWindow {
 	m := newMainWindow(a, s, realBackground())
+	a.Lifecycle().SetOnEnteredForeground(m.onForeground)
+	a.Lifecycle().SetOnStopped(m.onClosed)
 	return &MainWindow{Window: m.win, m: m}
+}
+
+// WaitingForWriter tells the window, from any goroutine, that one of its
+// writes started (true) or stopped (false) waiting for another program's
+// write to the database: while any waits, a line along the bottom says so.
+func (w *MainWindow) WaitingForWriter(waiting bool) {
+	fyne.Do(func() { w.m.onWaiting(waiting) })
 }
 
 // BackgroundRefreshed tells the window, from any goroutine, that the
@@ -80,7 +102,10 @@ func (w *MainWindow) BackgroundRefreshed(reports []referral.RefreshReport) {
 // mainWindow holds the window and one screen per navigation area. The areas
 // are leading tabs, so a new area is one more Append.
 type mainWindow struct {
-	win       fyne.Window
+	win       *deskWindow
+	frame     *fyne.Container // the banner over the tabs over the waiting line
+	damage    *damageBanner
+	waiting   *waitingLine
 	tabs      *container.AppTabs
 	directory *directoryScreen
 	referral  *referralScreen
@@ -101,21 +126,39 @@ type mainWindow struct {
 	// zoneQuestion is the first-start question while it shows, kept so
 	// tests can drive it.
 	zoneQuestion *zoneQuestion
+
+	watch          *watcher // nil without Services.Changes
+	backupsSvc     referral.BackupService
+	directoryShown func() // Services.DirectoryShown
+	upOnce         bool   // the Directory has shown its first answer
 }
 
 func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
-	m := &mainWindow{win: a.NewWindow(lang.L("Referral Desk")), saved: referral.DefaultSettings(),
-		bg: bg, prefs: a.Preferences(), settingsSvc: s.Settings, zones: newClinicZones(s.MachineZone, s.Locate, s.Zones)}
+	m := &mainWindow{saved: referral.DefaultSettings(), bg: bg, prefs: a.Preferences(), settingsSvc: s.Settings,
+		zones: newClinicZones(s.MachineZone, s.Locate, s.Zones), backupsSvc: s.Backups, directoryShown: s.DirectoryShown}
+	m.win = &deskWindow{Window: a.NewWindow(lang.L("Referral Desk")), damaged: m.showDamage}
+	m.damage = newDamageBanner(m.showBackups)
+	m.waiting = newWaitingLine()
+	if s.Changes != nil {
+		m.watch = newWatcher(s.Changes, bg, m.onStoreChanged, m.onWatchFailed)
+		// The mark later readings are compared with, asked for before the
+		// screens' first loads so a change between the two is not missed.
+		m.watch.check()
+	}
 	imp := newImporter(m.win, s.Directory, bg, func() string { return m.saved.FeedZone(s.MachineZone) },
 		m.onDirectoryChanged)
-	m.directory = newDirectoryScreen(m.win, s.Groups, bg, imp.onImport, s.DirectoryShown)
+	m.directory = newDirectoryScreen(m.win, s.Groups, bg, imp.onImport, m.onDirectoryShown)
 	fds := newFeeds(m.win, s.Subscriptions, s.Locate, bg, imp, func() string { return m.saved.FeedZone(s.MachineZone) },
 		m.onDirectoryChanged)
 	m.sources = newSourcesScreen(m.win, s.Directory, s.Subscriptions, bg, imp, fds, newExporter(m.win, s.Directory, bg), m.onDirectoryChanged)
 	m.referral = newReferralScreen(m.win, s, bg, m.zones, m.onReferralLogged)
 	m.history = newHistoryScreen(m.win, s, bg, m.zones, m.onDirectoryChanged)
 	// Settings come last: their load hands them to the screens above.
-	m.settings = newSettingsScreen(m.win, s.Settings, bg, m.zones, m.onSettingsChanged)
+	var backups *backupsSection
+	if s.Backups != nil {
+		backups = newBackupsSection(m.win, s.Backups, bg, m.onRestored)
+	}
+	m.settings = newSettingsScreen(m.win, s.Settings, backups, bg, m.zones, m.onSettingsChanged)
 	m.tabs = container.NewAppTabs(
 		// Referral comes first: it is the main job during an appointment.
 		container.NewTabItemWithIcon(lang.L("Referral"), theme.DocumentCreateIcon(), m.referral.content),
@@ -126,7 +169,9 @@ func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
 	)
 	m.tabs.OnSelected = m.onTabSelected
 	m.tabs.SetTabLocation(container.TabLocationLeading)
-	m.win.SetContent(m.tabs)
+	m.frame = container.NewBorder(m.damage.content, m.waiting.content, nil, nil, m.tabs)
+	m.win.SetContent(m.frame)
+	m.win.SetOnClosed(m.onClosed)
 	m.win.Resize(fyne.NewSize(1180, 760))
 	m.built = true
 	if m.loadedOnce {
@@ -141,6 +186,122 @@ func (m *mainWindow) onDirectoryChanged() {
 	m.directory.refresh()
 	m.sources.refresh()
 	m.referral.onNeedsChanged()
+}
+
+// onStoreChanged shows what was committed since the screens last loaded,
+// by another program or by this window. Each screen reloads quietly: the
+// Directory keeps its selection and the form being edited, Settings keeps
+// the fields being changed, the Referral screen matches the same needs
+// again where the list is scrolled to.
+func (m *mainWindow) onStoreChanged() {
+	m.directory.refresh()
+	m.sources.refresh()
+	m.history.refresh()
+	m.settings.reloadStored()
+	m.referral.rematch()
+}
+
+// onRestored shows the database a restore has just put in place: all of
+// it is new, the settings too, and the damage it may have replaced is
+// looked for again.
+func (m *mainWindow) onRestored() {
+	m.directory.refresh()
+	m.sources.refresh()
+	m.history.refresh()
+	m.settings.load()
+	m.referral.rematch()
+	m.checkDamage()
+}
+
+// onDirectoryShown runs each time the Directory list shows an answer. The
+// first one means the window is up: only then is the database looked over
+// for damage, so the check does not slow the start.
+func (m *mainWindow) onDirectoryShown() {
+	if m.directoryShown != nil {
+		m.directoryShown()
+	}
+	if !m.upOnce {
+		m.upOnce = true
+		m.checkDamage()
+	}
+}
+
+// checkDamage looks the database over off the UI goroutine: damage raises
+// the banner, a sound database takes it down.
+func (m *mainWindow) checkDamage() {
+	if m.backupsSvc == nil {
+		return
+	}
+	m.bg.run(func() {
+		err := m.backupsSvc.Check(context.Background())
+		fyne.Do(func() { m.damageChecked(err) })
+	})
+}
+
+func (m *mainWindow) damageChecked(err error) {
+	switch {
+	case err == nil:
+		m.damage.hide()
+		m.relayout()
+	case noticeDamage(m.win, err):
+	default:
+		// A check that could not run says nothing about damage.
+		fyne.LogError("check the database", err)
+	}
+}
+
+// showDamage raises the banner with the store's message; any screen's
+// failure that says the database is damaged comes here (see deskWindow).
+func (m *mainWindow) showDamage(err error) {
+	m.damage.show(err)
+	m.relayout()
+}
+
+// relayout lays the window out again after the banner or the waiting line
+// showed or went; before the window has its content there is nothing to
+// lay out.
+func (m *mainWindow) relayout() {
+	if m.frame != nil {
+		m.frame.Refresh()
+	}
+}
+
+// showBackups opens Settings at its Backups, the way on from damage.
+func (m *mainWindow) showBackups() {
+	for _, t := range m.tabs.Items {
+		if t.Content == m.settings.content {
+			m.tabs.Select(t)
+		}
+	}
+	m.settings.showBackups()
+}
+
+func (m *mainWindow) onWatchFailed(err error) {
+	if !noticeDamage(m.win, err) {
+		fyne.LogError("watch the database for changes", err)
+	}
+}
+
+func (m *mainWindow) onWaiting(waiting bool) {
+	m.waiting.set(waiting)
+	m.relayout()
+}
+
+// onForeground looks for changes made while the window was behind others.
+func (m *mainWindow) onForeground() {
+	if m.watch != nil {
+		m.watch.check()
+	}
+}
+
+// onClosed stops watching and removes what Print left for the PDF viewer:
+// a sheet, with a client's first name on it, never outlives the window.
+// The app's stop calls it too, so it may run twice.
+func (m *mainWindow) onClosed() {
+	if m.watch != nil {
+		m.watch.stop()
+	}
+	m.referral.sheet.prints.removeAll()
 }
 
 // onSettingsChanged passes settings just loaded or saved to the screens

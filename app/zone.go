@@ -201,6 +201,7 @@ func (m *mainWindow) onZoneQuestionOK(q *zoneQuestion) {
 		if err == nil {
 			err = m.settingsSvc.SaveSettings(ctx, st)
 		}
+		logo := logoPicture(st.Clinic.Logo)
 		fyne.Do(func() {
 			q.ok.Enable()
 			q.skip.Enable()
@@ -208,11 +209,12 @@ func (m *mainWindow) onZoneQuestionOK(q *zoneQuestion) {
 				if referral.ErrorCode(err) == referral.EINTERNAL {
 					fyne.LogError("clinic zone: save", err)
 				}
+				noticeDamage(m.win, err)
 				q.refuse(lang.L("It was not saved: {{.Why}} Try again, or Skip and set it in Settings.",
 					map[string]any{"Why": sentence(referral.ErrorMessage(err))}))
 				return
 			}
-			m.settings.clinicZoneSaved(st)
+			m.settings.clinicZoneSaved(st, logo)
 			m.zoneQuestionDone(q)
 		})
 	})

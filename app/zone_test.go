@@ -1,7 +1,6 @@
 package app
 
 import (
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -262,7 +261,7 @@ func TestReferralMatchesInTheSavedZone(t *testing.T) {
 	}
 	bar := m.referral.sheet
 	bar.printRoot = t.TempDir()
-	bar.openURL = func(*url.URL) error { return nil }
+	bar.openViewer = handOver(new([]string))
 	test.Tap(bar.preview)
 	test.Tap(bar.print)
 	if len(h.sheets.previewed) != 1 || len(h.sheets.rendered) != 1 {
