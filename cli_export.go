@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"referraldesk/referral"
 	"referraldesk/referral/feed"
@@ -46,13 +48,23 @@ func (c *cli) export(args []string) error {
 
 // writeFileAtomic writes a file readable by the user only through a
 // temporary file beside it, so a failure (a full disk, a bad source) never
-// leaves a half-written file behind.
+// leaves a half-written file behind, and never the temporary file either.
+//
+// A run killed while writing cannot clean up after itself, so each write
+// first removes what killed runs left beside the same file (see
+// removeStaleTemps).
 func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return referral.Errorf(referral.EINVALID, "%s is a folder; give the name of a file to write in it", path)
+	}
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	removeStaleTemps(dir, base, time.Now())
+	tmp, err := os.CreateTemp(dir, tempPrefix(base)+"*")
 	if err != nil {
 		return referral.Errorf(referral.EINVALID, "cannot write %s (%s); choose a folder you can write to", path, reason(err))
 	}
-	defer os.Remove(tmp.Name()) // a no-op after the rename
+	// On every way out, a panic in write too; a no-op after the rename.
+	defer os.Remove(tmp.Name())
 	if err := write(tmp); err != nil {
 		tmp.Close()
 		return err
@@ -64,4 +76,36 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		return referral.Errorf(referral.EINVALID, "cannot write %s (%s); choose a folder you can write to", path, reason(err))
 	}
 	return nil
+}
+
+// tempPrefix begins the name of writeFileAtomic's temporary file for a file
+// named base: hidden, and named after it. os.CreateTemp ends it with decimal
+// digits.
+func tempPrefix(base string) string { return "." + base + "." }
+
+// staleTemp is how long a temporary file of writeFileAtomic must have been
+// left alone before a later run takes it for a leftover of a killed one.
+// Another process may be writing the same file right now, but every write
+// touches its temporary file, and no export or sheet takes minutes.
+const staleTemp = 10 * time.Minute
+
+// removeStaleTemps removes from dir the temporary files writeFileAtomic made
+// for base and a killed run left there: regular files named exactly
+// tempPrefix(base) and digits, untouched for staleTemp. Nothing else is
+// touched. It is best effort: a folder that cannot be listed is the write's
+// to report.
+func removeStaleTemps(dir, base string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		digits, ok := strings.CutPrefix(e.Name(), tempPrefix(base))
+		if !ok || digits == "" || strings.Trim(digits, "0123456789") != "" || !e.Type().IsRegular() {
+			continue
+		}
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) >= staleTemp {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }

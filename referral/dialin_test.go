@@ -1,6 +1,9 @@
 package referral_test
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -151,8 +154,29 @@ func FuzzParseDialIn(f *testing.F) {
 		"+15873281099,,82900440659#,,#,,123456#", "3126266799,,6631029191#,,#,,987776",
 		"+16465588656,,85512345678#,,,,*123456#", "+19292056099,,921-7689-9954#,,,,,##",
 		"+1 (587) 328-1099", "call Bob", ",,#", "+", "*#,", "+442034815240,,1#,2#,3#",
+		"\u202e+1 215 555 0100", "tel:+12155550100", strings.Repeat("5", 1000), "+1 555\x00 0100",
 	} {
 		f.Add(s)
+	}
+	// The dial-in numbers of the real feeds, as their publishers wrote them.
+	for _, file := range []string{"aa-sepia-meeting-guide.json", "al-anon-ma-meeting-guide.json"} {
+		b, err := os.ReadFile(filepath.Join("..", "testdata", "feeds", file))
+		if err != nil {
+			f.Fatal(err)
+		}
+		var rs []struct {
+			Phone string `json:"conference_phone"`
+		}
+		if err := json.Unmarshal(b, &rs); err != nil {
+			f.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, r := range rs {
+			if r.Phone != "" && !seen[r.Phone] && len(seen) < 40 {
+				seen[r.Phone] = true
+				f.Add(r.Phone)
+			}
+		}
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		d, ok := referral.ParseDialIn(raw)

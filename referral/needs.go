@@ -222,22 +222,21 @@ func (n Needs) Validate() error {
 	default:
 		add("For", "choose who the groups are for: the client (self) or a family member or friend (family)")
 	}
-	for i, s := range n.Substances {
-		if !isSubstance(s) {
-			add(fmt.Sprintf("Substances[%d]", i), "substance %q is unknown; use opioids, alcohol, stimulants, cannabis or other", s)
-		}
+	if i, more := firstBad(n.Substances, isSubstance); i >= 0 {
+		add(fmt.Sprintf("Substances[%d]", i), "substance %s is unknown%s; use opioids, alcohol, stimulants, cannabis or other",
+			Quote(string(n.Substances[i])), andMore(more))
 	}
 	switch n.Attend {
 	case "", AttendEither, AttendInPerson, AttendOnline:
 	default:
-		add("Attend", "attendance %q must be in-person, online or any", n.Attend)
+		add("Attend", "attendance %s must be in-person, online or any", Quote(string(n.Attend)))
 	}
 	inPerson := n.attend() != AttendOnline
 	switch place := strings.TrimSpace(n.Place); {
 	case utf8.RuneCountInString(place) > MaxPlace:
 		add("Place", "the place is too long (at most %d letters); give a city, town or region", MaxPlace)
 	case n.Place != "" && PlaceKey(place) == "":
-		add("Place", "the place %q has no letters; give a city, town or region", n.Place)
+		add("Place", "the place %s has no letters; give a city, town or region", Quote(n.Place))
 	}
 	if inPerson && n.Origin == nil && n.Place == "" {
 		if n.ZIP != "" {
@@ -255,26 +254,20 @@ func (n Needs) Validate() error {
 			add("MaxMiles", "distance must be more than 0 and at most %d miles (got %v)", MaxMiles, n.MaxMiles)
 		}
 	}
-	for i, d := range n.Days {
-		if d < time.Sunday || d > time.Saturday {
-			add(fmt.Sprintf("Days[%d]", i), "weekday %d is unknown; use Sunday to Saturday", int(d))
-		}
+	if i, more := firstBad(n.Days, func(d time.Weekday) bool { return d >= time.Sunday && d <= time.Saturday }); i >= 0 {
+		add(fmt.Sprintf("Days[%d]", i), "weekday %d is unknown%s; use Sunday to Saturday", int(n.Days[i]), andMore(more))
 	}
-	for i, b := range n.Times {
-		if _, _, ok := b.hours(); !ok {
-			add(fmt.Sprintf("Times[%d]", i), "time of day %q must be morning, midday, evening or night", b)
-		}
+	if i, more := firstBad(n.Times, func(b TimeBand) bool { _, _, ok := b.hours(); return ok }); i >= 0 {
+		add(fmt.Sprintf("Times[%d]", i), "time of day %s must be morning, midday, evening or night%s", Quote(string(n.Times[i])), andMore(more))
 	}
 	ps = append(ps, n.audienceProblems()...)
-	for i, l := range n.Languages {
-		if !isLanguageCode(l) {
-			add(fmt.Sprintf("Languages[%d]", i), "language %q must be a 2- or 3-letter code such as es or en", l)
-		}
+	if i, more := firstBad(n.Languages, isLanguageCode); i >= 0 {
+		add(fmt.Sprintf("Languages[%d]", i), "language %s must be a 2- or 3-letter code such as es or en%s", Quote(n.Languages[i]), andMore(more))
 	}
 	switch n.Approach {
 	case ApproachAny, ApproachTwelveStep, ApproachSecular, ApproachFaith:
 	default:
-		add("Approach", "approach %q must be 12-step, secular, faith or no preference", n.Approach)
+		add("Approach", "approach %s must be 12-step, secular, faith or no preference", Quote(string(n.Approach)))
 	}
 	if n.MOUD && n.forWhom() == ForFamily {
 		add("MOUD", "medication for opioid use disorder is asked about the client; leave it off when the groups are for a family member")
@@ -286,6 +279,31 @@ func (n Needs) Validate() error {
 	return invalid("This referral", ps)
 }
 
+// firstBad is the index of the first item of list that is not ok, or -1,
+// and how many more are not: a list pasted or typed wrong is one problem,
+// not one for each of its thousand items.
+func firstBad[T any](list []T, ok func(T) bool) (first, more int) {
+	first = -1
+	for i, x := range list {
+		switch {
+		case ok(x):
+		case first < 0:
+			first = i
+		default:
+			more++
+		}
+	}
+	return first, more
+}
+
+// andMore says how many more items of a list are wrong as well.
+func andMore(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (and %d more)", n)
+}
+
 // audienceProblems catches wishes that contradict each other: they would
 // silently leave no group at all.
 func (n Needs) audienceProblems() []Problem {
@@ -294,7 +312,7 @@ func (n Needs) audienceProblems() []Problem {
 	switch n.Gender {
 	case GenderUnspecified, GenderWoman, GenderMan, GenderOther:
 	default:
-		add("Gender", fmt.Sprintf("gender %q must be woman, man, other or left blank", n.Gender))
+		add("Gender", fmt.Sprintf("gender %s must be woman, man, other or left blank", Quote(string(n.Gender))))
 	}
 	switch {
 	case n.WomenOnly && n.MenOnly:

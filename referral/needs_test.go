@@ -65,6 +65,12 @@ func TestNeedsValidate(t *testing.T) {
 		{"limit 100", func(n *referral.Needs) { n.Limit = 100 }, "", ""},
 		{"limit 101", func(n *referral.Needs) { n.Limit = 101 }, "Limit", "between 1 and 100 groups (got 101)"},
 		{"negative limit", func(n *referral.Needs) { n.Limit = -1 }, "Limit", "between 1 and 100"},
+		// A list typed or pasted wrong is one problem with a short message.
+		{"a hundred thousand unknown substances", func(n *referral.Needs) {
+			n.Substances = slices.Repeat([]referral.Substance{"opioids", referral.Substance(strings.Repeat("sugar", 1000))}, 50_000)
+		}, "Substances[1]", `substance "sugarsugarsugar`},
+		{"many bad languages", func(n *referral.Needs) { n.Languages = slices.Repeat([]string{"Spanish"}, 1000) }, "Languages[0]", "(and 999 more)"},
+		{"many bad bands", func(n *referral.Needs) { n.Times = slices.Repeat([]referral.TimeBand{"brunch"}, 3) }, "Times[0]", "(and 2 more)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,6 +203,14 @@ func FuzzNeedsValidate(f *testing.F) {
 	f.Add("self", "opioids", "any", "woman", "es", "12-step", 39.95, -75.16, 5.0, uint8(0b0101), uint8(0b0011), false, false, false, 5)
 	f.Add("family", "alcohol", "online", "", "", "", 0.0, 0.0, 0.0, uint8(0), uint8(0), true, false, true, 0)
 	f.Add("x", "sugar", "teleport", "man", "Spanish", "astrology", 91.0, 200.0, 10000.0, uint8(255), uint8(255), true, true, true, 99)
+	// The command line's bad needs (the catalogue): contradictions, miles 0,
+	// -5 and 10000, limits 0 and 1000.
+	f.Add("self", "opioids", "any", "man", "", "", 39.95, -75.16, 5.0, uint8(0), uint8(0), true, false, false, 5)
+	f.Add("self", "opioids", "any", "woman", "", "", 39.95, -75.16, 5.0, uint8(0), uint8(0), false, true, false, 5)
+	f.Add("self", "opioids", "in-person", "", "", "", 39.95, -75.16, 0.0, uint8(0), uint8(0), false, false, false, 5)
+	f.Add("self", "opioids", "in-person", "", "", "", 39.95, -75.16, -5.0, uint8(0), uint8(0), false, false, false, 5)
+	f.Add("family", "alcohol", "any", "", "es", "secular", 39.95, -75.16, 5.0, uint8(0b10000000), uint8(0b10000), false, false, true, 1000)
+	f.Add("self", "\u202eopioids", "any", "other", "es", "faith", math.NaN(), math.Inf(1), math.NaN(), uint8(1), uint8(1), true, false, false, -1)
 	groups := sampleDirectory()
 	now := time.Date(2026, 3, 3, 15, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, forWhom, substance, attend, gender, lang, approach string,

@@ -51,6 +51,16 @@ const (
 	MaxRefreshDays = 365
 )
 
+// Lengths of the clinic's details, in letters. They head every sheet, on
+// one or two lines each; a longer value is a paste gone wrong, and stored it
+// would be printed on every sheet.
+const (
+	maxClinicName    = 100
+	maxClinicAddress = 200
+	maxClinicWebsite = 2000 // the longest address browsers take in practice
+	maxClinicPhone   = 40   // a number with its extension
+)
+
 // DefaultSettings are what a clinic starts with before saving any.
 // FeedTimeZone is left "" (the machine's zone) so the defaults stay the same
 // on every machine and the domain reads no system state.
@@ -192,11 +202,26 @@ func (s Settings) problems() []Problem {
 	add := func(field, format string, args ...any) {
 		ps = append(ps, Problem{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
-	if w := s.Clinic.Website; w != "" && !isWebLink(w) {
-		add("Clinic.Website", "the clinic website %q must start with http:// or https://", w)
+	tooLong := map[string]bool{} // a value too long to be one is not also said to be malformed
+	for _, t := range []struct {
+		field, what, text string
+		max               int
+	}{
+		{"Clinic.Name", "the clinic's name", s.Clinic.Name, maxClinicName},
+		{"Clinic.Address", "the clinic's address", s.Clinic.Address, maxClinicAddress},
+		{"Clinic.Website", "the clinic website", s.Clinic.Website, maxClinicWebsite},
+		{"Clinic.Phone", "the clinic phone", s.Clinic.Phone, maxClinicPhone},
+	} {
+		if n := utf8.RuneCountInString(strings.TrimSpace(t.text)); n > t.max {
+			add(t.field, "%s is too long (%d letters; at most %d)", t.what, n, t.max)
+			tooLong[t.field] = true
+		}
 	}
-	if p := s.Clinic.Phone; p != "" && !isPhone(p) {
-		add("Clinic.Phone", "the clinic phone %q may hold only digits, spaces and + ( ) - . , # *", p)
+	if w := s.Clinic.Website; w != "" && !tooLong["Clinic.Website"] && !isWebLink(w) {
+		add("Clinic.Website", "the clinic website %s must start with http:// or https://", Quote(w))
+	}
+	if p := s.Clinic.Phone; p != "" && !tooLong["Clinic.Phone"] && !isPhone(p) {
+		add("Clinic.Phone", "the clinic phone %s may hold only digits, spaces and + ( ) - . , # *", Quote(p))
 	}
 	switch logo := s.Clinic.Logo; {
 	case len(logo) == 0:
@@ -212,19 +237,19 @@ func (s Settings) problems() []Problem {
 		add("DefaultMiles", "the default distance must be more than 0 and at most %d miles (got %v)", MaxMiles, s.DefaultMiles)
 	}
 	if !isLang(s.SheetLang) {
-		add("SheetLang", "sheet language %q is not available; use en (English) or es (Spanish)", s.SheetLang)
+		add("SheetLang", "sheet language %s is not available; use en (English) or es (Spanish)", Quote(string(s.SheetLang)))
 	}
 	if !isPaper(s.SheetPaper) {
-		add("SheetPaper", "paper %q is unknown; use letter or a4", s.SheetPaper)
+		add("SheetPaper", "paper %s is unknown; use letter or a4", Quote(string(s.SheetPaper)))
 	}
 	if s.RetentionDays < 1 || s.RetentionDays > MaxRetentionDays {
 		add("RetentionDays", "keep the referral log between 1 and %d days (got %d)", MaxRetentionDays, s.RetentionDays)
 	}
 	if s.ClinicTimeZone != "" && !isIANAZone(s.ClinicTimeZone) {
-		add("ClinicTimeZone", "time zone %q is unknown; use an IANA name such as America/Chicago", s.ClinicTimeZone)
+		add("ClinicTimeZone", "time zone %s is unknown; use an IANA name such as America/Chicago", Quote(s.ClinicTimeZone))
 	}
 	if s.FeedTimeZone != "" && !isIANAZone(s.FeedTimeZone) {
-		add("FeedTimeZone", "time zone %q is unknown; use an IANA name such as America/New_York, or leave it empty for the clinic's zone", s.FeedTimeZone)
+		add("FeedTimeZone", "time zone %s is unknown; use an IANA name such as America/New_York, or leave it empty for the clinic's zone", Quote(s.FeedTimeZone))
 	}
 	if s.RefreshDays < 0 || s.RefreshDays > MaxRefreshDays {
 		add("RefreshDays", "refresh subscribed feeds every 1 to %d days, or 0 for only when asked (got %d)", MaxRefreshDays, s.RefreshDays)
@@ -365,7 +390,7 @@ func (s *Settings) Set(key, value string) error {
 	}
 	return &Error{
 		Code:     EINVALID,
-		Message:  fmt.Sprintf("There is no setting %q; use one of %s.", key, strings.Join(SettingKeys(), ", ")),
+		Message:  fmt.Sprintf("There is no setting %s; use one of %s.", Quote(key), strings.Join(SettingKeys(), ", ")),
 		Problems: []Problem{{Field: "Key", Message: "unknown setting"}},
 	}
 }

@@ -61,13 +61,42 @@ func TestSettingsValidate(t *testing.T) {
 		{"website ftp", func(s *referral.Settings) { s.Clinic.Website = "ftp://clinic.example" }, "Clinic.Website", "https://"},
 		{"phone letters", func(s *referral.Settings) { s.Clinic.Phone = "call us" }, "Clinic.Phone", "digits"},
 		{"long counselor", func(s *referral.Settings) { s.Counselor = strings.Repeat("é", 61) }, "Counselor", "too long"},
+		{"clinic name of 100 letters", func(s *referral.Settings) { s.Clinic.Name = strings.Repeat("é", 100) }, "", ""},
+		{"clinic name of a megabyte", func(s *referral.Settings) { s.Clinic.Name = strings.Repeat("x", 1<<20) }, "Clinic.Name",
+			"the clinic's name is too long (1048576 letters; at most 100)"},
+		{"clinic address too long", func(s *referral.Settings) { s.Clinic.Address = strings.Repeat("1 Main St ", 21) }, "Clinic.Address", "at most 200"},
+		{"clinic phone of a megabyte of digits", func(s *referral.Settings) { s.Clinic.Phone = strings.Repeat("5", 1<<20) }, "Clinic.Phone", "too long"},
+		{"clinic website too long", func(s *referral.Settings) {
+			s.Clinic.Website = "https://clinic.example/" + strings.Repeat("a", 2000)
+		}, "Clinic.Website", "too long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := referral.DefaultSettings()
 			tt.change(&s)
-			assertProblem(t, s.Validate(), tt.field, tt.says)
+			err := s.Validate()
+			assertProblem(t, err, tt.field, tt.says)
+			if n := len(referral.ErrorMessage(err)); n > 500 {
+				t.Errorf("a message of %d bytes", n)
+			}
 		})
+	}
+}
+
+// TestSettingsMessagesQuoteShort: a value pasted whole into a setting is
+// quoted shortened, so the message still says what to do.
+func TestSettingsMessagesQuoteShort(t *testing.T) {
+	long := strings.Repeat("Mars/", 200_000)
+	for _, key := range []string{"clinic.timezone", "feed.timezone", "sheet.lang", "sheet.paper", "clinic.website", "clinic.phone", long} {
+		s := referral.DefaultSettings()
+		err := s.Set(key, long)
+		if referral.ErrorCode(err) != referral.EINVALID {
+			t.Errorf("Set(%.20s…) = %v, want EINVALID", key, err)
+			continue
+		}
+		if msg := referral.ErrorMessage(err); len(msg) > 500 || !(strings.Contains(strings.ToLower(msg), "mars/mars/mars…") || strings.Contains(msg, "too long")) {
+			t.Errorf("Set(%.20s…) says %d bytes: %.200s", key, len(msg), msg)
+		}
 	}
 }
 
@@ -344,4 +373,64 @@ func settingsEqual(a, b referral.Settings) bool {
 	la, lb := a.Clinic.Logo, b.Clinic.Logo
 	a.Clinic.Logo, b.Clinic.Logo = nil, nil
 	return reflect.DeepEqual(a, b) && bytes.Equal(la, lb)
+}
+
+// FuzzSettingsValidate feeds arbitrary settings to Validate and then one
+// arbitrary KEY=VALUE to Set: neither panics; every refusal is EINVALID,
+// names a field and fits on a screen; a refused Set leaves the settings as
+// they were, and an accepted value shows through Values as text that Set
+// reads back as the same settings.
+func FuzzSettingsValidate(f *testing.F) {
+	f.Add("Riverside Recovery Clinic", "1500 Market St, Philadelphia, PA 19102", "(215) 555-0100", "https://clinic.example",
+		"Dana Ortiz", 10.0, "en", "letter", 90, "America/New_York", "", 0, "retention.days", "120")
+	f.Add("", "", "", "", "", 0.0, "", "", 0, "", "", 0, "retention.days", "-5")
+	f.Add(strings.Repeat("x", 101), "", "call us", "clinic.example", strings.Repeat("é", 61), 501.0, "fr", "legal", 3651,
+		"Mars/Olympus", "Local", 366, "clinic.timezone", "America/Atlantis")
+	f.Add("\u202eClinic", "", "", "javascript:alert(1)", "", 5.0, "es", "a4", 1, "UTC", "Europe/London", 365, "clinic.name", strings.Repeat("Clinic ", 20))
+	f.Add("A", "B", "1", "https://x", "", 1.0, "en", "letter", 1, "", "", 0, "default.miles", "NaN")
+	f.Add("A", "B", "1", "https://x", "", 1.0, "en", "letter", 1, "", "", 0, " Sheet.Lang ", " ES ")
+	f.Add("A", "B", "1", "https://x", "", 1.0, "en", "letter", 1, "", "", 0, "colour", "blue")
+	f.Add("A", "B", "1", "https://x", "", 1.0, "en", "letter", 1, "", "", 0, "clinic.logo", "logo.png")
+	f.Fuzz(func(t *testing.T, name, address, phone, website, counselor string, miles float64, lang, paper string,
+		retention int, zone, feedZone string, refresh int, key, value string) {
+		s := referral.Settings{
+			Clinic:    referral.Clinic{Name: name, Address: address, Phone: phone, Website: website},
+			Counselor: counselor, DefaultMiles: miles, SheetLang: referral.Lang(lang), SheetPaper: referral.Paper(paper),
+			RetentionDays: retention, ClinicTimeZone: zone, FeedTimeZone: feedZone, RefreshDays: refresh,
+		}
+		if err := s.Validate(); err != nil {
+			checkRefusal(t, err, "Validate")
+		} else if s.RetentionDays < 1 || s.RetentionDays > referral.MaxRetentionDays || !(s.DefaultMiles > 0 && s.DefaultMiles <= referral.MaxMiles) {
+			t.Fatalf("Validate accepted %+v", s)
+		}
+		before := s
+		err := s.Set(key, value)
+		if err != nil {
+			checkRefusal(t, err, "Set")
+			if !settingsEqual(s, before) {
+				t.Fatalf("a refused Set(%q, %q) changed the settings", key, value)
+			}
+			return
+		}
+		shown := ""
+		for _, kv := range s.Values() {
+			if kv.Key == strings.ToLower(strings.TrimSpace(key)) {
+				shown = kv.Value
+			}
+		}
+		again := before
+		if err := again.Set(key, shown); err != nil || !settingsEqual(again, s) {
+			t.Fatalf("Set(%q, %q) shows as %q, which Set reads as %+v (%v), not %+v", key, value, shown, again, err, s)
+		}
+	})
+}
+
+func checkRefusal(t *testing.T, err error, what string) {
+	t.Helper()
+	if referral.ErrorCode(err) != referral.EINVALID || len(referral.ErrorProblems(err)) == 0 {
+		t.Fatalf("%s: %v (code %q), want EINVALID naming fields", what, err, referral.ErrorCode(err))
+	}
+	if n := len(referral.ErrorMessage(err)); n > 3000 {
+		t.Fatalf("%s: a message of %d bytes", what, n)
+	}
 }

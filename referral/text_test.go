@@ -3,6 +3,7 @@ package referral_test
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"referraldesk/referral"
@@ -25,6 +26,13 @@ func TestPlainText(t *testing.T) {
 		{"emoji and RTL", "😀 שלום مرحبا", "😀 שלום مرحبا"},
 		{"CRLF", "a\r\nb\rc", "a\nb\nc"},
 		{"bad UTF-8", "a\xffb", "a\uFFFDb"},
+		// An override shows "1 Main St" as "tS niaM 1"; the letters of
+		// Hebrew and Arabic carry their own direction and need none.
+		{"direction overrides and isolates go", "\u202e1 Main St\u202c, \u2067\u05e9\u05dc\u05d5\u05dd\u2069 \u202a\u202b\u202d", "1 Main St, \u05e9\u05dc\u05d5\u05dd"},
+		{"direction marks stay", "\u200fمرحبا\u200e 1", "\u200fمرحبا\u200e 1"},
+		{"control characters become spaces, tabs stay", "\x00Room\x0b2\x1b[1m\x7f\u008d\tup", "Room 2 [1m  \tup"},
+		{"Windows-1252 punctuation read as Latin-1", "St. Clare\u0092s \u0093Hall\u0094 \u0096 \u0080 5\u0085", "St. Clare’s “Hall” – € 5…"},
+		{"script is text, not code", "<script>alert('x')</script><img src=x onerror=alert(1)>Hi", "alert('x')Hi"},
 		{"blank lines", "<p>a</p><p></p><p></p><p>b</p>", "a\n\nb"},
 	}
 	for _, tc := range tests {
@@ -33,6 +41,37 @@ func TestPlainText(t *testing.T) {
 				t.Errorf("PlainText(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestPlainTextOfAPageOfLessThanSigns: a pasted page of "<" with no ">" is
+// read in one pass; looking for a tag's end again after each "<" took about
+// 20 seconds for two megabytes.
+func TestPlainTextOfAPageOfLessThanSigns(t *testing.T) {
+	in := strings.Repeat("<a", 1<<20)
+	done := make(chan string, 1)
+	go func() { done <- referral.PlainText(in) }()
+	select {
+	case got := <-done:
+		if got != in {
+			t.Errorf("PlainText changed text that has no tag")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("PlainText of 2 MB of \"<a\" did not finish in 5 s")
+	}
+}
+
+func TestControls(t *testing.T) {
+	for s, want := range map[string][2]bool{
+		"": {}, "plain": {}, "– dash and “quotes”": {}, "tab\tand\nlines\r\n": {}, "é ñ €": {},
+		"\u202a": {true, false}, "x\u202ey": {true, false}, "\u2066": {true, false}, "\u2069": {true, false},
+		"\u2065": {}, "\u202f": {}, "\u200f": {}, "\u2028": {},
+		"nul\x00": {false, true}, "esc\x1b[31m": {false, true}, "del\x7f": {false, true}, "c1\u0085": {false, true},
+		"\u202e\x00": {true, true},
+	} {
+		if bidi, other := referral.Controls(s); bidi != want[0] || other != want[1] {
+			t.Errorf("Controls(%q) = %v, %v; want %v", s, bidi, other, want)
+		}
 	}
 }
 

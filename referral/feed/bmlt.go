@@ -179,7 +179,10 @@ func (m *bmltRecord) draft(i int) *draft {
 	d := &draft{index: i, idField: "id_bigint", nameField: "meeting_name"}
 	d.id = d.text("id_bigint", m.ID)
 	d.name = d.text("meeting_name", m.Name)
-	if wd := plain(d.text("weekday_tinyint", m.Weekday)); wd != "" {
+	// A day or time of the wrong kind: see mgRecord.draft.
+	if m.Weekday.bad != "" {
+		d.fail("weekday_tinyint", "expected a weekday (1 for Sunday to 7 for Saturday), found %s", m.Weekday.bad)
+	} else if wd := plain(d.text("weekday_tinyint", m.Weekday)); wd != "" {
 		// BMLT counts 1 = Sunday … 7 = Saturday; Meeting Guide 0 … 6.
 		n, err := strconv.Atoi(wd)
 		if err != nil || n < 1 || n > 7 {
@@ -188,7 +191,11 @@ func (m *bmltRecord) draft(i int) *draft {
 			d.days = []string{strconv.Itoa(n - 1)}
 		}
 	}
-	d.start = d.text("start_time", m.StartTime)
+	if m.StartTime.bad != "" {
+		d.fail("start_time", "expected a time such as 19:30:00, found %s", m.StartTime.bad)
+	} else {
+		d.start = d.text("start_time", m.StartTime)
+	}
 	d.duration = d.text("duration_time", m.Duration)
 	d.tz = d.text("time_zone", m.TimeZone)
 	if f := d.text("formats", m.Formats); f != "" {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"referraldesk/referral"
 )
@@ -47,6 +48,18 @@ func (r csvRow) get(name string) string {
 	return ""
 }
 
+// cell is the row's text in a column, noting on the draft the characters
+// referral.Tidy will repair in it.
+func (r csvRow) cell(d *draft, name string) string {
+	v := r.get(name)
+	d.checkText(name, v, !utf8.ValidString(v))
+	return v
+}
+
+// requiredColumns are the columns without which a CSV file's rows are no
+// schedule: read without them, every listing would be "by appointment".
+var requiredColumns = []string{"Name", "Day", "Time"}
+
 func (p *parser) readCSV(rd io.Reader) error {
 	cr := csv.NewReader(rd)
 	cr.FieldsPerRecord = -1 // checked per row, so one bad row does not stop the file
@@ -65,10 +78,25 @@ func (p *parser) readCSV(rd io.Reader) error {
 			col[h] = i
 		}
 	}
-	if _, ok := col["name"]; !ok {
+	var missing []string
+	for _, c := range requiredColumns {
+		if _, ok := col[strings.ToLower(c)]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		// Columns separated otherwise read as one (or, with a comma in a
+		// name, a few) whose first holds the others' names.
+		if err := separatorError(header[0]); err != nil {
+			return err
+		}
+		columns := "columns"
+		if len(missing) == 1 {
+			columns = "column"
+		}
 		return referral.Errorf(referral.EINVALID,
-			"the CSV file has no Name column; its first row must name the columns, as the 12 Step Meeting List export does (%s, …)",
-			strings.Join(tsmlColumns[:10], ", "))
+			"the CSV file has no %s %s; its first row must name the columns, as the 12 Step Meeting List export does (%s, …); nothing was changed",
+			joinAnd(missing), columns, strings.Join(tsmlColumns[:10], ", "))
 	}
 	parts := false
 	for _, c := range []string{"city", "state", "postal code", "country"} {
@@ -105,58 +133,67 @@ func (p *parser) readCSV(rd io.Reader) error {
 	}
 }
 
+// joinAnd lists names as a sentence does: "Day", "Day and Time", "Name, Day and Time".
+func joinAnd(names []string) string {
+	if n := len(names); n > 1 {
+		return strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+	}
+	return strings.Join(names, "")
+}
+
 func (row csvRow) draft(i int, parts bool) *draft {
 	d := &draft{index: i, idField: "Slug", nameField: "Name", daysNamed: true}
-	d.id = row.get("Slug")
-	d.altID = row.get("ID")
-	d.name = row.get("Name")
-	d.program = row.get("Program")
-	if day := plain(row.get("Day")); day != "" {
+	get := func(col string) string { return row.cell(d, col) }
+	d.id = get("Slug")
+	d.altID = get("ID")
+	d.name = get("Name")
+	d.program = get("Program")
+	if day := plain(get("Day")); day != "" {
 		d.days = strings.Split(day, ",")
 	}
-	d.start = row.get("Time")
-	d.end = row.get("End Time")
-	d.tz = row.get("Timezone")
-	if t := row.get("Types"); t != "" {
+	d.start = get("Time")
+	d.end = get("End Time")
+	d.tz = get("Timezone")
+	if t := get("Types"); t != "" {
 		d.codes = []string{t}
 	}
-	if l := plain(row.get("Languages")); l != "" {
+	if l := plain(get("Languages")); l != "" {
 		d.languages = strings.Split(l, ",")
 	}
-	d.notes = row.get("Notes")
-	d.place.Location = row.get("Location")
-	d.place.Notes = row.get("Location Notes")
+	d.notes = get("Notes")
+	d.place.Location = get("Location")
+	d.place.Notes = get("Location Notes")
 	if parts {
-		d.place.Address = row.get("Address")
-		d.place.City = row.get("City")
-		d.place.State = row.get("State")
-		d.place.PostalCode = row.get("Postal Code")
-		d.place.Country = row.get("Country")
+		d.place.Address = get("Address")
+		d.place.City = get("City")
+		d.place.State = get("State")
+		d.place.PostalCode = get("Postal Code")
+		d.place.Country = get("Country")
 	} else {
-		d.formatted = row.get("Address")
+		d.formatted = get("Address")
 	}
-	if regs := plain(row.get("Regions")); regs != "" {
+	if regs := plain(get("Regions")); regs != "" {
 		d.place.Regions = strings.Split(regs, "\n")
 	} else {
-		for _, reg := range []string{row.get("Region"), row.get("Sub Region")} {
+		for _, reg := range []string{get("Region"), get("Sub Region")} {
 			if plain(reg) != "" {
 				d.place.Regions = append(d.place.Regions, reg)
 			}
 		}
 	}
-	d.lat, d.lon = row.get("Latitude"), row.get("Longitude")
-	d.approx = row.get("Approximate")
-	d.attendance = row.get("Attendance Option")
-	d.contact.Entity = row.get("Group")
-	d.contact.Website = row.get("Website")
-	d.contact.Email = row.get("Email")
-	d.contact.Phone = row.get("Phone")
-	d.contact.FeedbackURL = row.get("Feedback URL")
-	d.online.URL = row.get("Conference URL")
-	d.online.URLNotes = row.get("Conference URL Notes")
-	d.online.Phone = row.get("Conference Phone")
-	d.online.PhoneNotes = row.get("Conference Phone Notes")
-	d.updated = row.get("Updated")
+	d.lat, d.lon = get("Latitude"), get("Longitude")
+	d.approx = get("Approximate")
+	d.attendance = get("Attendance Option")
+	d.contact.Entity = get("Group")
+	d.contact.Website = get("Website")
+	d.contact.Email = get("Email")
+	d.contact.Phone = get("Phone")
+	d.contact.FeedbackURL = get("Feedback URL")
+	d.online.URL = get("Conference URL")
+	d.online.URLNotes = get("Conference URL Notes")
+	d.online.Phone = get("Conference Phone")
+	d.online.PhoneNotes = get("Conference Phone Notes")
+	d.updated = get("Updated")
 	return d
 }
 

@@ -10,6 +10,25 @@
 // A file that cannot be read at all is refused with a referral.EINVALID error
 // and no groups, so a bad file never changes the directory.
 //
+// What a careless export or a hostile feed holds gets the same treatment,
+// in every format alike:
+//   - text is plain text (referral.PlainText): tags and scripts are never
+//     interpreted, bytes that are not UTF-8 become U+FFFD and invisible
+//     direction overrides are removed, each with a repair note;
+//   - a link is an http(s) link or nothing: javascript:, data: and other
+//     links are dropped with a note, never kept, not even as text;
+//   - coordinates off the globe (or NaN) are left out and the listing kept
+//     without a place; a day that cannot be read drops that day's session,
+//     and a listing left with no day it can meet on is skipped (a listing
+//     that gives no day at all is by appointment, as before);
+//   - a day or time of the wrong JSON kind (an object, a list) skips the
+//     listing: read as none it would turn a weekly meeting into one by
+//     appointment;
+//   - a value far longer than any listing's (a name of a megabyte) is
+//     shortened, with a note, or for an id, link or number not used;
+//   - of two records with one id, the first is kept and the second skipped
+//     with a note naming both: an id is what the next import updates by.
+//
 // Type codes become plain attributes through a vocabulary chosen by the
 // group's program, because fellowships do not share codes: Meeting Guide codes
 // for AA and most others, NAWS world ids (through each BMLT file's format

@@ -5,7 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"referraldesk/referral"
@@ -81,8 +85,17 @@ func FuzzParseMeetingGuide(f *testing.F) {
 		`[{"name":"B","slug":"b","day":[0,6],"time":"7:30 PM","updated":"8/25/2022 11:17:07 AM","formatted_address":"1 Main St, Media, PA 19063, USA"}]`,
 		`[{"name":"<b>C</b> &amp; D","notes":"<p>Hi</p><br>😀 שלום","types":"O,D","conference_url":"zoom.us/j/1","attendance_option":"hybrid","approximate":"yes"}]`,
 		`[{"name":"only a name"}, 5, null, {"name":{"x":1}}, {"name":"dup","slug":"x"}, {"name":"dup","slug":"x","day":9,"time":"25:00"}]`,
+		// The bad-input catalogue's kinds of record.
+		"[{\"name\":\"Caf\xe9 \u202eGroup\u202c \u05e9\u05dc\u05d5\u05dd\",\"slug\":\"a\",\"day\":[1,7,-1],\"time\":\"19:00\",\"address\":\"1\u2066 Main\u2069 St\"}]",
+		`[{"name":"<script>alert(1)</script>A","slug":"a","conference_url":"javascript:alert(1)","url":"data:text/html,x","feedback_url":"java\tscript:x","website":"Passcode:42"}]`,
+		`[{"name":"A","slug":"a","latitude":95,"longitude":"NaN","day":{"d":1},"time":[19,30]},{"name":"B","slug":"b","time":"25:61","day":1}]`,
+		`[{"name":null,"slug":null,"day":null,"time":null,"types":null}, [1], "x", true, {"name":"A","slug":"a"},{"name":"A","slug":"a "}]`,
+		`[{"name":"a","slug":"a"},{"name":"b"`,
 	} {
 		f.Add([]byte(s))
+	}
+	for _, file := range []string{"aa-sepia-meeting-guide.json", "al-anon-ma-meeting-guide.json"} {
+		f.Add(firstRecords(f, file, 3))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		opts := fuzzOptions
@@ -97,9 +110,13 @@ func FuzzParseBMLT(f *testing.F) {
 		`{"meetings":[],"formats":[]}`,
 		`{"meetings":[{"id_bigint":"2","meeting_name":"Nothing Macho","weekday_tinyint":"7","start_time":"14:00:00","duration_time":"01:30:00","formats":"M,O,St,ZZ","lang_enum":"en","latitude":"40.88","longitude":"-73.88","service_body_bigint":"1005"}],"formats":[{"key_string":"O","world_id":"OPEN","name_string":"Open"},{"key_string":"St","world_id":"STEP"},{"key_string":"ES","world_id":"LANG"}],"service_bodies":[{"id":"1005","name":"Bronx"}]}`,
 		`[{"id_bigint":1,"meeting_name":"X","weekday_tinyint":"0","start_time":"23:00:00","duration_time":"02:00:00","venue_type":"2","virtual_meeting_link":"https://zoom.us/j/1"}]`,
+		"[{\"id_bigint\":\"1\",\"meeting_name\":\"M\xe1cho\",\"weekday_tinyint\":{\"d\":2},\"start_time\":\"14:00:00\"},{\"id_bigint\":\"2\",\"meeting_name\":\"\u202eB\",\"weekday_tinyint\":\"8\",\"start_time\":[1],\"virtual_meeting_link\":\" javascript:x\",\"longitude\":\"200\",\"latitude\":\"40\"}]",
+		`{"meetings": {"id_bigint": "2"}}`,
+		`{"meetings":[{"id_bigint":"1"},{"id_bigint":`,
 	} {
 		f.Add([]byte(s))
 	}
+	f.Add(firstRecords(f, "na-greater-ny-bmlt.json", 3))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		opts := fuzzOptions
 		opts.Format, opts.Program = BMLT, ""
@@ -113,9 +130,17 @@ func FuzzParseCSV(f *testing.F) {
 		"Time,End Time,Day,Name,Address,Types,Slug\n7:30 PM,8:30 PM,Monday,A,\"1 Main St, Media, PA 19063, USA\",\"Open, Wheelchair Access\",a\n",
 		"Name,Day,Time,Types,Program,Slug\nB,\"Monday, Wednesday\",19:00,\"O, St\",NA,b\nC,8,19:00,,,c\nD,Monday\n",
 		"\uFEFFname,slug,notes\n\"<b>x</b>\",x,\"a\r\nb\"\n",
+		"\uFEFFName,Day,Time,Notes,Slug,Address\r\nCaf\xe9 \u2066A\u2069,\"Monday, Funday\",19:00,\"side\r\ndoor\",a,1 Main St\r\nB,Monday,25:61,,b,\r\n",
+		"Name;Day;Time\nA;Monday;19:00\n",
+		"Name,Time,Address\nA,19:00,1 Main St\n",
 	} {
 		f.Add([]byte(s))
 	}
+	var csvSeed bytes.Buffer
+	if err := WriteCSV(&csvSeed, parseSeed(f, "aa-sepia-meeting-guide.json", 3)); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(csvSeed.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		opts := fuzzOptions
 		opts.Format = CSV
@@ -140,4 +165,85 @@ func FuzzJText(f *testing.F) {
 			t.Fatalf("jtext of %q = %q, %v; json.Unmarshal gives %q", lit, got.s, err, want)
 		}
 	})
+}
+
+// FuzzSplitAddress checks that splitting a one-line address loses and
+// invents nothing: its words come out in the same order across street,
+// city, state, postal code and country; and what it recognised, joined
+// again, splits the same way.
+func FuzzSplitAddress(f *testing.F) {
+	for _, s := range []string{
+		"1937 West MacDade Boulevard, Woodlyn, PA 19094, USA",
+		"200 Main Street, Winnipeg, Manitoba, R3C 1A1, Canada",
+		"Winnipeg, R3C 1A1, Canada", "Media, PA", "PA 19063", "a,,b, ,", "", ",", "1 Main St, Springfield, XY 12345-6789, Freedonia",
+	} {
+		f.Add(s)
+	}
+	for _, file := range []string{"aa-sepia-meeting-guide.json", "al-anon-ma-meeting-guide.json"} {
+		for _, r := range records(f, file)[:40] {
+			if a, ok := r["formatted_address"].(string); ok {
+				f.Add(a)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, formatted string) {
+		var p referral.Place
+		splitAddress(formatted, &p)
+		words := func(s string) []string { return strings.Fields(strings.ReplaceAll(s, ",", " ")) }
+		parts := strings.Join([]string{p.Address, p.City, p.State, p.PostalCode, p.Country}, " ")
+		if got, want := words(parts), words(formatted); !slices.Equal(got, want) {
+			t.Fatalf("%q split as %+v: words %q, want %q", formatted, p, got, want)
+		}
+		if p.Address == formatted {
+			return // not recognised: kept whole
+		}
+		var again referral.Place
+		splitAddress(joinAddress(p), &again)
+		if !reflect.DeepEqual(again, p) {
+			t.Fatalf("%q split as %+v; joined as %q it splits as %+v", formatted, p, joinAddress(p), again)
+		}
+	})
+}
+
+// records are the JSON records of a real feed (a BMLT file's meetings).
+func records(f *testing.F, file string) []map[string]any {
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "feeds", file))
+	if err != nil {
+		f.Fatal(err)
+	}
+	if bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) {
+		var obj struct{ Meetings []map[string]any }
+		if err := json.Unmarshal(b, &obj); err != nil {
+			f.Fatal(err)
+		}
+		return obj.Meetings
+	}
+	var rs []map[string]any
+	if err := json.Unmarshal(b, &rs); err != nil {
+		f.Fatal(err)
+	}
+	return rs
+}
+
+// firstRecords is a real feed cut to its first n records, as a seed.
+func firstRecords(f *testing.F, file string, n int) []byte {
+	rs := records(f, file)[:n]
+	var v any = rs
+	if strings.Contains(file, "bmlt") {
+		v = map[string]any{"meetings": rs}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return b
+}
+
+// parseSeed is the groups of a real feed's first n records.
+func parseSeed(f *testing.F, file string, n int) []*referral.Group {
+	res, err := Parse(context.Background(), bytes.NewReader(firstRecords(f, file, n)), fuzzOptions)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return res.Groups
 }

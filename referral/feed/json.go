@@ -19,6 +19,9 @@ type jtext struct {
 	s      string
 	quoted bool   // it was a JSON string
 	bad    string // the JSON kind found when it was not a scalar
+	// invalid says the string held bytes that are not UTF-8, which the
+	// decoder replaced with U+FFFD: a repair the report names.
+	invalid bool
 }
 
 func (t *jtext) UnmarshalJSON(b []byte) error {
@@ -29,10 +32,13 @@ func (t *jtext) UnmarshalJSON(b []byte) error {
 		// escapes and are valid UTF-8: their text is the bytes between the
 		// quotes, and json.Unmarshal (a second scan and decoder per field,
 		// most of the cost of reading a feed) would give the same string.
-		if inner := b[1 : len(b)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		inner := b[1 : len(b)-1]
+		valid := utf8.Valid(inner)
+		if bytes.IndexByte(inner, '\\') < 0 && valid {
 			t.s = string(inner)
 			return nil
 		}
+		t.invalid = !valid
 		return json.Unmarshal(b, &t.s)
 	case 'n':
 		t.s = ""
@@ -49,9 +55,10 @@ func (t *jtext) UnmarshalJSON(b []byte) error {
 // jlist is a JSON value that may be one scalar or a list of them ("day": 1 or
 // "day": [1, 3]; "types": ["O"] or "types": "O,D").
 type jlist struct {
-	items []string
-	given bool
-	bad   string
+	items   []string
+	given   bool
+	bad     string
+	invalid bool // an item held bytes that are not UTF-8 (see jtext)
 }
 
 func (l *jlist) UnmarshalJSON(b []byte) error {
@@ -68,6 +75,7 @@ func (l *jlist) UnmarshalJSON(b []byte) error {
 				continue
 			}
 			l.items = append(l.items, it.s)
+			l.invalid = l.invalid || it.invalid
 		}
 		return nil
 	}
@@ -77,15 +85,18 @@ func (l *jlist) UnmarshalJSON(b []byte) error {
 		l.bad = t.bad
 	} else if b[0] != 'n' {
 		l.items = []string{t.s}
+		l.invalid = t.invalid
 	}
 	return nil
 }
 
-// text returns a field's text, noting on the draft a value of the wrong kind.
+// text returns a field's text, noting on the draft a value of the wrong kind
+// and characters repaired.
 func (d *draft) text(field string, t jtext) string {
 	if t.bad != "" {
 		d.note(field, "expected text, found %s; left out", t.bad)
 	}
+	d.checkText(field, t.s, t.invalid)
 	return t.s
 }
 
@@ -93,21 +104,53 @@ func (d *draft) list(field string, l jlist) []string {
 	if l.bad != "" {
 		d.note(field, "expected a value or a list of values, found %s; left out", l.bad)
 	}
+	var bidi, other bool
+	for _, it := range l.items {
+		b, o := referral.Controls(it)
+		bidi, other = bidi || b, other || o
+	}
+	d.noteCharacters(field, l.invalid, bidi, other)
 	return l.items
 }
 
 // jsonError explains a JSON file that cannot be read, with where it broke.
 func jsonError(dec *json.Decoder, what string, err error) error {
+	return jsonErrorAt(dec, what, jsonPlace{}, err)
+}
+
+// jsonPlace is where among its records a JSON file broke: in the middle of
+// record n (1-based) or after it, in its list of meetings (list); the zero
+// value names no place.
+type jsonPlace struct {
+	record       int
+	inside, list bool
+}
+
+// jsonErrorAt is jsonError naming the record where the file broke.
+func jsonErrorAt(dec *json.Decoder, what string, at jsonPlace, err error) error {
+	var cut, in string
+	switch {
+	case at.inside:
+		cut = fmt.Sprintf("in the middle of record %d (byte %d)", at.record, dec.InputOffset())
+		in = fmt.Sprintf(" in record %d,", at.record)
+	case at.record > 0:
+		cut = fmt.Sprintf("after record %d (byte %d), before the list of meetings is closed", at.record, dec.InputOffset())
+		in = fmt.Sprintf(" after record %d,", at.record)
+	case at.list:
+		cut = fmt.Sprintf("before its first record (byte %d)", dec.InputOffset())
+	default:
+		cut = fmt.Sprintf("before its end (byte %d)", dec.InputOffset())
+	}
 	var syn *json.SyntaxError
 	switch {
-	case errors.Is(err, io.EOF):
+	case errors.Is(err, io.EOF) && dec.InputOffset() == 0:
 		return referral.Errorf(referral.EINVALID, "the %s file is empty", what)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return referral.Errorf(referral.EINVALID, "the %s file ends in the middle of a record (byte %d); it may be cut short — download it again", what, dec.InputOffset())
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return referral.Errorf(referral.EINVALID, "the %s file ends %s: it was cut short — download it again; nothing was changed", what, cut)
 	case errors.As(err, &syn):
-		return referral.Errorf(referral.EINVALID, "the %s file is not valid JSON at byte %d: %s", what, syn.Offset, syn.Error())
+		return referral.Errorf(referral.EINVALID, "the %s file is not valid JSON%s at byte %d: %s; nothing was changed", what, in, syn.Offset, syn.Error())
 	case errors.As(err, new(*json.UnmarshalTypeError)):
-		return referral.Errorf(referral.EINVALID, "the %s file is JSON of the wrong shape near byte %d: %v", what, dec.InputOffset(), err)
+		return referral.Errorf(referral.EINVALID, "the %s file is JSON of the wrong shape%s near byte %d: %v; nothing was changed", what, in, dec.InputOffset(), err)
 	}
 	var ref *referral.Error
 	if errors.As(err, &ref) {
@@ -170,10 +213,10 @@ func decodeRecords[T any](p *parser, dec *json.Decoder, what string, each func(i
 		if err := dec.Decode(&rec); err != nil {
 			var typ *json.UnmarshalTypeError
 			if !errors.As(err, &typ) {
-				return jsonError(dec, what, err)
+				return jsonErrorAt(dec, what, jsonPlace{record: i + 1, inside: true, list: true}, err)
 			}
 			r := &recordCtx{p: p, index: i}
-			r.skip("record", "expected a meeting (a JSON object), found %s", typ.Value)
+			r.skip("record", "expected a meeting (a JSON object), found %s", jsonKind(typ.Value))
 		} else if rec == nil {
 			p.res.Empty++
 			r := &recordCtx{p: p, index: i}
@@ -187,7 +230,22 @@ func decodeRecords[T any](p *parser, dec *json.Decoder, what string, each func(i
 	}
 	_, err := dec.Token() // the closing ]
 	if err != nil {
-		return jsonError(dec, what, err)
+		return jsonErrorAt(dec, what, jsonPlace{record: p.res.Records, list: true}, err)
 	}
 	return nil
+}
+
+// jsonKind says in words the kind encoding/json names a value.
+func jsonKind(kind string) string {
+	switch kind {
+	case "array":
+		return "a list"
+	case "number":
+		return "a number"
+	case "string":
+		return "text"
+	case "bool":
+		return "true or false"
+	}
+	return kind
 }

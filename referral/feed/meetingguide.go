@@ -89,8 +89,19 @@ func (m *mgRecord) draft(i int) *draft {
 	d.altID = d.text("id", m.ID)
 	d.name = d.text("name", m.Name)
 	d.program = d.text("program", m.Program)
-	d.days = d.list("day", m.Day)
-	d.start = d.text("time", m.Time)
+	// A day or time of the wrong kind leaves the record without the
+	// schedule it gives: read as none it would list a weekly meeting as by
+	// appointment, so the record is skipped.
+	if m.Day.bad != "" && len(m.Day.items) == 0 {
+		d.fail("day", "expected a weekday (0 for Sunday to 6 for Saturday) or a list of them, found %s", m.Day.bad)
+	} else {
+		d.days = d.list("day", m.Day)
+	}
+	if m.Time.bad != "" {
+		d.fail("time", "expected a time such as 19:30, found %s", m.Time.bad)
+	} else {
+		d.start = d.text("time", m.Time)
+	}
 	d.end = d.text("end_time", m.EndTime)
 	d.tz = d.text("timezone", m.Timezone)
 	d.codes = d.list("types", m.Types)

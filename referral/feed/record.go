@@ -122,6 +122,26 @@ func (d *draft) note(field, format string, args ...any) {
 	d.problems = append(d.problems, problem{field, fmt.Sprintf(format, args...)})
 }
 
+// checkText notes what referral.Tidy will repair in a field's text: bytes
+// that are not UTF-8 (invalid: a JSON decoder has already replaced them, so
+// the reader says) and control characters.
+func (d *draft) checkText(field, s string, invalid bool) {
+	bidi, other := referral.Controls(s)
+	d.noteCharacters(field, invalid, bidi, other)
+}
+
+func (d *draft) noteCharacters(field string, invalid, bidi, other bool) {
+	if invalid {
+		d.note(field, "the text had invalid characters (bytes that are not UTF-8), repaired: replaced with \uFFFD")
+	}
+	if bidi {
+		d.note(field, "invisible characters that reverse the direction of text (U+202A–U+202E, U+2066–U+2069) removed")
+	}
+	if other {
+		d.note(field, "control characters replaced with spaces, and those that stand for Windows-1252 punctuation read as it (U+0092 as ’)")
+	}
+}
+
 // recordCtx names the record in the report while it is being built.
 type recordCtx struct {
 	p              *parser
@@ -132,7 +152,49 @@ type recordCtx struct {
 
 func (r *recordCtx) repair(field, format string, args ...any) {
 	r.p.res.Repaired = append(r.p.res.Repaired, Repair{Index: r.index, SourceID: r.id, Name: r.name,
-		Field: field, What: fmt.Sprintf(format, args...)})
+		Field: field, What: message(format, args...)})
+}
+
+// maxMessage bounds a report's sentence, in characters. Most quote a value
+// from the feed, and a value can be a whole pasted page.
+const maxMessage = 400
+
+func message(format string, args ...any) string {
+	return referral.Truncate(fmt.Sprintf(format, args...), maxMessage)
+}
+
+// Lengths in characters beyond which a value is no listing's: a pasted page,
+// or a file read wrongly into one field. Text longer is shortened, with a
+// note, so the listing is kept and the screen and sheet stay readable; a
+// longer id, link or number cannot be shortened and is not used.
+const (
+	maxName  = 200    // the longest real meeting names have about 100
+	maxLine  = 500    // a place's parts, a region, a group's name
+	maxProse = 10_000 // notes: a few paragraphs of directions
+	maxID    = 500    // slugs made of a name and an address run to about 150
+	maxLink  = 2_000  // the longest address browsers and QR codes take in practice
+	maxCodes = 60     // type codes on one listing; real ones carry under 20
+	maxCode  = 60     // one code or type name ("Location Temporarily Closed")
+)
+
+// prose is a feed's text as a listing shows it (referral.PlainText), no
+// longer than max characters.
+func (r *recordCtx) prose(field, s string, max int) string {
+	return r.short(field, referral.PlainText(s), max)
+}
+
+// short shortens s to max characters, with a note.
+func (r *recordCtx) short(field, s string, max int) string {
+	if len(s) <= max { // no text has more characters than bytes
+		return s
+	}
+	n := utf8.RuneCountInString(s)
+	if n <= max {
+		return s
+	}
+	r.repair(field, "the text is %s characters long, more than %s; shortened to at most %s",
+		referral.Thousands(n), referral.Thousands(max), referral.Thousands(max))
+	return referral.Truncate(s, max)
 }
 
 // contradiction notes that the record says two things that exclude each
@@ -148,21 +210,32 @@ var attendanceField = map[Format]string{MeetingGuide: "attendance_option", BMLT:
 
 func (r *recordCtx) skip(field, format string, args ...any) {
 	r.p.res.Skipped = append(r.p.res.Skipped, Skip{Index: r.index, SourceID: r.id, Name: r.name,
-		Field: field, Reason: fmt.Sprintf(format, args...)})
+		Field: field, Reason: message(format, args...)})
 }
 
 // add turns a draft into a Group, or skips it with a reason. Its error is for
 // the whole file (no program to give the groups, cancellation).
 func (p *parser) add(d *draft) error {
-	r := &recordCtx{p: p, index: d.index, id: plain(d.id), name: referral.PlainText(d.name)}
+	r := &recordCtx{p: p, index: d.index, id: plain(d.id)}
 	if r.id == "" && plain(d.altID) != "" {
 		r.id = plain(d.altID)
 	}
+	long := utf8.RuneCountInString(r.id) > maxID
+	if long {
+		r.id = referral.Truncate(r.id, 60) // for the report only: the record is skipped
+	}
+	r.name = r.prose(d.nameField, d.name, maxName)
 	for _, pr := range d.problems {
 		r.repair(pr.field, "%s", pr.msg)
 	}
-	if d.skip != nil {
+	switch {
+	case d.skip != nil:
 		r.skip(d.skip.field, "%s", d.skip.msg)
+		return nil
+	case long:
+		// A shortened id could be another record's: the record could never
+		// be updated by the next import, nor told from that one.
+		r.skip(d.idField, "the id is longer than %d characters; no feed's id is", maxID)
 		return nil
 	}
 	if r.name == "" {
@@ -192,7 +265,7 @@ func (p *parser) add(d *draft) error {
 	p.place(r, d, g)
 	p.onlineAccess(r, d, g)
 	p.contact(r, d, g)
-	g.Notes = referral.PlainText(d.notes)
+	g.Notes = r.prose("notes", d.notes, maxProse)
 	dec := p.types(r, d, g)
 	p.attendance(r, d, g, dec)
 	p.placeAtZIP(r, g)
@@ -320,23 +393,39 @@ func (p *parser) zone(name string) (*time.Location, error) {
 // reports false when the record must be skipped.
 func (p *parser) sessions(r *recordCtx, d *draft, g *referral.Group) bool {
 	var days []time.Weekday
+	var badDays []error
 	for _, s := range d.days {
 		if s = plain(s); s == "" {
 			continue
 		}
 		day, named, err := readDay(s)
 		if err != nil {
-			r.skip("day", "%v", err)
-			return false
-		}
-		if named && !d.daysNamed {
-			r.repair("day", "read day %q as %d", s, int(day))
+			badDays = append(badDays, err)
+			continue
 		}
 		if !slices.Contains(days, day) {
+			if named && !d.daysNamed {
+				r.repair("day", "read day %s as %d", referral.Quote(s), int(day))
+			}
 			days = append(days, day)
 		}
 	}
 	slices.Sort(days)
+	if len(badDays) > 0 && len(days) == 0 {
+		// A day was given and none can be read: the group meets on a day
+		// the feed does not say. Listed "by appointment" it would be offered
+		// to someone who can only come on another.
+		r.skip("day", "%v", badDays[0])
+		return false
+	}
+	if n := len(badDays); n > 0 {
+		// The listing's other days still say when it meets.
+		more := ""
+		if n > 1 {
+			more = fmt.Sprintf(" (and %d more days that cannot be read)", n-1)
+		}
+		r.repair("day", "%v%s; left out, the listing keeps its other days", badDays[0], more)
+	}
 	start := plain(d.start)
 	switch {
 	case len(days) == 0 && start == "":
@@ -419,18 +508,19 @@ func madeID(d *draft, g *referral.Group) string {
 func (p *parser) place(r *recordCtx, d *draft, g *referral.Group) {
 	pl := d.place
 	g.Place = referral.Place{
-		Location: referral.PlainText(pl.Location), Address: referral.PlainText(pl.Address), City: referral.PlainText(pl.City),
-		State: referral.PlainText(pl.State), PostalCode: plain(pl.PostalCode), Country: referral.PlainText(pl.Country),
-		Notes: referral.PlainText(pl.Notes),
+		Location: r.prose("location", pl.Location, maxLine), Address: r.prose("address", pl.Address, maxLine),
+		City: r.prose("city", pl.City, maxLine), State: r.prose("state", pl.State, maxLine),
+		PostalCode: r.short("postal_code", plain(pl.PostalCode), maxLine), Country: r.prose("country", pl.Country, maxLine),
+		Notes: r.prose("location_notes", pl.Notes, maxProse),
 	}
 	if g.Place.Address == "" && g.Place.City == "" && g.Place.State == "" && g.Place.PostalCode == "" && g.Place.Country == "" {
-		if f := referral.PlainText(d.formatted); f != "" {
+		if f := r.prose("formatted_address", d.formatted, maxLine); f != "" {
 			splitAddress(f, &g.Place)
 		}
 	}
 	for _, reg := range pl.Regions {
 		// Regions are labels: one line each, so every format can list them.
-		if reg = strings.Join(strings.Fields(referral.PlainText(reg)), " "); reg != "" {
+		if reg = strings.Join(strings.Fields(r.prose("regions", reg, maxLine)), " "); reg != "" {
 			g.Place.Regions = append(g.Place.Regions, reg)
 		}
 	}
@@ -499,12 +589,10 @@ func (p *parser) coords(r *recordCtx, d *draft) *referral.Point {
 
 func (p *parser) onlineAccess(r *recordCtx, d *draft, g *referral.Group) {
 	o := referral.OnlineAccess{URLNotes: referral.PlainText(d.online.URLNotes), PhoneNotes: referral.PlainText(d.online.PhoneNotes)}
-	if u, ok := webLink(r, "conference_url", d.online.URL); ok {
-		o.URL = u
-	} else if u != "" {
-		// Keep what the feed said where a person can still read it.
-		o.URLNotes = joinLines(u, o.URLNotes)
-	}
+	link, text := webLink(r, "conference_url", d.online.URL, "kept as text in the link's notes, never as a link")
+	o.URL = link
+	// Keep what the feed said where a person can still read it.
+	o.URLNotes = r.short("conference_url_notes", joinLines(text, o.URLNotes), maxProse)
 	// Commas, "#" and "*" are how one-tap dial strings pause and answer the
 	// conference's prompts, so dialable keeps them whole. Anything else is
 	// kept where a person can still read it, and the report says so: the
@@ -513,45 +601,62 @@ func (p *parser) onlineAccess(r *recordCtx, d *draft, g *referral.Group) {
 	if t := strings.TrimPrefix(strings.TrimPrefix(raw, "tel:"), "TEL:"); raw == "" || dialable(t) {
 		o.Phone, _ = phone(r, "conference_phone", raw)
 	} else {
-		r.repair("conference_phone", "%q is not a phone number to dial; kept as text in the dial-in notes, and the sheet will not print it as a number to call", raw)
+		r.repair("conference_phone", "%s is not a phone number to dial; kept as text in the dial-in notes, and the sheet will not print it as a number to call", referral.Quote(raw))
 		o.PhoneNotes = joinLines(raw, o.PhoneNotes)
 	}
+	o.PhoneNotes = r.short("conference_phone_notes", o.PhoneNotes, maxProse)
 	g.Online = o
 }
 
 func (p *parser) contact(r *recordCtx, d *draft, g *referral.Group) {
-	c := referral.Contact{Entity: referral.PlainText(d.contact.Entity)}
-	c.Website, _ = webLink(r, "website", d.contact.Website)
-	c.FeedbackURL, _ = webLink(r, "feedback_url", d.contact.FeedbackURL)
+	c := referral.Contact{Entity: r.prose("group", d.contact.Entity, maxLine)}
+	c.Website, _ = webLink(r, "website", d.contact.Website, "left out")
+	c.FeedbackURL, _ = webLink(r, "feedback_url", d.contact.FeedbackURL, "left out")
 	if ph, ok := phone(r, "phone", d.contact.Phone); ok {
 		c.Phone = ph
 	}
 	if e := plain(d.contact.Email); e != "" {
-		if strings.Contains(e, "@") && !strings.ContainsAny(e, " \t\n<>") {
+		if len(e) <= maxEmail && strings.Contains(e, "@") && !strings.ContainsAny(e, " \t\n<>") {
 			c.Email = strings.TrimPrefix(e, "mailto:")
 		} else {
-			r.repair("email", "%q is not an email address; left out", e)
+			r.repair("email", "%s is not an email address; left out", referral.Quote(e))
 		}
 	}
 	g.Contact = c
 }
 
-// webLink accepts http(s) links, repairs "www.example.org" and reports
-// anything else (returning it with ok false).
-func webLink(r *recordCtx, field, s string) (string, bool) {
+// maxEmail is the longest address mail systems deliver to (RFC 5321).
+const maxEmail = 254
+
+// webLink reads a link field. An http(s) link is the link; "www.example.org"
+// gets its https://. Other text is reported and returned as text, for a
+// field whose text a person may still read (kept says where it went).
+//
+// A link of any other kind — javascript:, data:, vbscript:, file:,
+// zoommtg:// — is neither: it is no page a person can open from a sheet,
+// and some would run code in whatever program one day follows it. It is
+// dropped whole, with a note.
+func webLink(r *recordCtx, field, s, kept string) (link, text string) {
 	s = plain(s)
-	if s == "" {
-		return "", false
+	switch {
+	case s == "":
+		return "", ""
+	case len(s) > maxLink:
+		r.repair(field, "the link is %s characters long, more than %s; left out", referral.Thousands(utf8.RuneCountInString(s)), referral.Thousands(maxLink))
+		return "", ""
+	case isWebLink(s):
+		return s, ""
 	}
-	if isWebLink(s) {
-		return s, true
+	if scheme := otherScheme(s); scheme != "" {
+		r.repair(field, "%s is a %s: link, not a web address (http or https); left out", referral.Quote(s), scheme)
+		return "", ""
 	}
-	if !strings.Contains(s, "://") && !strings.ContainsAny(s, " \n") && isWebLink("https://"+s) {
-		r.repair(field, "link %q has no https://; added it", s)
-		return "https://" + s, true
+	if !strings.Contains(s, "://") && !strings.ContainsAny(s, " \n") && isDomainLink("https://"+s) {
+		r.repair(field, "link %s has no https://; added it", referral.Quote(s))
+		return "https://" + s, ""
 	}
-	r.repair(field, "%q is not a web link; left out of the link", s)
-	return s, false
+	r.repair(field, "%s is not a web link; %s", referral.Quote(s), kept)
+	return "", s
 }
 
 func isWebLink(s string) bool {
@@ -560,9 +665,62 @@ func isWebLink(s string) bool {
 		!strings.ContainsAny(s, " \t\n")
 }
 
+// isDomainLink is isWebLink for a link whose host is a domain name with a
+// dot ("zoom.us"), the way people write a site without its https://:
+// "Passcode:42" would otherwise become a link to a host named Passcode.
+func isDomainLink(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && isWebLink(s) && strings.Contains(strings.Trim(u.Hostname(), "."), ".")
+}
+
+// alwaysCode are the schemes whose links run code or carry a document of
+// their own: dropped even when they look like text ("javascript: void(0)").
+var alwaysCode = map[string]bool{"javascript": true, "vbscript": true, "data": true, "file": true, "blob": true}
+
+// otherScheme returns the scheme of a link that is not a web link, as a
+// browser would read it, or "" for text. A browser ignores leading spaces
+// and controls and every tab and line break in an address, so
+// "java\tscript:" is javascript: too. Text that merely has a colon
+// ("Meeting ID: 123", "Passcode:42") is text, unless its scheme is one that
+// runs code or it goes on with "//" as only links do.
+func otherScheme(s string) string {
+	t := strings.Map(func(c rune) rune {
+		if c == '\t' || c == '\n' || c == '\r' {
+			return -1
+		}
+		return c
+	}, s)
+	t = strings.TrimLeftFunc(t, func(c rune) bool { return c <= ' ' })
+	i := strings.IndexByte(t, ':')
+	if i < 1 {
+		return ""
+	}
+	scheme := strings.ToLower(t[:i])
+	for j, c := range scheme {
+		letter := 'a' <= c && c <= 'z'
+		if !letter && (j == 0 || !('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return ""
+		}
+	}
+	if scheme == "http" || scheme == "https" {
+		return "" // a web link that is broken, which the caller reports as text
+	}
+	if alwaysCode[scheme] || strings.HasPrefix(t[i+1:], "//") {
+		return scheme
+	}
+	return ""
+}
+
+// maxPhone is longer than any number with its extension and the pauses and
+// codes a one-tap dial string adds.
+const maxPhone = 100
+
 // dialable reports whether s is a phone number as referral.Group.Validate
 // allows it: at least three digits among + ( ) - . , # * and spaces.
 func dialable(s string) bool {
+	if len(s) > maxPhone {
+		return false
+	}
 	digits := 0
 	for _, c := range s {
 		switch {
@@ -584,13 +742,13 @@ func phone(r *recordCtx, field, s string) (string, bool) {
 		return "", false
 	}
 	if t := strings.TrimPrefix(strings.TrimPrefix(s, "tel:"), "TEL:"); t != s && dialable(t) {
-		r.repair(field, "dropped \"tel:\" from %q", s)
+		r.repair(field, "dropped \"tel:\" from %s", referral.Quote(s))
 		return t, true
 	}
 	if dialable(s) {
 		return s, true
 	}
-	r.repair(field, "%q is not a phone number to dial; left out of the number", s)
+	r.repair(field, "%s is not a phone number to dial; left out of the number", referral.Quote(s))
 	return s, false
 }
 
@@ -610,14 +768,7 @@ func (p *parser) types(r *recordCtx, d *draft, g *referral.Group) decoded {
 	if v == nil {
 		v = vocabularyFor(g.Program)
 	}
-	var raw []string
-	for _, c := range d.codes {
-		// Some feeds send "O,D" as one code; every format splits on commas.
-		for _, part := range strings.Split(c, ",") {
-			raw = append(raw, plain(part))
-		}
-	}
-	codes, dec, notes, unknown := v.decode(raw)
+	codes, dec, notes, unknown := v.decode(rawCodes(r, d.codes))
 	for _, n := range notes {
 		r.repair("types", "%s", n)
 	}
@@ -632,6 +783,10 @@ func (p *parser) types(r *recordCtx, d *draft, g *referral.Group) decoded {
 	langs := d.languages
 	if d.langIsHint && len(dec.attrs.Languages) > 0 {
 		langs = nil
+	}
+	if len(langs) > maxCodes {
+		r.repair("languages", "%d languages listed; only the first %d read", len(langs), maxCodes)
+		langs = langs[:maxCodes]
 	}
 	for _, l := range langs {
 		l = strings.ToLower(plain(l))
@@ -657,6 +812,35 @@ func (p *parser) types(r *recordCtx, d *draft, g *referral.Group) decoded {
 		r.contradiction("types", "listed as both women only and men only: neither is trusted, with a caution to call ahead")
 	}
 	return dec
+}
+
+// rawCodes are a listing's type codes as written, at most maxCodes of them,
+// each at most maxCode characters long: more is no listing's, and each code
+// is looked up against every one before it.
+func rawCodes(r *recordCtx, written []string) []string {
+	var raw []string
+	long, more := 0, 0
+	for _, c := range written {
+		// Some feeds send "O,D" as one code; every format splits on commas.
+		for _, part := range strings.Split(c, ",") {
+			switch part = plain(part); {
+			case part == "":
+			case utf8.RuneCountInString(part) > maxCode:
+				long++
+			case len(raw) == maxCodes:
+				more++
+			default:
+				raw = append(raw, part)
+			}
+		}
+	}
+	if long > 0 {
+		r.repair("types", "%d type codes are longer than %d characters, which no code or type name is; left out", long, maxCode)
+	}
+	if more > 0 {
+		r.repair("types", "%d type codes listed; only the first %d read", len(raw)+more, maxCodes)
+	}
+	return raw
 }
 
 func isLanguageCode(s string) bool {

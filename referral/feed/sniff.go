@@ -124,11 +124,10 @@ func plainTextError(head []byte) error {
 	}, strings.ToValidUTF8(string(line), "�"))
 	first = referral.Truncate(strings.TrimSpace(first), 60)
 	lower := strings.ToLower(first)
+	if err := separatorError(string(line)); err != nil {
+		return err
+	}
 	switch {
-	case strings.Contains(lower, "name") && bytes.ContainsAny(line, ";\t"):
-		return referral.Errorf(referral.EINVALID,
-			"the file is a table whose columns are separated by semicolons or tabs, not commas (it begins %q); "+
-				"save it as CSV with commas, or choose the comma as the separator when exporting; nothing was changed", first)
 	case isJSONScalar(lower):
 		return referral.Errorf(referral.EINVALID,
 			"the file is not a meeting list but a single JSON value (%s); a feed is a list of meetings — check the address or download it again; nothing was changed", first)
@@ -148,4 +147,26 @@ func isJSONScalar(s string) bool {
 		return true
 	}
 	return s != "" && strings.Trim(s, "0123456789.e+-") == "" && strings.ContainsAny(s, "0123456789")
+}
+
+// separatorError refuses a table whose header line names its columns with
+// semicolons or tabs between them, as spreadsheets set to a European locale
+// save "CSV", saying which: it reads as one column, so the person would see
+// only "no Name column". nil when header is no such line.
+func separatorError(header string) error {
+	if !strings.Contains(strings.ToLower(header), "name") {
+		return nil
+	}
+	semicolons, tabs := strings.Count(header, ";"), strings.Count(header, "\t")
+	sep := "semicolons"
+	switch {
+	case semicolons == 0 && tabs == 0:
+		return nil
+	case tabs > semicolons:
+		sep = "tabs"
+	}
+	begins := referral.Truncate(strings.TrimSpace(strings.ToValidUTF8(strings.ReplaceAll(header, "\t", " "), "\uFFFD")), 60)
+	return referral.Errorf(referral.EINVALID,
+		"the file is a table whose columns are separated by %s, not commas (it begins %q); "+
+			"save it as CSV with commas, or choose the comma as the separator when exporting; nothing was changed", sep, begins)
 }
