@@ -21,10 +21,7 @@ const MaxPlace = 100
 
 // PlaceKey folds a place name for comparison.
 func PlaceKey(s string) string {
-	t, _, err := transform.String(foldAccents, s)
-	if err != nil {
-		t = s
-	}
+	t := stripAccents(s)
 	var b strings.Builder
 	space := false
 	for _, r := range strings.ToLower(t) {
@@ -42,8 +39,20 @@ func PlaceKey(s string) string {
 	return b.String()
 }
 
-// foldAccents takes accents off letters: é → e, ñ → n.
-var foldAccents = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// stripAccents takes accents off letters: é → e, ñ → n. A transformer keeps
+// state while it runs, so one shared between calls races when an import folds
+// names while the town field completes one; each call builds its own, and
+// plain ASCII, most names, needs none.
+func stripAccents(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	t, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
+	if err != nil {
+		return s
+	}
+	return t
+}
 
 // placeKeys are the folded names a listing can be found under.
 func placeKeys(g *Group) []string {

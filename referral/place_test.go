@@ -3,6 +3,7 @@ package referral_test
 import (
 	"math"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -130,4 +131,23 @@ func TestNeedsPlaceValidate(t *testing.T) {
 			t.Errorf("place %q: problems %v, want one at %s", place, ps, field)
 		}
 	}
+}
+
+// Imports fold names in the background while the town field folds what the
+// counselor types; under -race this fails if the folding shares state.
+func TestPlaceKeyAtOnce(t *testing.T) {
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 200 {
+				if got := referral.PlaceKey("Montréal, Québec"); got != "montreal quebec" {
+					t.Errorf("PlaceKey = %q, want montreal quebec", got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/transform"
 )
 
 // Service meetings.
@@ -69,11 +67,7 @@ func ServiceName(name string) bool {
 // accents taken off. Most names are ASCII and skip the accent folding, which
 // an import of 250,000 listings would otherwise pay for on every one.
 func nameWords(s string) []string {
-	if !isASCII(s) {
-		if t, _, err := transform.String(foldAccents, s); err == nil {
-			s = t
-		}
-	}
+	s = stripAccents(s)
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
