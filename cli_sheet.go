@@ -25,6 +25,7 @@ func (c *cli) sheet(args []string) error {
 	large := fs.Bool("large", false, "large print")
 	pick := fs.String("pick", "", "group ids to print, e.g. 12,40 (default: the top matches)")
 	out := fs.String("out", "", "the PDF file to write")
+	ics := fs.String("ics", "", "a calendar file (.ics) of the same groups to write, for the client's phone")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -32,8 +33,8 @@ func (c *cli) sheet(args []string) error {
 	if len(rest) > 0 {
 		return usagef("sheet takes only flags (got %q)", rest[0])
 	}
-	if *out == "" {
-		return usagef("sheet needs --out FILE.pdf")
+	if *out == "" && *ics == "" {
+		return usagef("sheet needs --out FILE.pdf, --ics FILE.ics or both")
 	}
 	ids, err := groupIDs(*pick)
 	if err != nil {
@@ -100,6 +101,14 @@ func (c *cli) sheet(args []string) error {
 	if err := sheet.Validate(); err != nil {
 		return usagef("%s", referral.ErrorMessage(err))
 	}
+	if *ics != "" {
+		if err := c.writeCalendar(*ics, sheet); err != nil {
+			return err
+		}
+	}
+	if *out == "" {
+		return nil // a calendar alone is not a printed referral, so it is not logged
+	}
 	if err := writeFileAtomic(*out, func(w io.Writer) error { return pdf.Render(w, sheet) }); err != nil {
 		return err
 	}
@@ -108,6 +117,18 @@ func (c *cli) sheet(args []string) error {
 		return fmt.Errorf("the sheet was saved as %s but could not be added to the referral log: %w", *out, err)
 	}
 	fmt.Fprintf(c.stdout, "%s: %d groups, %s, %s%s\n", *out, len(chosen), sheet.Language(), sheet.PaperSize(), map[bool]string{true: ", large print"}[*large])
+	return nil
+}
+
+// writeCalendar writes the sheet's groups as a calendar file for the
+// client's phone. It carries the sheet's language and clock, never its
+// first name.
+func (c *cli) writeCalendar(path string, sheet referral.Sheet) error {
+	cal := referral.Calendar{Groups: sheet.Groups, Now: sheet.Date, Lang: sheet.Language()}
+	if err := writeFileAtomic(path, cal.WriteICS); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "%s: %d groups, calendar\n", path, len(sheet.Groups))
 	return nil
 }
 
