@@ -56,7 +56,7 @@ func askChoice(win fyne.Window, title string, body fyne.CanvasObject, first, sec
 	var d *dialog.CustomDialog
 	a := widget.NewButton(first, func() { d.Hide(); onFirst() })
 	b := widget.NewButton(second, func() { d.Hide(); onSecond() })
-	b.Importance = widget.HighImportance
+	b.Importance = widget.HighImportance // Enter taps it (see confirmTopDialog)
 	d = dialog.NewCustomWithoutButtons(title, body, win)
 	d.SetButtons([]fyne.CanvasObject{a, b})
 	d.Resize(fyne.NewSize(max(480, d.MinSize().Width), d.MinSize().Height))
@@ -148,3 +148,48 @@ func (p *progressDialog) onCancel() {
 	// and nothing here may touch the dialog after that.
 	p.stop()
 }
+
+// confirmTopDialog answers the dialog on top when Enter is pressed with
+// nothing in it focused. A dialog shows with nothing focused, and a
+// focused Fyne button answers Space only, so the window answers Enter
+// (see mainWindow.onTypedKey) for every dialog, Fyne's own included: it taps the dialog's main (high-importance) button or, when it
+// has only one, that one. A choice between a dangerous act and Cancel has
+// neither, so Enter never confirms what cannot be undone. It reports
+// whether a button was tapped.
+func confirmTopDialog(c fyne.Canvas) bool {
+	if c.Overlays().Top() == nil || c.Focused() != nil {
+		return false
+	}
+	// Fyne offers no public walk of a dialog's widgets; moving the focus
+	// through it visits every button it has.
+	var buttons []*widget.Button
+	var first fyne.Focusable
+	for range maxDialogStops {
+		c.FocusNext()
+		f := c.Focused()
+		if f == nil || f == first {
+			break
+		}
+		if first == nil {
+			first = f
+		}
+		if b, ok := f.(*widget.Button); ok && !b.Disabled() {
+			buttons = append(buttons, b)
+		}
+	}
+	c.Unfocus()
+	for _, b := range buttons {
+		if b.Importance == widget.HighImportance {
+			b.OnTapped()
+			return true
+		}
+	}
+	if len(buttons) == 1 {
+		buttons[0].OnTapped()
+		return true
+	}
+	return false
+}
+
+// maxDialogStops bounds the walk through a dialog's Tab stops.
+const maxDialogStops = 200

@@ -147,12 +147,9 @@ func approachChoice() choice[referral.Approach] {
 }
 
 func (f *needsForm) buildUI(defaultMiles float64) {
-	f.forWhom = newRadio(forChoice().labels, forChoice().label(referral.ForSelf))
-	subs := substanceChoice()
-	for i, l := range subs.labels {
-		c := widget.NewCheck(l, nil)
-		c.Checked = subs.values[i] == referral.SubstanceOpioids
-		f.substances = append(f.substances, c)
+	f.forWhom = newRadio(forChoice().labels)
+	for _, l := range substanceChoice().labels {
+		f.substances = append(f.substances, widget.NewCheck(l, nil))
 	}
 	f.zip = newEntry(lang.L("e.g. 19107"))
 	f.zipStatus = widget.NewLabel("")
@@ -160,17 +157,18 @@ func (f *needsForm) buildUI(defaultMiles float64) {
 	f.zipStatus.Hide()
 	f.place = widget.NewSelectEntry(nil)
 	f.place.PlaceHolder = lang.L("or a town, e.g. Edmonton")
+	oneTabStop(f.place, nil)
 	f.miles = widget.NewSelectEntry(milesOptions)
+	oneTabStop(f.miles, milesOptions)
 	f.milesDefault = strconv.FormatFloat(defaultMiles, 'f', -1, 64)
-	f.miles.SetText(f.milesDefault)
 	for _, l := range weekdayShort {
 		f.days = append(f.days, widget.NewCheck(lang.L(l), nil))
 	}
 	for _, l := range timeBandChoice().labels {
 		f.times = append(f.times, widget.NewCheck(l, nil))
 	}
-	f.attend = newRadio(attendWantedChoice().labels, attendWantedChoice().label(referral.AttendEither))
-	f.gender = newRadio(genderChoice().labels, genderChoice().label(referral.GenderUnspecified))
+	f.attend = newRadio(attendWantedChoice().labels)
+	f.gender = newRadio(genderChoice().labels)
 	f.womenOnly = widget.NewCheck(lang.L("Only women's groups"), nil)
 	f.menOnly = widget.NewCheck(lang.L("Only men's groups"), nil)
 	f.lgbtq = widget.NewCheck(lang.L("LGBTQ+"), nil)
@@ -182,9 +180,8 @@ func (f *needsForm) buildUI(defaultMiles float64) {
 	f.childcare = widget.NewCheck(lang.L("Childcare"), nil)
 	f.moud = widget.NewCheck(lang.L("Takes medication for OUD (MOUD)"), nil)
 	f.approach = widget.NewSelect(approachChoice().labels, nil)
-	f.approach.SetSelectedIndex(0)
 	f.limit = widget.NewSelect(limitOptions, nil)
-	f.limit.SetSelected(strconv.Itoa(referral.DefaultLimit))
+	f.setDefaults()
 
 	grid := container.New(layout.NewFormLayout())
 	row := func(label string, input fyne.CanvasObject, fields ...string) {
@@ -297,11 +294,48 @@ func (f *needsForm) setDefaultMiles(miles float64) {
 	}
 }
 
-func newRadio(options []string, selected string) *widget.RadioGroup {
+// setDefaults puts every need back to what a new client starts with:
+// the client, opioids, the clinic's distance, any day and time, either
+// attendance, gender not asked, nothing else asked for.
+func (f *needsForm) setDefaults() {
+	f.forWhom.SetSelected(forChoice().label(referral.ForSelf))
+	for i, c := range f.substances {
+		c.SetChecked(substanceChoice().values[i] == referral.SubstanceOpioids)
+	}
+	f.zip.SetText("")
+	f.place.SetText("")
+	f.place.SetOptions(nil)
+	f.miles.SetText(f.milesDefault)
+	checks := append(append([]*widget.Check{}, f.days...), f.times...)
+	checks = append(checks, f.womenOnly, f.menOnly, f.lgbtq, f.young, f.spanish, f.wheelchair, f.asl, f.childcare, f.moud)
+	for _, c := range checks {
+		c.SetChecked(false)
+	}
+	f.attend.SetSelected(attendWantedChoice().label(referral.AttendEither))
+	f.gender.SetSelected(genderChoice().label(referral.GenderUnspecified))
+	f.otherLangs.SetText("")
+	f.approach.SetSelectedIndex(0)
+	f.limit.SetSelected(strconv.Itoa(referral.DefaultLimit))
+}
+
+// reset clears the form for the next client and reports one change.
+func (f *needsForm) reset() {
+	changed := f.onChanged
+	f.onChanged = func() {}
+	if f.stopPlace != nil {
+		f.stopPlace()
+		f.stopPlace = nil
+	}
+	f.placeSeq++ // a completion still on its way is for the last client
+	f.setDefaults()
+	f.onChanged = changed
+	f.onChanged()
+}
+
+func newRadio(options []string) *widget.RadioGroup {
 	r := widget.NewRadioGroup(options, nil)
 	r.Horizontal = true
 	r.Required = true
-	r.Selected = selected
 	return r
 }
 

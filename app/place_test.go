@@ -14,7 +14,7 @@ import (
 // menuOf opens a SelectEntry's menu as a person would and reads its items.
 func menuOf(t *testing.T, win fyne.Window, e *widget.SelectEntry) []string {
 	t.Helper()
-	test.Tap(e.ActionItem.(*widget.Button))
+	test.Tap(e.ActionItem.(fyne.Tappable))
 	overlays := win.Canvas().Overlays()
 	pop := overlays.Top()
 	if pop == nil {

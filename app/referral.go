@@ -51,6 +51,19 @@ type referralScreen struct {
 	form  *needsForm
 	sheet *sheetBar
 
+	groups    referral.GroupService // asked whether the directory is empty
+	newClient *widget.Button        // clears the screen for the next client
+	// emptyDir is set while the directory holds no group at all: the
+	// screen says so before any ZIP is typed, with the ways to fill it.
+	emptyDir bool
+	// fill are the Sources screen's Add feed… and Import file…, offered
+	// while the directory is empty.
+	fill     *fyne.Container
+	addFeed  *widget.Button
+	importIt *widget.Button
+	// done says the last sheet was saved or printed and offers New client.
+	done *widget.Label
+
 	header      fyne.CanvasObject // the count and widening over the list
 	results     *fyne.Container   // header over the list or the notice
 	count       *widget.Label
@@ -96,9 +109,11 @@ type candidateCard struct {
 
 // newReferralScreen builds the screen; logged is called after a sheet was
 // saved or printed and its referral logged.
-func newReferralScreen(win fyne.Window, s Services, bg background, zones *clinicZones, logged func()) *referralScreen {
-	r := &referralScreen{win: win, match: s.Match, dir: s.Directory, bg: bg, now: s.Now, zones: zones, settings: referral.DefaultSettings(),
-		ticks: map[int64]bool{}}
+// addFeed and importFile are the Sources screen's ways to fill an empty
+// directory.
+func newReferralScreen(win fyne.Window, s Services, bg background, zones *clinicZones, logged func(), addFeed, importFile func()) *referralScreen {
+	r := &referralScreen{win: win, match: s.Match, dir: s.Directory, groups: s.Groups, bg: bg, now: s.Now, zones: zones,
+		settings: referral.DefaultSettings(), ticks: map[int64]bool{}}
 	if r.now == nil {
 		r.now = time.Now
 	}
@@ -107,14 +122,21 @@ func newReferralScreen(win fyne.Window, s Services, bg background, zones *clinic
 	r.sheet = newSheetBar(win, s, bg, r.now)
 	r.sheet.chosen = r.chosenGroups
 	r.sheet.logged = logged
+	r.addFeed = widget.NewButtonWithIcon(lang.L("Add feed…"), theme.ContentAddIcon(), addFeed)
+	r.importIt = widget.NewButtonWithIcon(lang.L("Import file…"), theme.FolderOpenIcon(), importFile)
 	r.buildUI()
 	r.onNeedsChanged()
+	r.checkEmpty()
 	return r
 }
 
 func (r *referralScreen) buildUI() {
 	heading := widget.NewLabelWithStyle(lang.L("What the client needs"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	left := container.NewBorder(heading, nil, nil, nil, container.NewVScroll(r.form.content))
+	r.newClient = widget.NewButtonWithIcon(lang.L("New client"), theme.ContentClearIcon(), r.onNewClient)
+	r.done = wrapped("", widget.SuccessImportance)
+	r.done.Hide()
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, r.newClient, heading), r.done)
+	left := container.NewBorder(top, nil, nil, nil, container.NewVScroll(r.form.content))
 
 	r.count = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.widen = wrapped("", widget.LowImportance)
@@ -123,7 +145,9 @@ func (r *referralScreen) buildUI() {
 	r.stale.Hide()
 	r.noticeTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.noticeText = wrapped("", widget.MediumImportance)
-	r.notice = container.NewVBox(r.noticeTitle, r.noticeText)
+	r.fill = container.NewHBox(r.addFeed, r.importIt)
+	r.fill.Hide()
+	r.notice = container.NewVBox(r.noticeTitle, r.noticeText, r.fill)
 	r.cardBox = container.NewVBox()
 	r.list = container.NewVScroll(r.cardBox)
 	r.header = container.NewVBox(r.count, r.widen, r.stale, widget.NewSeparator())
@@ -261,8 +285,8 @@ func (r *referralScreen) showResult(seq int, needs referral.Needs, now time.Time
 	switch {
 	case referral.ErrorCode(err) == referral.ENOTFOUND, err == nil && res.Matched == 0 && excludedTotal(res) == 0:
 		// The store says ENOTFOUND when it has no group to match at all.
-		r.showNotice(lang.L("Your directory is empty"),
-			lang.L("Import a directory first (Directory → Import…), then the groups that fit will show here."))
+		r.setEmpty(true)
+		return
 	case err != nil:
 		if referral.ErrorCode(err) == referral.EINTERNAL {
 			fyne.LogError("match", err)
@@ -270,6 +294,7 @@ func (r *referralScreen) showResult(seq int, needs referral.Needs, now time.Time
 		noticeDamage(r.win, err)
 		r.showNotice(lang.L("Could not list groups"), referral.ErrorMessage(err))
 	case len(res.Candidates) > 0:
+		r.emptyDir = false
 		r.matched = needs
 		r.showCandidates(res, now)
 	default:
@@ -303,6 +328,7 @@ func (r *referralScreen) showNotice(title, text string) {
 	r.noticeTitle.SetText(title)
 	r.noticeText.SetText(text)
 	setShown(r.noticeText, text != "")
+	setShown(r.fill, r.emptyDir)
 	r.list.Hide()
 	r.header.Hide()
 	r.notice.Show()
@@ -319,9 +345,88 @@ func (r *referralScreen) showProblems(ps []referral.Problem) {
 	}
 	title := lang.L("Check the needs")
 	if len(ps) == 1 && ps[0].Field == "Origin" && r.form.zipState == zipEmpty {
+		if r.emptyDir {
+			r.showEmpty()
+			return
+		}
 		title = lang.L("Start with the client's ZIP code")
 	}
 	r.showNotice(title, strings.Join(msgs, "\n"))
+}
+
+// showEmpty says the directory must be filled before any group can be
+// suggested, with the Sources screen's two ways to fill it.
+func (r *referralScreen) showEmpty() {
+	r.showNotice(lang.L("Your directory is empty"), lang.L(
+		"Add the support groups first: subscribe to a feed or import a directory file, and the groups that fit the client will show here."))
+}
+
+// setEmpty records whether the directory is empty and shows it.
+func (r *referralScreen) setEmpty(empty bool) {
+	r.emptyDir = empty
+	if empty {
+		r.showEmpty()
+	}
+}
+
+// checkEmpty asks off the UI goroutine whether the directory holds any
+// group, so an empty one is said up front, before a ZIP is typed. Once
+// it holds one, the needs are matched again.
+func (r *referralScreen) checkEmpty() {
+	if r.groups == nil {
+		return
+	}
+	r.bg.run(func() {
+		_, total, err := r.groups.FindGroups(context.Background(), referral.GroupFilter{Limit: 1, IncludeHidden: true, IncludeInactive: true})
+		if err != nil {
+			fyne.LogError("referral: is the directory empty", err) // the match will say what is wrong
+			return
+		}
+		fyne.Do(func() {
+			was := r.emptyDir
+			r.emptyDir = total == 0
+			if was != r.emptyDir {
+				r.onNeedsChanged()
+			}
+		})
+	})
+}
+
+// directoryChanged matches the needs again after an import or a source's
+// removal, and checks again whether the directory is empty.
+func (r *referralScreen) directoryChanged() {
+	r.onNeedsChanged()
+	r.checkEmpty()
+}
+
+// onNewClient clears every need, tick and result and puts the sheet's
+// options back to the clinic's: nothing about the last client stays on
+// screen or is kept.
+func (r *referralScreen) onNewClient() {
+	if r.stopMatch != nil {
+		r.stopMatch()
+		r.stopMatch = nil
+	}
+	r.drop()
+	r.ticks = map[int64]bool{}
+	r.matched = referral.Needs{}
+	r.cards = nil
+	r.cardBox.RemoveAll()
+	r.done.Hide()
+	r.newClient.Importance = widget.MediumImportance
+	r.newClient.Refresh()
+	r.sheet.reset(r.settings)
+	r.form.reset() // matches again: the screen asks for the ZIP code
+}
+
+// onSheetDone runs once a sheet was saved or printed and logged: the
+// screen offers to start the next client.
+func (r *referralScreen) onSheetDone() {
+	r.done.SetText(lang.L("This client's sheet is done. Press New client before the next one."))
+	r.done.Show()
+	r.newClient.Importance = widget.HighImportance
+	r.newClient.Refresh()
+	r.content.Refresh()
 }
 
 func (r *referralScreen) showCandidates(res referral.Result, now time.Time) {

@@ -131,7 +131,13 @@ func newReferralHarness(t *testing.T, groups []*referral.Group, with ...func(*Se
 	bg := background{run: func(f func()) { f() }, after: h.timers.after}
 	// The machine is in Philadelphia's zone, so the first start asks nothing
 	// and matches never need the zone map.
-	s := Services{Groups: newFakeGroups(), Match: h.match, Locate: h.locate, Places: fakePlaces{}, Zones: noZones(t),
+	// The directory holds the groups the matcher matches, so the screen
+	// does not take it for empty.
+	var listed []referral.Group
+	for _, g := range groups {
+		listed = append(listed, *g)
+	}
+	s := Services{Groups: newFakeGroups(listed...), Match: h.match, Locate: h.locate, Places: fakePlaces{}, Zones: noZones(t),
 		MachineZone: "America/New_York", Now: func() time.Time { return referralNow },
 		Directory: newFakeDirectory(newFakeGroups())}
 	s.Subscriptions = newFakeSubscriptions(s.Directory.(*fakeDirectory))
@@ -516,13 +522,30 @@ func TestReferralShortListSaysHowToWiden(t *testing.T) {
 
 func TestReferralEmptyDirectory(t *testing.T) {
 	h := newReferralHarness(t, nil)
-	h.typeZIP("19107")
 	got := h.notice()
-	if !strings.Contains(got, "import a directory first") && !strings.Contains(got, "Import a directory first") {
-		t.Errorf("empty directory: results side says %q", got)
+	if !strings.HasPrefix(got, "Your directory is empty\n") || !strings.Contains(got, "subscribe to a feed or import a directory file") {
+		t.Errorf("before a ZIP is typed an empty directory should be said up front; the results side says %q", got)
 	}
-	if strings.Contains(strings.ToLower(got), "no group fits") {
-		t.Error("an empty directory is not a search that found nothing")
+	if !h.s.fill.Visible() || h.s.addFeed.Text != "Add feed…" || h.s.importIt.Text != "Import file…" {
+		t.Errorf("an empty directory should offer Add feed… and Import file… (shown %v)", h.s.fill.Visible())
+	}
+	h.typeZIP("19107")
+	if got := h.notice(); !strings.HasPrefix(got, "Your directory is empty\n") || strings.Contains(strings.ToLower(got), "no group fits") {
+		t.Errorf("empty directory with a ZIP: results side says %q", got)
+	}
+	test.Tap(h.s.addFeed)
+	if top := h.win.Canvas().Overlays().Top(); top == nil || !slices.Contains(texts(top), "Add feed") {
+		t.Error("Add feed… on the Referral screen should open the Add feed form")
+	}
+}
+
+func TestReferralEmptyDirectoryHintRendersInTheFont(t *testing.T) {
+	h := newReferralHarness(t, nil)
+	// Fyne's bundled Noto Sans has no arrow (U+2192): it drew as a box.
+	for _, text := range []string{h.s.noticeTitle.Text, h.s.noticeText.Text} {
+		if strings.ContainsRune(text, '→') || strings.ContainsRune(text, '\uFFFD') {
+			t.Errorf("the hint %q has a glyph the window's font lacks", text)
+		}
 	}
 }
 
@@ -541,8 +564,8 @@ func TestReferralEmptyStore(t *testing.T) {
 	h := newReferralHarness(t, directoryGroups())
 	h.match.err = referral.Errorf(referral.ENOTFOUND, "The directory is empty. Import a directory first.")
 	h.typeZIP("19107")
-	if got := h.notice(); !strings.HasPrefix(got, "Your directory is empty\n") || !strings.Contains(got, "Directory → Import") {
-		t.Errorf("the store's empty-directory error: results side says %q", got)
+	if got := h.notice(); !strings.HasPrefix(got, "Your directory is empty\n") || !h.s.fill.Visible() {
+		t.Errorf("the store's empty-directory error: results side says %q, offers a way to fill it: %v", got, h.s.fill.Visible())
 	}
 }
 
@@ -641,4 +664,59 @@ func TestReferralScreenshot(t *testing.T) {
 	test.Tap(h.f.days[time.Monday])
 	h.settle()
 	capture(t, h.win, "/tmp/referral-nothing.png")
+}
+
+func TestNewClientClearsEverything(t *testing.T) {
+	h := newSheetHarness(t, directoryGroups())
+	st := referral.DefaultSettings()
+	st.SheetLang, st.SheetPaper, st.DefaultMiles = referral.Spanish, referral.A4, 3
+	h.s.applySettings(st)
+	f, b := h.f, h.bar
+	f.miles.SetText("25")
+	test.Tap(f.days[time.Tuesday])
+	test.Tap(f.times[2])
+	test.Tap(f.moud)
+	h.settle()
+	if len(h.s.cards) == 0 {
+		t.Fatalf("Tuesday evening lists nothing: %q", h.notice())
+	}
+	test.Tap(h.s.cards[0].check) // the counselor's own untick
+	f.forWhom.SetSelected("Family member or friend")
+	test.Tap(f.substances[1])
+	test.Type(f.place, "Phila")
+	test.Tap(f.spanish)
+	test.Type(f.otherLangs, "fr")
+	test.Type(b.firstName, "Maria")
+	test.Type(b.label, "Tue 3pm M.")
+	b.lang.SetSelected("English")
+	b.paper.SetSelected("Letter")
+	test.Tap(b.large)
+
+	test.Tap(h.s.newClient)
+	n, _, _ := f.read()
+	if n.For != referral.ForSelf || !slices.Equal(n.Substances, []referral.Substance{referral.SubstanceOpioids}) ||
+		f.zip.Text != "" || f.place.Text != "" || f.miles.Text != "3" || len(n.Days) != 0 || len(n.Times) != 0 ||
+		n.MOUD || len(n.Languages) != 0 || f.otherLangs.Text != "" || n.Attend != referral.AttendEither ||
+		n.Gender != referral.GenderUnspecified || f.approach.SelectedIndex() != 0 || n.Limit != referral.DefaultLimit {
+		t.Errorf("after New client the form reads %+v (ZIP %q, town %q, miles %q)", n, f.zip.Text, f.place.Text, f.miles.Text)
+	}
+	if b.firstName.Text != "" || b.label.Text != "" || b.lang.Selected != "Español" || b.paper.Selected != "A4" || b.large.Checked {
+		t.Errorf("after New client the sheet bar shows name %q, label %q, %q, %q, large %v",
+			b.firstName.Text, b.label.Text, b.lang.Selected, b.paper.Selected, b.large.Checked)
+	}
+	if len(h.s.cards) != 0 || len(h.s.ticks) != 0 || h.s.matched.ZIP != "" || len(h.tickedNames()) != 0 {
+		t.Errorf("after New client the results still hold %q, %d ticks, needs for ZIP %q", h.names(), len(h.s.ticks), h.s.matched.ZIP)
+	}
+	if got := h.notice(); !strings.HasPrefix(got, "Start with the client's ZIP code") {
+		t.Errorf("after New client the results side says %q", got)
+	}
+	if b.shown != nil || !b.preview.Disabled() {
+		t.Error("after New client no sheet can be previewed or printed")
+	}
+
+	// The next client's first match ticks by rank again.
+	h.typeZIP("19107")
+	if got := h.tickedNames(); len(got) != preTicked || got[0] != h.names()[0] {
+		t.Errorf("the next client starts with %q ticked, want the best %d", got, preTicked)
+	}
 }

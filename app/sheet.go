@@ -55,6 +55,8 @@ type sheetBar struct {
 	// printRoot is where Print's private folders go; "" is os.TempDir().
 	printRoot string
 	prints    *printFiles // what Print left for the viewer, until removed
+	// runPrint runs the CUPS commands lpstat and lp (see runCommand).
+	runPrint func(ctx context.Context, name string, args ...string) ([]byte, error)
 	// relayout lays the screen out again when the bar's height changes.
 	relayout func()
 
@@ -69,11 +71,13 @@ type sheetBar struct {
 	preview   *widget.Button
 	save      *widget.Button
 	print     *widget.Button
+	calendar  *widget.Button
 	busy      bool // a sheet is being drawn or written
 
 	// The dialogs in progress, kept so tests can drive them.
 	progress *progressDialog
 	shown    *sheetPreview
+	printing *printDialog
 
 	content fyne.CanvasObject
 }
@@ -91,7 +95,7 @@ func newSheetBar(win fyne.Window, s Services, bg background, now func() time.Tim
 		chosen:     func() ([]*referral.Group, referral.Needs) { return nil, referral.Needs{} },
 		logged:     func() {},
 		relayout:   func() {},
-		openViewer: openInViewer, viewerStart: viewerStart, prints: newPrintFiles(),
+		openViewer: openInViewer, viewerStart: viewerStart, prints: newPrintFiles(), runPrint: runCommand,
 		settings: referral.DefaultSettings()}
 	b.buildUI()
 	b.applySettings(b.settings)
@@ -111,12 +115,13 @@ func (b *sheetBar) buildUI() {
 	b.preview = widget.NewButtonWithIcon(lang.L("Preview"), theme.VisibilityIcon(), b.onPreview)
 	b.save = widget.NewButtonWithIcon(lang.L("Save PDF…"), theme.DocumentSaveIcon(), b.onSave)
 	b.print = widget.NewButtonWithIcon(lang.L("Print"), theme.DocumentPrintIcon(), b.onPrint)
+	b.calendar = b.newCalendarButton()
 	b.print.Importance = widget.HighImportance
 
 	heading := widget.NewLabelWithStyle(lang.L("Sheet"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	b.content = container.NewVBox(
 		widget.NewSeparator(),
-		container.NewBorder(nil, nil, heading, container.NewHBox(b.preview, b.save, b.print)),
+		container.NewBorder(nil, nil, heading, container.NewHBox(b.preview, b.save, b.calendar, b.print)),
 		container.NewGridWithColumns(2, b.firstName, b.label),
 		container.NewHBox(b.lang, b.paper, b.large),
 		b.hint, // shown only when something stops the sheet
@@ -154,7 +159,7 @@ func (b *sheetBar) update() {
 		setShown(b.hint, problem != "")
 		b.relayout()
 	}
-	for _, btn := range []*widget.Button{b.preview, b.save, b.print} {
+	for _, btn := range []*widget.Button{b.preview, b.save, b.calendar, b.print} {
 		enable(btn, problem == "" && !b.busy)
 	}
 }
@@ -383,9 +388,11 @@ func (b *sheetBar) saveTo(path string, job sheetJob) {
 	})
 }
 
-// onPrint writes the sheet to a private file and opens it in the system's
-// PDF viewer, from which the counselor prints. The file is removed once the
-// viewer has it (see removeLater), and when the window closes.
+// onPrint sends the sheet to a printer the counselor picks, through CUPS
+// (see printer.go). Without CUPS or a printer it opens the sheet in the
+// system's PDF viewer instead, from which the counselor prints. Either way
+// the sheet is a private file that is removed once lp or the viewer has
+// it (see removeLater), and when the window closes.
 func (b *sheetBar) onPrint() {
 	job, err := b.job()
 	if err != nil {
@@ -398,26 +405,69 @@ func (b *sheetBar) onPrint() {
 func (b *sheetBar) printJob(job sheetJob) {
 	b.setBusy(true)
 	b.bg.run(func() {
-		path, err := writePrintFile(b.printRoot, b.render(context.Background(), job))
-		if err == nil {
-			b.prints.add(path)
-			var exited <-chan error
-			var handedOver bool
-			if exited, handedOver, err = b.view(path); err != nil {
-				b.prints.remove(path) // no viewer has it: nothing to keep it for
-			} else {
-				fyne.Do(func() { b.removeLater(path, exited, handedOver) })
-			}
+		ps, noPrinter := findPrinters(context.Background(), b.runPrint)
+		if noPrinter != nil {
+			b.viewJob(job, noPrinter)
+			return
 		}
-		b.finish(job, err, lang.L("The sheet is open in your PDF viewer: print it from there."))
+		fyne.Do(func() { b.askPrinter(job, ps) })
 	})
+}
+
+// askPrinter shows the print dialog; Cancel leaves nothing printed or
+// logged.
+func (b *sheetBar) askPrinter(job sheetJob, ps printers) {
+	var d *printDialog
+	d = newPrintDialog(b.win, ps, func(printer string, copies int) {
+		b.printing = nil
+		b.bg.run(func() { b.sendJob(job, printer, copies) })
+	}, func() {
+		if b.printing == d {
+			b.printing = nil
+		}
+		b.setBusy(false)
+	})
+	b.printing = d
+	d.show(b.win)
+}
+
+// sendJob runs off the UI goroutine: it writes the print file, hands it to
+// lp and removes it as soon as lp returns, as the spooler has its own copy
+// by then (and a failed job needs no file).
+func (b *sheetBar) sendJob(job sheetJob, printer string, copies int) {
+	path, err := writePrintFile(b.printRoot, b.render(context.Background(), job))
+	if err == nil {
+		b.prints.add(path) // should lp hang, the window's closing removes it
+		err = sendToPrinter(context.Background(), b.runPrint, printer, copies, path)
+		b.prints.remove(path)
+	}
+	b.finish(job, err, lang.L("Sent to {{.Printer}}.", map[string]any{"Printer": printer}))
+}
+
+// viewJob runs off the UI goroutine: it writes the print file and opens it
+// in the PDF viewer. noPrinter says why it is not printed directly.
+func (b *sheetBar) viewJob(job sheetJob, noPrinter error) {
+	path, err := writePrintFile(b.printRoot, b.render(context.Background(), job))
+	if err == nil {
+		b.prints.add(path)
+		var exited <-chan error
+		var handedOver bool
+		if exited, handedOver, err = b.view(path, noPrinter); err != nil {
+			b.prints.remove(path) // no viewer has it: nothing to keep it for
+		} else {
+			fyne.Do(func() { b.removeLater(path, exited, handedOver) })
+		}
+	}
+	b.finish(job, err, lang.L("The sheet is open in your PDF viewer: print it from there."))
 }
 
 // view starts the viewer on path and waits up to viewerStart for its
 // opener to end. One that ends at once with a failure means there is no
 // viewer; with success, it has handed the file to one (handedOver). One
 // still running is the viewer itself, and exited tells when it closes.
-func (b *sheetBar) view(path string) (exited <-chan error, handedOver bool, err error) {
+// With no viewer the message also says why there is no printer
+// (noPrinter), as the counselor can print neither way.
+func (b *sheetBar) view(path string, noPrinter error) (exited <-chan error, handedOver bool, err error) {
 	exited, err = b.openViewer(path)
 	if err == nil {
 		select {
@@ -429,7 +479,8 @@ func (b *sheetBar) view(path string) (exited <-chan error, handedOver bool, err 
 	if err != nil {
 		fyne.LogError("sheet: open viewer", err)
 		return nil, false, referral.Errorf(referral.EINVALID, "%s", lang.L(
-			"Could not open a PDF viewer, so the sheet was not printed. Use Save PDF… to save it, then open the saved file to print it."))
+			"Could not open a PDF viewer, so the sheet was not printed. {{.Why}} Use Save PDF… to save it, then print the saved file from a computer with a printer.",
+			map[string]any{"Why": referral.ErrorMessage(noPrinter)}))
 	}
 	return exited, handedOver, nil
 }

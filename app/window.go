@@ -151,7 +151,7 @@ func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
 	fds := newFeeds(m.win, s.Subscriptions, s.Locate, bg, imp, func() string { return m.saved.FeedZone(s.MachineZone) },
 		m.onDirectoryChanged)
 	m.sources = newSourcesScreen(m.win, s.Directory, s.Subscriptions, bg, imp, fds, newExporter(m.win, s.Directory, bg), m.onDirectoryChanged)
-	m.referral = newReferralScreen(m.win, s, bg, m.zones, m.onReferralLogged)
+	m.referral = newReferralScreen(m.win, s, bg, m.zones, m.onReferralLogged, fds.onAddFeed, imp.onImport)
 	m.history = newHistoryScreen(m.win, s, bg, m.zones, m.onDirectoryChanged)
 	// Settings come last: their load hands them to the screens above.
 	var backups *backupsSection
@@ -171,6 +171,9 @@ func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
 	m.tabs.SetTabLocation(container.TabLocationLeading)
 	m.frame = container.NewBorder(m.damage.content, m.waiting.content, nil, nil, m.tabs)
 	m.win.SetContent(m.frame)
+	menu := m.mainMenu()
+	m.win.SetMainMenu(menu)
+	m.addShortcuts(menu)
 	m.win.SetOnClosed(m.onClosed)
 	m.win.Resize(fyne.NewSize(1180, 760))
 	m.built = true
@@ -185,7 +188,7 @@ func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
 func (m *mainWindow) onDirectoryChanged() {
 	m.directory.refresh()
 	m.sources.refresh()
-	m.referral.onNeedsChanged()
+	m.referral.directoryChanged()
 }
 
 // onStoreChanged shows what was committed since the screens last loaded,
@@ -268,12 +271,19 @@ func (m *mainWindow) relayout() {
 
 // showBackups opens Settings at its Backups, the way on from damage.
 func (m *mainWindow) showBackups() {
-	for _, t := range m.tabs.Items {
-		if t.Content == m.settings.content {
-			m.tabs.Select(t)
-		}
-	}
+	m.selectTab(m.settings.content)
 	m.settings.showBackups()
+}
+
+// mainMenu is the window's menu: File for the client's sheet, Go for where
+// the focus jumps, Help for About. Its items carry the window's keys (see
+// shortcuts.go).
+func (m *mainWindow) mainMenu() *fyne.MainMenu {
+	return fyne.NewMainMenu(
+		fyne.NewMenu(lang.L("File"), m.fileItems()...),
+		fyne.NewMenu(lang.L("Go"), m.goItems()...),
+		fyne.NewMenu(lang.L("Help"), aboutItem(m.win)),
+	)
 }
 
 func (m *mainWindow) onWatchFailed(err error) {
@@ -319,9 +329,12 @@ func (m *mainWindow) onSettingsChanged(s referral.Settings) {
 	}
 }
 
-// onReferralLogged is called after a sheet was saved or printed and logged.
+// onReferralLogged is called after a sheet was saved or printed and
+// logged: the History shows it, and the Referral screen offers the next
+// client.
 func (m *mainWindow) onReferralLogged() {
 	m.history.refresh()
+	m.referral.onSheetDone()
 }
 
 // onTabSelected brings the History up to date and retries Settings that
