@@ -25,20 +25,20 @@ func TestMatchHonoursTheApproach(t *testing.T) {
 		t.Fatalf("order %v: want the three secular groups first, the 12-step ones after", got)
 	}
 	for _, c := range res.Candidates[3:] {
-		if !slices.Contains(c.Cautions, "12-step program, not secular as asked") {
+		if !slices.Contains(said(c.Cautions), "caution.approach_other{Asked=secular Has=reason.approach.12-step}") {
 			t.Errorf("%s: cautions %q lack the approach caution", c.Group.Name, c.Cautions)
 		}
 	}
 	for _, c := range res.Candidates[:3] {
-		for _, w := range c.Cautions {
-			if strings.Contains(w, "as asked") {
+		for _, w := range said(c.Cautions) {
+			if strings.HasPrefix(w, "caution.approach") {
 				t.Errorf("%s is secular but cautioned %q", c.Group.Name, w)
 			}
 		}
 	}
 	for _, w := range res.Widen {
 		if w.Rule == referral.RuleApproach {
-			t.Errorf("secular groups were found, yet the results say %q", w.Message)
+			t.Errorf("secular groups were found, yet the results say %s", w.Phrase)
 		}
 	}
 
@@ -51,11 +51,12 @@ func TestMatchHonoursTheApproach(t *testing.T) {
 		if i < 0 {
 			t.Fatalf("widen %v does not say no secular group fits", res.Widen)
 		}
-		msg := res.Widen[i].Message
-		for _, want := range []string{"no secular group fits", "SMART Recovery", "LifeRing", "import their meeting lists"} {
-			if !strings.Contains(msg, want) {
-				t.Errorf("message %q lacks %q", msg, want)
-			}
+		ph := res.Widen[i].Phrase
+		programs, _ := ph.Args["Programs"].([]referral.Program)
+		if ph.Code != "widen.approach" || ph.Args["Approach"] != referral.ApproachSecular ||
+			!slices.Contains(programs, referral.ProgramSMART) || !slices.Contains(programs, referral.ProgramLifeRing) ||
+			slices.Contains(programs, referral.ProgramAA) {
+			t.Errorf("widening %s should name the secular fellowships to import", ph)
 		}
 	})
 }
@@ -75,7 +76,7 @@ func TestMatchPrefersTheSheetsLanguage(t *testing.T) {
 		if got := ids(res); len(got) != 2 || got[0] != tc.first {
 			t.Errorf("sheet in %s: order %v, want %d first", tc.lang, got, tc.first)
 		}
-		if tc.lang == referral.Spanish && !slices.Contains(find(t, res, 1).Reasons, "Spanish-speaking") {
+		if tc.lang == referral.Spanish && !slices.Contains(said(find(t, res, 1).Reasons), "reason.language{Language=es}") {
 			t.Errorf("reasons %q lack Spanish-speaking", find(t, res, 1).Reasons)
 		}
 	}

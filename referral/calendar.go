@@ -228,23 +228,6 @@ func dialInWords(raw string, words calendarWords) string {
 	return strings.Join(parts, " · ")
 }
 
-// Line is the place on one line, its set parts joined: "St. Mark's, 1625
-// Locust St, Philadelphia, PA 19103".
-func (p Place) Line() string {
-	city := strings.Join(nonBlank(p.City, strings.TrimSpace(p.State+" "+p.PostalCode)), ", ")
-	return strings.Join(nonBlank(p.Location, p.Address, city), ", ")
-}
-
-func nonBlank(ss ...string) []string {
-	var out []string
-	for _, s := range ss {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // icsWriter writes content lines, folded and ended as RFC 5545 requires,
 // and keeps the first error.
 type icsWriter struct {

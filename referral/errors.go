@@ -25,6 +25,10 @@ const (
 type Problem struct {
 	Field   string // the Go-ish field path, e.g. "Sessions[0].End" or "Online.URL"
 	Message string // a sentence for a person: what is wrong and what is allowed
+	// Phrase is Message as a code with parameters, for a screen that words
+	// it in its own language; zero when the problem has none (Message is
+	// then what to show).
+	Phrase Phrase
 }
 
 // Error is an error a person can act on. Problems, when set, name every field

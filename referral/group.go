@@ -159,6 +159,23 @@ type Place struct {
 // centre, an online group's "affinity" place or a ZIP's Census point.
 func (p Place) Pinned() bool { return p.Coords != nil && !p.Approximate && !p.CoordsFromZIP }
 
+// Line is the place on one line, its set parts joined: "St. Mark's, 1625
+// Locust St, Philadelphia, PA 19103".
+func (p Place) Line() string {
+	city := strings.Join(nonBlank(p.City, strings.TrimSpace(p.State+" "+p.PostalCode)), ", ")
+	return strings.Join(nonBlank(p.Location, p.Address, city), ", ")
+}
+
+func nonBlank(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // OnlineAccess is how to join a group from afar.
 type OnlineAccess struct {
 	URL        string
@@ -309,8 +326,24 @@ func (c Curation) Medication() MedicationFriendly {
 
 // GroupFilter selects groups from the directory. Zero values select everything
 // active and visible.
+//
+// Text is a search. Every word typed must begin a word of the group's name,
+// place (location, address, city, regions), program names or notes, case and
+// accents ignored: "nino" finds "Niño", "st john" finds "St. John's". A word
+// with punctuation inside is read as the words it joins, in order, the last
+// one begun: "o'brien" finds "O'Brien" and "O'Briens", not "Brien O". With
+// Text, FindGroups ranks what it finds, because a counselor typing a name
+// wants that group, not the many that meet on its street:
+//  1. groups whose name holds every word;
+//  2. then groups whose name and place hold them, some word only in the
+//     place ("St. Mark's Hope" at St. John's Church, for "st john");
+//  3. then the rest, found through program names or notes.
+//
+// Each rank is in name order, as the list is without Text; Offset and Limit
+// page through the ranks as one list. TextHits says where a group of the
+// second or third rank holds the words.
 type GroupFilter struct {
-	Text            string // words matched against name, place, notes; accents ignored
+	Text            string // words matched against name, place, program, notes (see above)
 	Program         Program
 	Attendance      Attendance
 	Weekday         *time.Weekday
@@ -321,7 +354,136 @@ type GroupFilter struct {
 	// last changed them before it (Updated); a listing whose source gives no
 	// date is not selected, since nothing says it is old.
 	UpdatedBefore time.Time
-	Offset, Limit int // Limit 0 means no limit
+	// Limit 0 means no limit. An Offset at or past the last match reads no
+	// group, only the total: the cheap way to count.
+	Offset, Limit int
+}
+
+// SearchField is a part of a group, other than its name, that a Directory
+// search (GroupFilter.Text) looks in. The constants are in the order
+// TextHits names them: the place first, as it ranks first.
+type SearchField string
+
+const (
+	SearchLocation   SearchField = "location"   // Place.Location
+	SearchAddress    SearchField = "address"    // Place.Address
+	SearchCity       SearchField = "city"       // Place.City
+	SearchRegions    SearchField = "regions"    // Place.Regions
+	SearchProgram    SearchField = "program"    // the program's names and aliases
+	SearchDirections SearchField = "directions" // Place.Notes
+	SearchNotes      SearchField = "notes"      // the listing's own Notes
+)
+
+// TextHit is a field of a group that holds words of a search.
+type TextHit struct {
+	Field SearchField
+	// Text is the field as the group has it; regions and program names
+	// are joined with ", ".
+	Text string
+	// At is where in Text the first word found there begins (a byte
+	// offset, at the start of the space-separated part holding it), so a
+	// long note can be shown from the word on.
+	At int
+}
+
+// TextHits says why a search for text found g when its name alone does not:
+// the fields besides the name that hold a word of text the name lacks, in
+// the order of the SearchField constants. It is nil when the name holds
+// every word (the group ranks first and its name says why), and when text
+// has no word. A field holding only words the name holds too is left out:
+// it is not why the group was found.
+//
+// Words are folded and matched as GroupFilter says, with the same folding
+// as ServiceName's, which takes accents off as the store's search index
+// does; a word the two fold differently (rare letters) is simply not named.
+func TextHits(g *Group, text string) []TextHit {
+	var missing [][]string
+	name := foldSearch(g.Name)
+	for _, w := range searchWords(text) {
+		if name.find(w) < 0 {
+			missing = append(missing, w)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	program := g.Program.Info().Names()
+	fields := []struct {
+		field SearchField
+		text  string
+	}{
+		{SearchLocation, g.Place.Location},
+		{SearchAddress, g.Place.Address},
+		{SearchCity, g.Place.City},
+		{SearchRegions, strings.Join(g.Place.Regions, ", ")},
+		{SearchProgram, strings.Join(program, ", ")},
+		{SearchDirections, g.Place.Notes},
+		{SearchNotes, g.Notes},
+	}
+	var hits []TextHit
+	for _, f := range fields {
+		folded := foldSearch(f.text)
+		at := -1
+		for _, w := range missing {
+			if i := folded.find(w); i >= 0 && (at < 0 || folded.at[i] < at) {
+				at = folded.at[i]
+			}
+		}
+		if at >= 0 {
+			hits = append(hits, TextHit{Field: f.field, Text: f.text, At: at})
+		}
+	}
+	return hits
+}
+
+// searchWords splits a search as the store splits it: at spaces, each part
+// into its folded words (see nameWords); a part with no letter or digit is
+// dropped.
+func searchWords(text string) [][]string {
+	var out [][]string
+	for _, part := range strings.Fields(text) {
+		if w := nameWords(part); len(w) > 0 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// foldedSearch is a field's text as a search reads it: its folded words,
+// and for each the byte offset of the space-separated part it is in.
+type foldedSearch struct {
+	words []string
+	at    []int
+}
+
+func foldSearch(s string) foldedSearch {
+	var f foldedSearch
+	start := -1
+	for i, r := range s + " " { // the extra space ends the last part
+		switch {
+		case !unicode.IsSpace(r) && start < 0:
+			start = i
+		case unicode.IsSpace(r) && start >= 0:
+			for _, w := range nameWords(s[start:i]) {
+				f.words = append(f.words, w)
+				f.at = append(f.at, start)
+			}
+			start = -1
+		}
+	}
+	return f
+}
+
+// find returns the index of the first of f's words where the words of w
+// stand in order, the last one only begun, or -1.
+func (f foldedSearch) find(w []string) int {
+	last := len(w) - 1
+	for i := 0; i+last < len(f.words); i++ {
+		if slices.Equal(f.words[i:i+last], w[:last]) && strings.HasPrefix(f.words[i+last], w[last]) {
+			return i
+		}
+	}
+	return -1
 }
 
 // GroupService is the directory of groups and the clinic's curation of them.
@@ -331,8 +493,9 @@ type GroupService interface {
 	// FindGroupBySourceID returns the listing source lists as sourceID,
 	// hidden or inactive too, or an ENOTFOUND error.
 	FindGroupBySourceID(ctx context.Context, source, sourceID string) (*Group, error)
-	// FindGroups returns the groups the filter selects, ordered by name then id,
-	// and how many match in all (ignoring Offset and Limit).
+	// FindGroups returns the groups the filter selects, ordered by name then id
+	// (with Text, ranked first: see GroupFilter), and how many match in all
+	// (ignoring Offset and Limit).
 	FindGroups(ctx context.Context, filter GroupFilter) ([]*Group, int, error)
 	// CreateGroup validates and stores a new group and sets its ID. A group with
 	// no Source becomes SourceManual with a generated SourceID.
@@ -437,17 +600,17 @@ func knownZone(name string) bool {
 func (s Session) problems(field string) []Problem {
 	var ps []Problem
 	if s.Day < time.Sunday || s.Day > time.Saturday {
-		ps = append(ps, Problem{field + ".Day", fmt.Sprintf("weekday %d is unknown; use Sunday to Saturday", int(s.Day))})
+		ps = append(ps, Problem{Field: field + ".Day", Message: fmt.Sprintf("weekday %d is unknown; use Sunday to Saturday", int(s.Day))})
 	}
 	if s.Start < 0 || s.Start >= 24*60 {
-		ps = append(ps, Problem{field + ".Start", "the start time must be a time of day from 00:00 to 23:59"})
+		ps = append(ps, Problem{Field: field + ".Start", Message: "the start time must be a time of day from 00:00 to 23:59"})
 	}
 	if s.End != NoTime {
 		switch {
 		case s.End < 0 || s.End > 48*60:
-			ps = append(ps, Problem{field + ".End", "the end time must be a time of day"})
+			ps = append(ps, Problem{Field: field + ".End", Message: "the end time must be a time of day"})
 		case s.End <= s.Start:
-			ps = append(ps, Problem{field + ".End", fmt.Sprintf("the end time %s is not after the start time %s", s.End, s.Start)})
+			ps = append(ps, Problem{Field: field + ".End", Message: fmt.Sprintf("the end time %s is not after the start time %s", s.End, s.Start)})
 		}
 	}
 	return ps

@@ -20,8 +20,14 @@ type Candidate struct {
 	InPlace     string
 	NextMeeting time.Time // the soonest fitting session, in the group's time zone
 	Sessions    []Session // the sessions that fit the wanted days and times, soonest first
-	Reasons     []string  // why it fits, in plain words
-	Cautions    []string  // what to check before going
+	Reasons     []Phrase  // why it fits: when, how far, then what suits the client
+	// Cautions say what to check before going, most important first: a
+	// time that may be read wrong (zone not listed, times local to another
+	// zone), a listing that contradicts itself on who may come (open or
+	// closed, women or men), medication policy unknown for a client on
+	// MOUD, another approach than asked, an approximate place, an old or
+	// undated listing. A screen short of room shows the first ones.
+	Cautions []Phrase
 }
 
 // RuleApproach names, in Result.Widen, a wanted approach no group that fits
@@ -31,9 +37,11 @@ const RuleApproach Rule = "approach"
 
 // Widening says how many groups a looser need would let through.
 type Widening struct {
-	Rule    Rule   // the need loosened
-	Count   int    // groups that would match with it loosened
-	Message string // a sentence for the counselor
+	Rule  Rule // the need loosened
+	Count int  // groups that would match with it loosened
+	// Phrase is the sentence for the counselor: how few groups fit the
+	// needs as they are, and how many loosening Rule would add.
+	Phrase Phrase
 }
 
 // Result is the outcome of Match.
@@ -153,7 +161,7 @@ func (d *directory) match(n Needs, now time.Time, scan scanner, sc *scratch) Res
 		res.Widen = d.widen(n, now, scan, len(groups), sc)
 	}
 	if n.Approach != ApproachAny && !found {
-		res.Widen = append(res.Widen, Widening{Rule: RuleApproach, Message: missingApproachWords(n.Approach)})
+		res.Widen = append(res.Widen, Widening{Rule: RuleApproach, Phrase: missingApproach(n.Approach)})
 	}
 	return res
 }

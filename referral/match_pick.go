@@ -2,7 +2,6 @@ package referral
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -199,10 +198,10 @@ func (d *directory) candidate(p *plan, f *folded) Candidate {
 		}
 	}
 	slices.SortStableFunc(fits, func(a, b timed) int { return cmp.Compare(a.until, b.until) })
-	var when []string // as the client reads them, soonest first
+	var when []Phrase // as the client reads them, soonest first
 	for _, t := range fits {
 		c.Sessions = append(c.Sessions, t.s)
-		when = append(when, p.whenWords(t.s, t.zs.shift(t.online)))
+		when = append(when, p.whenPhrase(t.s, t.zs.shift(t.online)))
 	}
 	first := fits[0]
 	c.NextMeeting = nextAt(p.now, first.zs.loc, first.s)
@@ -225,7 +224,10 @@ func nextAt(now time.Time, loc *time.Location, s Session) time.Time {
 }
 
 // widen tries each loosened need the client set and counts the groups it
-// would let through, so an empty or short list says what to change.
+// would let through, so an empty or short list says what to change. Each
+// widening's phrase starts with a head saying how few groups fit the needs
+// as they are (within what scope, at what times) and goes on with how many
+// the looser need lets through.
 func (d *directory) widen(n Needs, now time.Time, scan scanner, matched int, sc *scratch) []Widening {
 	count := func(m Needs) int {
 		p := d.newPlan(m, now)
@@ -233,50 +235,51 @@ func (d *directory) widen(n Needs, now time.Time, scan scanner, matched int, sc 
 		sc.cands = scan(p, sc.cands[:0], &counts)
 		return len(d.fold(p, sc.cands, sc))
 	}
-	verb, verbs, rest := "fits", "fit", ""
-	if len(n.Days) > 0 || len(n.Times) > 0 {
-		verb, verbs, rest = "meets", "meet", " "+scheduleWords(n)
-	}
-	head := func(scope string) string {
-		switch matched {
-		case 0:
-			return fmt.Sprintf("no group %s %s%s", scope, verb, rest)
-		case 1:
-			return fmt.Sprintf("only 1 group %s %s%s", scope, verb, rest)
-		}
-		return fmt.Sprintf("only %d groups %s %s%s", matched, scope, verbs, rest)
-	}
-	do := func(k int) string { return fmt.Sprintf("%d %s", k, plural(k, "does", "do")) }
-	var ws []Widening
-	try := func(r Rule, m Needs, msg func(k int) string) {
-		if k := count(m); k > matched {
-			ws = append(ws, Widening{Rule: r, Count: k, Message: msg(k)})
-		}
-	}
-	orOnline := "" // a client who takes either also counts groups online
-	if n.attend() == AttendEither {
-		orOnline = " or online"
-	}
-	scope := fmt.Sprintf("within %s miles%s", trimFloat(n.MaxMiles), orOnline)
+	orOnline := n.attend() == AttendEither // a client who takes either also counts groups online
+	place := strings.Join(strings.Fields(n.Place), " ")
+	var scope Phrase
 	switch {
 	case n.attend() == AttendOnline:
-		scope = "online"
+		scope = say("widen.scope.online")
+	case n.Origin == nil && orOnline:
+		scope = say("widen.scope.place_or_online", "Place", place)
 	case n.Origin == nil:
-		scope = "in " + strings.Join(strings.Fields(n.Place), " ") + orOnline
+		scope = say("widen.scope.place", "Place", place)
+	case orOnline:
+		scope = say("widen.scope.miles_or_online", "Miles", Radius(n.MaxMiles))
+	default:
+		scope = say("widen.scope.miles", "Miles", Radius(n.MaxMiles))
+	}
+	var head Phrase
+	switch when := schedulePhrase(n); {
+	case when.IsZero() && matched == 0:
+		head = say("widen.head.fit.none", "Scope", scope)
+	case when.IsZero():
+		head = say("widen.head.fit", "Count", matched, "Scope", scope)
+	case matched == 0:
+		head = say("widen.head.meet.none", "Scope", scope, "When", when)
+	default:
+		head = say("widen.head.meet", "Count", matched, "Scope", scope, "When", when)
+	}
+	var ws []Widening
+	try := func(r Rule, m Needs, code string, more ...any) {
+		if k := count(m); k > matched {
+			ws = append(ws, Widening{Rule: r, Count: k, Phrase: say(code, append([]any{"Head", head, "Count", k}, more...)...)})
+		}
 	}
 	if n.attend() != AttendOnline && n.Origin != nil && n.MaxMiles < MaxMiles {
 		m := n
 		m.MaxMiles = min(MaxMiles, 3*n.MaxMiles)
-		try(RuleDistance, m, func(k int) string {
-			return fmt.Sprintf("%s; %s within %s miles%s", head(scope), do(k), trimFloat(m.MaxMiles), orOnline)
-		})
+		code := "widen.distance"
+		if orOnline {
+			code = "widen.distance_or_online"
+		}
+		try(RuleDistance, m, code, "Miles", Radius(m.MaxMiles))
 	}
 	if len(n.Days) > 0 || len(n.Times) > 0 {
 		m := n
 		m.Days, m.Times = nil, nil
-		try(RuleSchedule, m, func(k int) string {
-			return fmt.Sprintf("%s; %s at any time", head(scope), do(k))
-		})
+		try(RuleSchedule, m, "widen.any_time")
 	}
 	if n.attend() != AttendEither {
 		m := n
@@ -284,14 +287,12 @@ func (d *directory) widen(n Needs, now time.Time, scan scanner, matched int, sc 
 		if m.Origin != nil && m.MaxMiles == 0 {
 			m.MaxMiles = DefaultMiles
 		}
-		alt := "online"
+		code := "widen.online" // an in-person client who would also join online
 		if n.attend() == AttendOnline {
-			alt = "in person or online"
+			code = "widen.either"
 		}
 		if m.Origin != nil {
-			try(RuleAttendance, m, func(k int) string {
-				return fmt.Sprintf("%s; %s counting %s", head(scope), do(k), alt)
-			})
+			try(RuleAttendance, m, code)
 		}
 	}
 	if n.WomenOnly || n.MenOnly {
@@ -303,9 +304,7 @@ func (d *directory) widen(n Needs, now time.Time, scan scanner, matched int, sc 
 				m.Gender = GenderMan
 			}
 		}
-		try(RuleAudience, m, func(k int) string {
-			return fmt.Sprintf("%s; %s counting groups open to everyone", head(scope), do(k))
-		})
+		try(RuleAudience, m, "widen.open_to_all")
 	}
 	return ws
 }

@@ -55,8 +55,8 @@ func TestMatchFellowships(t *testing.T) {
 			t.Errorf("order %v, want AA last for a client on opioids", got)
 		}
 		for id, prog := range map[int64]string{2: "HA", 3: "PA"} {
-			want := prog + " is built for opioid use"
-			if c := find(t, res, id); !slices.Contains(c.Reasons, want) {
+			want := "reason.built_for{Program=" + prog + " Substances=[opioids]}"
+			if c := find(t, res, id); !slices.Contains(said(c.Reasons), want) {
 				t.Errorf("reasons %q lack %q", c.Reasons, want)
 			}
 		}

@@ -361,10 +361,10 @@ func describe(r referral.Result) string {
 		}
 		fmt.Fprintf(&b, "%d %q also%v score %.9g dist %.6f online %v next %s sessions %v\n  reasons %q\n  cautions %q\n",
 			c.Group.ID, c.Group.Name, also, c.Score, c.DistanceMiles, c.JoinOnline, c.NextMeeting.Format(time.RFC3339),
-			c.Sessions, c.Reasons, c.Cautions)
+			c.Sessions, said(c.Reasons), said(c.Cautions))
 	}
 	for _, w := range r.Widen {
-		fmt.Fprintf(&b, "widen %s %d %s\n", w.Rule, w.Count, w.Message)
+		fmt.Fprintf(&b, "widen %s %d %s\n", w.Rule, w.Count, w.Phrase)
 	}
 	return b.String()
 }
@@ -427,26 +427,26 @@ func TestMatchReasonsAndCautions(t *testing.T) {
 		reasons  []string
 		cautions []string
 	}{
-		{1, []string{"Tuesday evening", "1.0 mi away", "NA is built for opioid use", "Spanish-speaking", "welcomes people on medication", "open to anyone"}, nil},
-		{2, []string{"online — join from home"}, []string{"medication policy unknown — ask the group"}},
-		{3, nil, []string{"listing not updated since 2021 — call ahead", "medication policy unknown — ask the group", "address is approximate"}},
+		{1, []string{"reason.when{Band=evening Day=Tuesday}", "reason.miles{Miles=1.0}", "reason.built_for{Program=NA Substances=[opioids]}",
+			"reason.language{Language=es}", "reason.medication", "reason.open"}, nil},
+		{2, []string{"reason.online"}, []string{"caution.medication_unknown"}},
+		// Most important first: medication, then the place, then the listing's age.
+		{3, nil, []string{"caution.medication_unknown", "caution.address_approximate", "caution.stale{Year=2021}"}},
 		// Online times are shown in the clinic's zone: no reminder needed.
-		{4, []string{"Tuesday evening"}, []string{"medication policy unknown — ask the group"}},
-		{5, []string{"Tuesday evening"}, []string{"times are local to the group (America/Chicago)"}},
-		{6, []string{"1.0 mi away"}, []string{"placed by its ZIP code — distance is approximate"}},
+		{4, []string{"reason.when{Band=evening Day=Tuesday}"}, []string{"caution.medication_unknown"}},
+		{5, []string{"reason.when{Band=evening Day=Tuesday}"}, []string{"caution.local_times{Zone=America/Chicago}", "caution.medication_unknown"}},
+		{6, []string{"reason.miles{Miles=1.0}"}, []string{"caution.medication_unknown", "caution.placed_by_zip"}},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.id), func(t *testing.T) {
 			c := find(t, res, tt.id)
 			for _, r := range tt.reasons {
-				if !slices.Contains(c.Reasons, r) {
+				if !slices.Contains(said(c.Reasons), r) {
 					t.Errorf("reasons %q lack %q", c.Reasons, r)
 				}
 			}
-			for _, w := range tt.cautions {
-				if !slices.Contains(c.Cautions, w) {
-					t.Errorf("cautions %q lack %q", c.Cautions, w)
-				}
+			if tt.cautions != nil && !slices.Equal(said(c.Cautions), tt.cautions) {
+				t.Errorf("cautions %q, want %q in that order", c.Cautions, tt.cautions)
 			}
 			if tt.cautions == nil && len(c.Cautions) > 0 {
 				t.Errorf("unexpected cautions %q", c.Cautions)
@@ -602,14 +602,15 @@ func TestMatchWiden(t *testing.T) {
 	if len(res.Candidates) != 0 {
 		t.Fatalf("offered %v", ids(res))
 	}
+	head := "widen.head.meet.none{Scope=widen.scope.miles{Miles=5} When=widen.when.days_bands{Bands=[evening] Days=[Tuesday]}}"
 	want := []string{
-		"distance 2 no group within 5 miles meets on Tuesday in the evening; 2 do within 15 miles",
-		"schedule 1 no group within 5 miles meets on Tuesday in the evening; 1 does at any time",
-		"attendance 1 no group within 5 miles meets on Tuesday in the evening; 1 does counting online",
+		"distance 2 widen.distance{Count=2 Head=" + head + " Miles=15}",
+		"schedule 1 widen.any_time{Count=1 Head=" + head + "}",
+		"attendance 1 widen.online{Count=1 Head=" + head + "}",
 	}
 	var got []string
 	for _, w := range res.Widen {
-		got = append(got, fmt.Sprintf("%s %d %s", w.Rule, w.Count, w.Message))
+		got = append(got, fmt.Sprintf("%s %d %s", w.Rule, w.Count, w.Phrase))
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("widen\n%q\nwant\n%q", got, want)
@@ -620,8 +621,8 @@ func TestMatchWiden(t *testing.T) {
 	t.Run("either counts online in the scope", func(t *testing.T) {
 		n.Attend = referral.AttendEither
 		res := matchBoth(t, n, groups[:2])
-		if len(res.Widen) == 0 || res.Widen[0].Message !=
-			"no group within 5 miles or online meets on Tuesday in the evening; 2 do within 15 miles or online" {
+		if len(res.Widen) == 0 || res.Widen[0].Phrase.String() != "widen.distance_or_online{Count=2 "+
+			"Head=widen.head.meet.none{Scope=widen.scope.miles_or_online{Miles=5} When=widen.when.days_bands{Bands=[evening] Days=[Tuesday]}} Miles=15}" {
 			t.Errorf("widen %+v", res.Widen)
 		}
 	})

@@ -54,10 +54,10 @@ func TestMatchNoonIsNeverEvening(t *testing.T) {
 					t.Fatalf("got %d candidates, want the noon meeting at any time", len(res.Candidates))
 				}
 				c := res.Candidates[0]
-				if !slices.Contains(c.Reasons, "Tuesday midday") {
+				if !slices.Contains(said(c.Reasons), "reason.when{Band=midday Day=Tuesday}") {
 					t.Errorf("reasons %q lack Tuesday midday", c.Reasons)
 				}
-				for _, r := range c.Reasons {
+				for _, r := range said(c.Reasons) {
 					if strings.Contains(r, "evening") || strings.Contains(r, "night") {
 						t.Errorf("reason %q for a 12:15 PM meeting", r)
 					}
@@ -84,10 +84,10 @@ func TestMatchInPersonReadsTheGroupsClock(t *testing.T) {
 			t.Fatalf("got %d candidates, want the Denver meeting as Tuesday evening", len(res.Candidates))
 		}
 		c := res.Candidates[0]
-		if !slices.Contains(c.Reasons, "Tuesday evening") {
+		if !slices.Contains(said(c.Reasons), "reason.when{Band=evening Day=Tuesday}") {
 			t.Errorf("reasons %q lack Tuesday evening", c.Reasons)
 		}
-		if !slices.Contains(c.Cautions, "times are local to the group (America/Denver)") {
+		if !slices.Contains(said(c.Cautions), "caution.local_times{Zone=America/Denver}") {
 			t.Errorf("cautions %q lack the local-time reminder", c.Cautions)
 		}
 		if got := c.NextMeeting.Format("Mon 15:04 MST"); got != "Tue 19:00 MST" {
@@ -112,11 +112,11 @@ func TestMatchOnlineReadsTheClinicsClock(t *testing.T) {
 			t.Fatalf("offered %v, want both 8 PM Eastern meetings", got)
 		}
 		for _, c := range res.Candidates {
-			if !slices.Contains(c.Reasons, "Wednesday night") {
+			if !slices.Contains(said(c.Reasons), "reason.when{Band=night Day=Wednesday}") {
 				t.Errorf("%s: reasons %q lack Wednesday night", c.Group.Name, c.Reasons)
 			}
-			for _, w := range c.Cautions {
-				if strings.HasPrefix(w, "times are local") {
+			for _, w := range said(c.Cautions) {
+				if strings.HasPrefix(w, "caution.local_times") {
 					t.Errorf("%s: online times are read in the clinic's zone, yet %q", c.Group.Name, w)
 				}
 			}

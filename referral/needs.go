@@ -211,69 +211,87 @@ func (n Needs) limit() int {
 }
 
 // Validate reports every problem with the needs in one EINVALID error that
-// names each need, or nil. Match assumes valid needs.
+// names each need, or nil. Match assumes valid needs. Each problem carries
+// its sentence twice: Message in English, for the error's text and the
+// command line, and Phrase, for a window that words it in its language.
 func (n Needs) Validate() error {
 	var ps []Problem
-	add := func(field, format string, args ...any) {
-		ps = append(ps, Problem{Field: field, Message: fmt.Sprintf(format, args...)})
+	add := func(field string, ph Phrase, format string, args ...any) {
+		ps = append(ps, Problem{Field: field, Message: fmt.Sprintf(format, args...), Phrase: ph})
 	}
 	switch n.For {
 	case "", ForSelf, ForFamily:
 	default:
-		add("For", "choose who the groups are for: the client (self) or a family member or friend (family)")
+		add("For", say("needs.for"),
+			"choose who the groups are for: the client (self) or a family member or friend (family)")
 	}
 	if i, more := firstBad(n.Substances, isSubstance); i >= 0 {
-		add(fmt.Sprintf("Substances[%d]", i), "substance %s is unknown%s; use opioids, alcohol, stimulants, cannabis or other",
-			Quote(string(n.Substances[i])), andMore(more))
+		v := Quote(string(n.Substances[i]))
+		add(fmt.Sprintf("Substances[%d]", i), say("needs.substance", "Value", v, "More", more),
+			"substance %s is unknown%s; use opioids, alcohol, stimulants, cannabis or other", v, andMore(more))
 	}
 	switch n.Attend {
 	case "", AttendEither, AttendInPerson, AttendOnline:
 	default:
-		add("Attend", "attendance %s must be in-person, online or any", Quote(string(n.Attend)))
+		v := Quote(string(n.Attend))
+		add("Attend", say("needs.attend", "Value", v), "attendance %s must be in-person, online or any", v)
 	}
 	inPerson := n.attend() != AttendOnline
 	switch place := strings.TrimSpace(n.Place); {
 	case utf8.RuneCountInString(place) > MaxPlace:
-		add("Place", "the place is too long (at most %d letters); give a city, town or region", MaxPlace)
+		add("Place", say("needs.place_long", "Max", MaxPlace),
+			"the place is too long (at most %d letters); give a city, town or region", MaxPlace)
 	case n.Place != "" && PlaceKey(place) == "":
-		add("Place", "the place %s has no letters; give a city, town or region", Quote(n.Place))
+		v := Quote(n.Place)
+		add("Place", say("needs.place_letters", "Value", v), "the place %s has no letters; give a city, town or region", v)
 	}
 	if inPerson && n.Origin == nil && n.Place == "" {
 		if n.ZIP != "" {
-			add("Origin", "ZIP %s has not been placed on the map yet; look it up again", n.ZIP)
+			add("Origin", say("needs.zip_unplaced", "ZIP", n.ZIP), "ZIP %s has not been placed on the map yet; look it up again", n.ZIP)
 		} else {
-			add("Origin", "enter the client's ZIP code (or a town) to find groups nearby, or ask for online groups only")
+			add("Origin", say("needs.origin_missing"),
+				"enter the client's ZIP code (or a town) to find groups nearby, or ask for online groups only")
 		}
 	}
 	if o := n.Origin; o != nil && !(o.Lat >= -90 && o.Lat <= 90 && o.Lon >= -180 && o.Lon <= 180) {
-		add("Origin", "the client's location %v,%v is not on the map", o.Lat, o.Lon)
+		where := fmt.Sprintf("%v,%v", o.Lat, o.Lon)
+		add("Origin", say("needs.origin_off_map", "Where", where), "the client's location %s is not on the map", where)
 	}
 	// A place without a ZIP has no distance to bound.
 	if (inPerson && (n.Origin != nil || n.Place == "")) || n.MaxMiles != 0 {
 		if !(n.MaxMiles > 0 && n.MaxMiles <= MaxMiles) {
-			add("MaxMiles", "distance must be more than 0 and at most %d miles (got %v)", MaxMiles, n.MaxMiles)
+			got := fmt.Sprint(n.MaxMiles) // the number as given, whatever it is
+			add("MaxMiles", say("needs.miles", "Max", MaxMiles, "Got", got),
+				"distance must be more than 0 and at most %d miles (got %s)", MaxMiles, got)
 		}
 	}
 	if i, more := firstBad(n.Days, func(d time.Weekday) bool { return d >= time.Sunday && d <= time.Saturday }); i >= 0 {
-		add(fmt.Sprintf("Days[%d]", i), "weekday %d is unknown%s; use Sunday to Saturday", int(n.Days[i]), andMore(more))
+		add(fmt.Sprintf("Days[%d]", i), say("needs.weekday", "Value", int(n.Days[i]), "More", more),
+			"weekday %d is unknown%s; use Sunday to Saturday", int(n.Days[i]), andMore(more))
 	}
 	if i, more := firstBad(n.Times, func(b TimeBand) bool { _, _, ok := b.hours(); return ok }); i >= 0 {
-		add(fmt.Sprintf("Times[%d]", i), "time of day %s must be morning, midday, evening or night%s", Quote(string(n.Times[i])), andMore(more))
+		v := Quote(string(n.Times[i]))
+		add(fmt.Sprintf("Times[%d]", i), say("needs.band", "Value", v, "More", more),
+			"time of day %s must be morning, midday, evening or night%s", v, andMore(more))
 	}
 	ps = append(ps, n.audienceProblems()...)
 	if i, more := firstBad(n.Languages, isLanguageCode); i >= 0 {
-		add(fmt.Sprintf("Languages[%d]", i), "language %s must be a 2- or 3-letter code such as es or en%s", Quote(n.Languages[i]), andMore(more))
+		v := Quote(n.Languages[i])
+		add(fmt.Sprintf("Languages[%d]", i), say("needs.language", "Value", v, "More", more),
+			"language %s must be a 2- or 3-letter code such as es or en%s", v, andMore(more))
 	}
 	switch n.Approach {
 	case ApproachAny, ApproachTwelveStep, ApproachSecular, ApproachFaith:
 	default:
-		add("Approach", "approach %s must be 12-step, secular, faith or no preference", Quote(string(n.Approach)))
+		v := Quote(string(n.Approach))
+		add("Approach", say("needs.approach", "Value", v), "approach %s must be 12-step, secular, faith or no preference", v)
 	}
 	if n.MOUD && n.forWhom() == ForFamily {
-		add("MOUD", "medication for opioid use disorder is asked about the client; leave it off when the groups are for a family member")
+		add("MOUD", say("needs.moud_family"),
+			"medication for opioid use disorder is asked about the client; leave it off when the groups are for a family member")
 	}
 	if n.Limit < 0 || n.Limit > MaxLimit {
-		add("Limit", "list between 1 and %d groups (got %d)", MaxLimit, n.Limit)
+		add("Limit", say("needs.limit", "Max", MaxLimit, "Got", n.Limit), "list between 1 and %d groups (got %d)", MaxLimit, n.Limit)
 	}
 	sortProblems(ps)
 	return invalid("This referral", ps)
@@ -308,23 +326,30 @@ func andMore(n int) string {
 // silently leave no group at all.
 func (n Needs) audienceProblems() []Problem {
 	var ps []Problem
-	add := func(field, msg string) { ps = append(ps, Problem{Field: field, Message: msg}) }
+	add := func(field string, ph Phrase, msg string) {
+		ps = append(ps, Problem{Field: field, Message: msg, Phrase: ph})
+	}
 	switch n.Gender {
 	case GenderUnspecified, GenderWoman, GenderMan, GenderOther:
 	default:
-		add("Gender", fmt.Sprintf("gender %s must be woman, man, other or left blank", Quote(string(n.Gender))))
+		v := Quote(string(n.Gender))
+		add("Gender", say("needs.gender", "Value", v), fmt.Sprintf("gender %s must be woman, man, other or left blank", v))
 	}
 	switch {
 	case n.WomenOnly && n.MenOnly:
-		add("WomenOnly", "choose women-only or men-only groups, not both")
+		add("WomenOnly", say("needs.women_and_men"), "choose women-only or men-only groups, not both")
 	case n.WomenOnly && n.Gender == GenderMan:
-		add("WomenOnly", "women-only groups cannot be offered to a man; untick women-only or change the gender")
+		add("WomenOnly", say("needs.women_for_man"),
+			"women-only groups cannot be offered to a man; untick women-only or change the gender")
 	case n.MenOnly && n.Gender == GenderWoman:
-		add("MenOnly", "men-only groups cannot be offered to a woman; untick men-only or change the gender")
+		add("MenOnly", say("needs.men_for_woman"),
+			"men-only groups cannot be offered to a woman; untick men-only or change the gender")
 	case n.WomenOnly && n.Gender == GenderOther:
-		add("WomenOnly", "women-only groups are not offered when the gender is other; untick women-only or change the gender")
+		add("WomenOnly", say("needs.women_for_other"),
+			"women-only groups are not offered when the gender is other; untick women-only or change the gender")
 	case n.MenOnly && n.Gender == GenderOther:
-		add("MenOnly", "men-only groups are not offered when the gender is other; untick men-only or change the gender")
+		add("MenOnly", say("needs.men_for_other"),
+			"men-only groups are not offered when the gender is other; untick men-only or change the gender")
 	}
 	return ps
 }

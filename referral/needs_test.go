@@ -48,6 +48,8 @@ func TestNeedsValidate(t *testing.T) {
 		{"just over 500 miles", func(n *referral.Needs) { n.MaxMiles = math.Nextafter(500, 1000) }, "MaxMiles", "at most 500"},
 		{"tiny distance", func(n *referral.Needs) { n.MaxMiles = 0.1 }, "", ""},
 		{"online with bad miles", func(n *referral.Needs) { n.Attend = referral.AttendOnline; n.MaxMiles = -3 }, "MaxMiles", "more than 0"},
+		{"place too long", func(n *referral.Needs) { n.Place = strings.Repeat("a", referral.MaxPlace+1) }, "Place", "too long (at most"},
+		{"place without letters", func(n *referral.Needs) { n.Place = "?!" }, "Place", `the place "?!" has no letters`},
 		{"unknown attend", func(n *referral.Needs) { n.Attend = "teleport" }, "Attend", "in-person, online or any"},
 		{"bad weekday", func(n *referral.Needs) { n.Days = []time.Weekday{time.Monday, 9} }, "Days[1]", "weekday 9 is unknown"},
 		{"bad band", func(n *referral.Needs) { n.Times = []referral.TimeBand{"brunch"} }, "Times[0]", `"brunch" must be morning, midday, evening or night`},
@@ -72,6 +74,7 @@ func TestNeedsValidate(t *testing.T) {
 		{"many bad languages", func(n *referral.Needs) { n.Languages = slices.Repeat([]string{"Spanish"}, 1000) }, "Languages[0]", "(and 999 more)"},
 		{"many bad bands", func(n *referral.Needs) { n.Times = slices.Repeat([]referral.TimeBand{"brunch"}, 3) }, "Times[0]", "(and 2 more)"},
 	}
+	said := map[string]bool{} // the codes of the problems' phrases
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			n := validNeeds()
@@ -93,7 +96,15 @@ func TestNeedsValidate(t *testing.T) {
 			if !strings.Contains(referral.ErrorMessage(err), tt.says) {
 				t.Errorf("message %q does not say %q", referral.ErrorMessage(err), tt.says)
 			}
+			// The window words the problem from its phrase.
+			checkPhrase(t, tt.name, ps[0].Phrase)
+			said[ps[0].Phrase.Code] = true
 		})
+	}
+	for code := range referral.PhraseParams() {
+		if strings.HasPrefix(code, "needs.") && !said[code] {
+			t.Errorf("no case above makes Validate say %s", code)
+		}
 	}
 }
 

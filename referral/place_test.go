@@ -56,7 +56,7 @@ func TestMatchByPlace(t *testing.T) {
 		t.Fatalf("offered %v, want the Edmonton listing and the one in the Edmonton region", got)
 	}
 	c := find(t, res, 1)
-	if !slices.Contains(c.Reasons, "in Edmonton, AB") || c.InPlace != "Edmonton, AB" || !math.IsNaN(c.DistanceMiles) || c.JoinOnline {
+	if !slices.Contains(said(c.Reasons), "reason.in_place{Place=Edmonton, AB}") || c.InPlace != "Edmonton, AB" || !math.IsNaN(c.DistanceMiles) || c.JoinOnline {
 		t.Errorf("reasons %q in place %q distance %v online %v", c.Reasons, c.InPlace, c.DistanceMiles, c.JoinOnline)
 	}
 	// Calgary has no map location; Philadelphia has one, but no distance
@@ -85,7 +85,7 @@ func TestMatchByPlace(t *testing.T) {
 		if got := sorted(ids(res)); !slices.Equal(got, []int64{2, 5}) {
 			t.Fatalf("offered %v, want Calgary by name and Philadelphia by distance", got)
 		}
-		if c := find(t, res, 5); !slices.Contains(c.Reasons, "1.0 mi away") {
+		if c := find(t, res, 5); !slices.Contains(said(c.Reasons), "reason.miles{Miles=1.0}") {
 			t.Errorf("reasons %q", c.Reasons)
 		}
 	})

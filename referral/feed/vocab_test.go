@@ -303,12 +303,12 @@ func TestContradictionsMatch(t *testing.T) {
 		name     string
 		needs    referral.Needs
 		want     []string
-		cautions map[string]string
+		cautions map[string]string // a caution's code each named group must carry
 	}{
 		{"family member", referral.Needs{For: referral.ForFamily}, []string{"Everyone", "Families", "Open"},
-			map[string]string{"Families": "open or closed? call ahead", "Everyone": "women's or men's meeting? call ahead"}},
+			map[string]string{"Families": "caution.open_or_closed", "Everyone": "caution.women_or_men"}},
 		{"client, a man", referral.Needs{Gender: referral.GenderMan}, []string{"Both", "Everyone", "Open"},
-			map[string]string{"Both": "open or closed? call ahead", "Everyone": "women's or men's meeting? call ahead"}},
+			map[string]string{"Both": "caution.open_or_closed", "Everyone": "caution.women_or_men"}},
 		{"client who wants women's groups", referral.Needs{Gender: referral.GenderWoman, WomenOnly: true}, nil, nil},
 	}
 	for _, tc := range tests {
@@ -324,7 +324,7 @@ func TestContradictionsMatch(t *testing.T) {
 				var names []string
 				for _, c := range r.Candidates {
 					names = append(names, c.Group.Name)
-					if want, ok := tc.cautions[c.Group.Name]; ok && !slices.Contains(c.Cautions, want) {
+					if want, ok := tc.cautions[c.Group.Name]; ok && !slices.ContainsFunc(c.Cautions, func(p referral.Phrase) bool { return p.Code == want }) {
 						t.Errorf("%s: %q cautions %q, want %q", how, c.Group.Name, c.Cautions, want)
 					}
 					if math.IsNaN(c.DistanceMiles) {

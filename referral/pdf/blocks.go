@@ -180,7 +180,7 @@ func (b *sheetBuilder) card(n int, g *referral.Group, removed bool) block {
 	}
 	row(b.t.Labels.When, when...)
 	if g.Attendance != referral.Online {
-		if p := referral.Truncate(b.clean(place(g.Place)), maxAddress); p != "" {
+		if p := referral.Truncate(b.clean(g.Place.Line()), maxAddress); p != "" {
 			row(b.t.Labels.Where, text(body, p, ""))
 		}
 	}

@@ -193,12 +193,6 @@ func zoneAbbrev(loc *time.Location, from time.Time, day time.Weekday, start refe
 	return name
 }
 
-// place joins the parts of an address that are set, on one line.
-func place(p referral.Place) string {
-	cityLine := strings.TrimSpace(strings.Join(nonEmpty(p.City, strings.TrimSpace(p.State+" "+p.PostalCode)), ", "))
-	return strings.Join(nonEmpty(p.Location, p.Address, cityLine), ", ")
-}
-
 func nonEmpty(ss ...string) []string {
 	var out []string
 	for _, s := range ss {

@@ -43,42 +43,62 @@ func (s *GroupService) FindGroupByID(ctx context.Context, id int64) (*referral.G
 
 // FindGroups returns the groups the filter selects, ordered by name (ASCII
 // case folded) then id, and how many match in all. Asking for Attendance
-// Inactive includes inactive groups without IncludeInactive.
+// Inactive includes inactive groups without IncludeInactive. With typed
+// text, the groups are ranked as referral.GroupFilter says: those whose name
+// holds every word, then those whose name and place do, then the rest, each
+// rank in name order.
 //
-// The total is counted in the search index (see countExpression). With typed
-// text, the count also picks the plan for the page: few matches are looked up
-// and sorted; many are found faster by walking the name index in order and
-// stopping once the page is full (40,000 matches of "st john": ~8x faster).
-// A date has no token in the index, so a filter on UpdatedBefore is counted
-// in the groups table.
+// Each rank is a column filter in the search index (see searchRanks), so a
+// rank is counted there, as the total is (see countExpression), and read by a
+// query of its own. Offset and Limit are cut across the ranks by their
+// counts, and a rank is counted only when the page reaches past the ranks
+// before it: the Directory's first 1,000 of "st john" in 250,000 listings
+// count the total and the name rank (3,000), and read the name rank alone,
+// about as fast as the unranked list was. A count also picks the plan for
+// its rank's page: few matches are looked up and sorted; many are found
+// faster by walking the name index in order and stopping once the page is
+// full (40,000 matches: ~8x faster). A date has no token in the index, so a
+// filter on UpdatedBefore is counted in the groups table.
 func (s *GroupService) FindGroups(ctx context.Context, f referral.GroupFilter) ([]*referral.Group, int, error) {
 	var groups []*referral.Group
 	var total int
 	err := s.db.read(ctx, func(tx *sql.Tx) error {
-		where, args := groupWhere(f)
+		words := matchExpression(f.Text)
+		last := len(searchRanks) - 1
 		var err error
-		if f.UpdatedBefore.IsZero() {
-			err = tx.QueryRowContext(ctx, `SELECT count(*) FROM groups_fts WHERE groups_fts MATCH ?`, countExpression(f)).Scan(&total)
-		} else {
-			err = tx.QueryRowContext(ctx, `SELECT count(*) FROM groups g `+curationJoin+` WHERE `+where, args...).Scan(&total)
+		if total, err = countGroups(ctx, tx, f, words, last); err != nil {
+			return err
 		}
-		if err != nil {
-			return fmt.Errorf("count groups: %w", err)
-		}
-		if total == 0 || f.Offset >= total {
+		offset := max(f.Offset, 0)
+		if total == 0 || offset >= total {
 			return nil
 		}
-		from := `groups g`
-		if matchExpression(f.Text) != "" && f.Limit > 0 && total >= 20*(max(f.Offset, 0)+f.Limit) {
-			from = `groups g INDEXED BY groups_name`
+		if words == "" {
+			groups, err = findPage(ctx, tx, f, "", total, offset, f.Limit)
+			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM `+from+` `+curationJoin+` WHERE `+where+
-			` ORDER BY g.name COLLATE NOCASE, g.id`+limitOffset(f.Limit, f.Offset), args...)
-		if err != nil {
-			return fmt.Errorf("find groups: %w", err)
+		end := total
+		if f.Limit > 0 {
+			end = min(end, offset+f.Limit)
 		}
-		if groups, err = scanGroups(rows); err != nil {
-			return fmt.Errorf("find groups: %w", err)
+		before := 0 // the matches in the ranks before r
+		for r := range searchRanks {
+			upTo := total // the matches in rank r and those before it
+			if r < last {
+				if upTo, err = countGroups(ctx, tx, f, words, r); err != nil {
+					return err
+				}
+			}
+			if from, to := max(offset, before), min(end, upTo); from < to {
+				page, err := findPage(ctx, tx, f, rankExpression(words, r), upTo-before, from-before, to-from)
+				if err != nil {
+					return err
+				}
+				groups = append(groups, page...)
+			}
+			if before = upTo; before >= end {
+				break
+			}
 		}
 		return nil
 	})
@@ -86,6 +106,48 @@ func (s *GroupService) FindGroups(ctx context.Context, f referral.GroupFilter) (
 		return nil, 0, err
 	}
 	return groups, total, nil
+}
+
+// countGroups counts the groups f selects whose words are found within the
+// columns of search rank r (see searchRanks); words is f's matchExpression.
+func countGroups(ctx context.Context, tx *sql.Tx, f referral.GroupFilter, words string, r int) (int, error) {
+	var n int
+	var err error
+	if f.UpdatedBefore.IsZero() {
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM groups_fts WHERE groups_fts MATCH ?`, countExpression(f, words, r)).Scan(&n)
+	} else {
+		var match string
+		if words != "" {
+			match = within(words, r)
+		}
+		where, args := groupWhere(f, match)
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM groups g `+curationJoin+` WHERE `+where, args...).Scan(&n)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("count groups: %w", err)
+	}
+	return n, nil
+}
+
+// findPage reads the page [offset, offset+limit) of the groups f selects
+// that the search index query match finds (all, when match is ""), in name
+// order. n is how many there are, which picks the plan (see FindGroups).
+func findPage(ctx context.Context, tx *sql.Tx, f referral.GroupFilter, match string, n, offset, limit int) ([]*referral.Group, error) {
+	where, args := groupWhere(f, match)
+	from := `groups g`
+	if match != "" && limit > 0 && n >= 20*(offset+limit) {
+		from = `groups g INDEXED BY groups_name`
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM `+from+` `+curationJoin+` WHERE `+where+
+		` ORDER BY g.name COLLATE NOCASE, g.id`+limitOffset(limit, offset), args...)
+	if err != nil {
+		return nil, fmt.Errorf("find groups: %w", err)
+	}
+	groups, err := scanGroups(rows)
+	if err != nil {
+		return nil, fmt.Errorf("find groups: %w", err)
+	}
+	return groups, nil
 }
 
 // CreateGroup validates and stores a new group and sets its ID. A group with no
@@ -367,17 +429,19 @@ func scanGroup(rows *sql.Rows, g *referral.Group) error {
 	return nil
 }
 
-// groupWhere turns a filter into a WHERE clause over groups g and curation c.
-// Values always travel as arguments, never inside the SQL text.
-func groupWhere(f referral.GroupFilter) (string, []any) {
+// groupWhere turns a filter into a WHERE clause over groups g and curation c,
+// with match, when not "", the search index query for f.Text (of one rank,
+// or up to one: see searchRanks). Values always travel as arguments, never
+// inside the SQL text.
+func groupWhere(f referral.GroupFilter, match string) (string, []any) {
 	where := []string{"TRUE"}
 	var args []any
 	add := func(cond string, arg ...any) {
 		where = append(where, cond)
 		args = append(args, arg...)
 	}
-	if m := matchExpression(f.Text); m != "" {
-		add(`g.id IN (SELECT rowid FROM groups_fts WHERE groups_fts MATCH ?)`, m)
+	if match != "" {
+		add(`g.id IN (SELECT rowid FROM groups_fts WHERE groups_fts MATCH ?)`, match)
 	}
 	if f.Program != "" {
 		add(`g.program = ?`, string(f.Program))
@@ -445,13 +509,40 @@ func facetTokens(g *referral.Group) []string {
 	return tokens
 }
 
-// countExpression is the FTS5 query that selects what groupWhere selects, so
-// the total is counted in the index. The typed words may match any column but
-// facets; the filters are facet tokens.
-func countExpression(f referral.GroupFilter) string {
+// searchRanks are the search index columns in which each rank of a search
+// (see referral.GroupFilter) finds the typed words: the name, then the name
+// and place, then every column but facets, which hold the filters' tokens
+// and no word anyone typed. Each holds the one before it, and rank r is what
+// its columns find and rank r-1's do not. A column filter applies to every
+// word, but each word may be in any of the columns: "st john" ranks "St.
+// Mark's Hope" at St. John's Church second.
+var searchRanks = []string{
+	`name`,
+	`{name location address city regions}`,
+	`- {facets}`,
+}
+
+// within is the search index query for words (a matchExpression) found in
+// the columns of rank r: the matches of that rank and the ranks before it.
+func within(words string, r int) string {
+	return searchRanks[r] + " : (" + words + ")"
+}
+
+// rankExpression is the search index query for the matches of rank r alone.
+func rankExpression(words string, r int) string {
+	if r == 0 {
+		return within(words, r)
+	}
+	return "(" + within(words, r) + ") NOT (" + within(words, r-1) + ")"
+}
+
+// countExpression is the FTS5 query that selects what groupWhere selects with
+// within(words, r), so the total (and each rank) is counted in the index. The
+// filters are facet tokens.
+func countExpression(f referral.GroupFilter, words string, r int) string {
 	expr := "(facets : all)"
-	if m := matchExpression(f.Text); m != "" {
-		expr = "(- {facets} : (" + m + "))"
+	if words != "" {
+		expr = "(" + within(words, r) + ")"
 	}
 	and := func(token string) { expr += " AND (facets : " + token + ")" }
 	if f.Program != "" {
