@@ -63,7 +63,8 @@ var commands = []command{
 		"        --for self|family --substance opioids,... --gender woman|man|other --women-only --men-only\n" +
 		"        --lgbtq --young --lang-spoken es --wheelchair --asl --childcare --moud\n" +
 		"        --approach 12-step|secular|faith --limit N --now RFC3339] [--json]", (*cli).match},
-	{"sheet", "sheet [needs flags] [--name N] [--label L] [--lang en|es] [--paper letter|a4] [--large] [--pick ID,...] --out FILE.pdf", (*cli).sheet},
+	{"sheet", "sheet [needs flags] [--name N] [--label L] [--lang en|es] [--paper letter|a4] [--large]\n" +
+		"        [--pick ID,...] [--out FILE.pdf] [--ics FILE.ics]   the sheet (logged), its calendar, or both", (*cli).sheet},
 	{"curate", "curate ID... [--moud yes|no|unknown] [--verified YYYY-MM-DD] [--note TEXT] [--hide|--show] [--json]\n" +
 		"                                   the clinic's knowledge of the groups (all listings of each)", (*cli).curate},
 	{"history", "history [--json] | history --reprint ID --out FILE.pdf   the referral log; print a sheet again", (*cli).history},

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"referraldesk/app"
 	"referraldesk/referral"
 	"referraldesk/referral/sqlite"
 )
@@ -208,7 +209,7 @@ type listingJSON struct {
 func toCandidateJSON(c referral.Candidate) candidateJSON {
 	j := candidateJSON{groupJSON: toGroupJSON(c.Group), Score: math.Round(c.Score*100) / 100,
 		InPlace: c.InPlace, Attend: string(referral.InPerson), NextMeeting: timeText(c.NextMeeting),
-		Reasons: nonNil(c.Reasons), Cautions: nonNil(c.Cautions)}
+		Reasons: englishPhrases(c.Reasons), Cautions: englishPhrases(c.Cautions)}
 	if c.JoinOnline {
 		j.Attend = string(referral.Online)
 	}
@@ -241,14 +242,25 @@ func writeCandidates(w io.Writer, r referral.Result) error {
 		fmt.Fprintf(w, "%d. %s — %s (id %d)\n   next: %s · %s\n", i+1, c.Group.Program, oneLine(c.Group.Name), c.Group.ID,
 			c.NextMeeting.Format("Mon Jan 2 3:04 PM MST"), where)
 		for _, s := range c.Reasons {
-			fmt.Fprintf(w, "   + %s\n", s)
+			fmt.Fprintf(w, "   + %s\n", app.EnglishPhrase(s))
 		}
 		for _, s := range c.Cautions {
-			fmt.Fprintf(w, "   ! %s\n", s)
+			fmt.Fprintf(w, "   ! %s\n", app.EnglishPhrase(s))
 		}
 	}
 	for _, wd := range r.Widen {
-		fmt.Fprintf(w, "To widen: %s\n", wd.Message)
+		fmt.Fprintf(w, "To widen: %s\n", app.EnglishPhrase(wd.Phrase))
 	}
 	return nil
+}
+
+// englishPhrases words the match's phrases as the command line prints them:
+// in English, from the window's English templates, so the two never say
+// different things. An empty list is [] in JSON, not null.
+func englishPhrases(ps []referral.Phrase) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = app.EnglishPhrase(p)
+	}
+	return out
 }

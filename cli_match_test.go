@@ -92,3 +92,50 @@ func TestMatchEmptyDirectorySaysImportFirst(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestMatchTextSaysItInEnglish: the command line words the match's reasons,
+// cautions and widenings in English, as it did before they became codes
+// the window words in its own language; the cautions come most important
+// first.
+func TestMatchTextSaysItInEnglish(t *testing.T) {
+	db := naDirectory(t)
+	// A clinic in New York, whatever the machine's zone: its groups' times
+	// are then the client's own.
+	if code, _, errOut := runCLI(t, "--db", db, "settings", "clinic.timezone=America/New_York"); code != exitOK {
+		t.Fatalf("settings: exit %d: %s", code, errOut)
+	}
+	now := "2026-10-27T12:00:00-04:00"
+	code, out, errOut := runCLI(t, "--db", db, "match", "--now", now, "--zip", "10001", "--miles", "3",
+		"--days", "tue", "--times", "evening", "--moud", "--limit", "3", "--approach", "secular")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := `1. NA — Miracle on 38th Street (id 251)
+   next: Tue Oct 27 7:30 PM EDT · 0.4 mi
+   + Tuesday evening
+   + 0.4 mi away
+   + NA is built for opioid use
+   + welcomes newcomers
+   + open to anyone
+   ! medication policy unknown — ask the group
+   ! 12-step program, not secular as asked
+   ! listing date unknown — call ahead
+`
+	if !strings.HasPrefix(out, want) {
+		t.Errorf("the first group reads\n%s\nwant\n%s", out, want)
+	}
+	if w := "To widen: no secular group fits these needs; secular fellowships are SMART Recovery, LifeRing, " +
+		"Recovery Dharma, Refuge Recovery and Women for Sobriety — import their meeting lists to offer them\n"; !strings.HasSuffix(out, w) {
+		t.Errorf("output ends\n%s\nwant\n%s", out[max(0, len(out)-300):], w)
+	}
+
+	_, out, _ = runCLI(t, "--db", db, "match", "--now", now, "--zip", "10001", "--miles", "0.5",
+		"--days", "sun,sat", "--times", "morning,night", "--attend", "in-person", "--limit", "10")
+	want = "No group fits all of these needs.\n" +
+		"The need that ruled out the most listings: distance (1505).\n" +
+		"To widen: no group within 0.5 miles meets on Sunday or Saturday in the morning or night; 1 does within 1.5 miles\n" +
+		"To widen: no group within 0.5 miles meets on Sunday or Saturday in the morning or night; 3 do at any time\n"
+	if out != want {
+		t.Errorf("nothing fits:\n%s\nwant\n%s", out, want)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 	_ "time/tzdata" // group times are shown in each group's own zone, on any machine
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"referraldesk/app"
@@ -39,7 +40,13 @@ func openWindow(db *sqlite.DB) error {
 			w.WaitingForWriter(waiting)
 		}
 	}
-	w := app.NewMainWindow(fyneapp.NewWithID(appID), s)
+	a := fyneapp.NewWithID(appID)
+	// The window speaks the language chosen in Settings on this computer
+	// (the system's until one is chosen) from its first screen on.
+	if err := app.UseLanguage(app.SavedLanguage(a.Preferences())); err != nil {
+		fyne.LogError("load the window's translations", err)
+	}
+	w := app.NewMainWindow(a, s)
 	win.Store(w)
 	// Subscriptions older than feed.refresh_days are refreshed off the UI
 	// goroutine, so the window never waits for the network; with the
@@ -73,6 +80,7 @@ func services(db *sqlite.DB) (app.Services, error) {
 		History:       history,
 		Sheets:        pdf.Sheets{},
 		MachineZone:   machineZone(),
+		Now:           time.Now,
 		Changes:       db,
 		Backups:       sqlite.NewBackupService(db),
 	}, nil

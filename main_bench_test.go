@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 
 	"referraldesk/app"
 	"referraldesk/referral"
@@ -139,23 +140,53 @@ func startWindow(path string) (*startedWindow, error) {
 		db.Close()
 		return nil, err
 	}
-	shown := make(chan struct{})
-	var once sync.Once
-	s.DirectoryShown = func() { once.Do(func() { close(shown) }) }
 	a := newUIApp(fyneapp.NewWithID(appID))
 	var w fyne.Window
 	fyne.DoAndWait(func() {
 		w = app.NewMainWindow(a, s)
 		w.Show()
 	})
-	select {
-	case <-shown:
-	case <-time.After(time.Minute):
-		fyne.DoAndWait(w.Close)
-		db.Close()
-		return nil, fmt.Errorf("the Directory showed nothing within a minute")
+	// The window is up when the Directory's list has rows, as a person sees
+	// it: the list is looked at on the UI goroutine, between its calls.
+	for rows := 0; rows == 0; {
+		if time.Since(start) > time.Minute {
+			fyne.DoAndWait(w.Close)
+			db.Close()
+			return nil, fmt.Errorf("the Directory showed nothing within a minute")
+		}
+		time.Sleep(time.Millisecond)
+		fyne.DoAndWait(func() { rows = listRows(w.Content()) })
 	}
 	return &startedWindow{db: db, s: s, win: w, rows: time.Since(start)}, nil
+}
+
+// listRows is how many rows the first list in o shows (0 with none): the
+// Directory's is the only list the window starts with.
+func listRows(o fyne.CanvasObject) int {
+	switch o := o.(type) {
+	case *widget.List:
+		if o.Length == nil {
+			return 0
+		}
+		return o.Length()
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			if n := listRows(c); n > 0 {
+				return n
+			}
+		}
+	case *container.AppTabs:
+		for _, t := range o.Items {
+			if n := listRows(t.Content); n > 0 {
+				return n
+			}
+		}
+	case *container.Split:
+		return max(listRows(o.Leading), listRows(o.Trailing))
+	case *container.Scroll:
+		return listRows(o.Content)
+	}
+	return 0
 }
 
 // uiApp is a fyne app whose fyne.Do calls run one at a time on one UI

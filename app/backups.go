@@ -18,8 +18,6 @@ import (
 )
 
 const (
-	// backupTimeLayout shows when a backup was taken, in local time.
-	backupTimeLayout = "Mon 2 Jan 2006 15:04"
 	// backupRows is how many backups show before the list scrolls.
 	backupRows = 4
 )
@@ -107,7 +105,7 @@ func (b *backupsSection) updateBackupRow(id widget.ListItemID, o fyne.CanvasObje
 	}
 	bk := b.backups[id]
 	row := o.(*fyne.Container).Objects
-	row[0].(*widget.Label).SetText(bk.Taken.In(b.loc).Format(backupTimeLayout))
+	row[0].(*widget.Label).SetText(momentText(bk.Taken.In(b.loc), true))
 	row[1].(*widget.Label).SetText(backupAbout(bk))
 }
 
@@ -244,7 +242,7 @@ func (b *backupsSection) onRestore() {
 	if !ok {
 		return
 	}
-	b.confirmRestore(bk.Path, lang.L("the backup of {{.When}}", map[string]any{"When": bk.Taken.In(b.loc).Format(backupTimeLayout)}))
+	b.confirmRestore(bk.Path, lang.L("the backup of {{.When}}", map[string]any{"When": momentText(bk.Taken.In(b.loc), true)}))
 }
 
 // onRestoreFile restores a copy chosen with the file dialog, once
@@ -320,5 +318,5 @@ func restoredText(r referral.RestoreReport, loc *time.Location) string {
 	return lang.L("The database is now the one in {{.File}}, with {{.Groups}} in the directory.",
 		map[string]any{"File": filepath.Base(r.From), "Groups": groupsText(r.Groups)}) + "\n\n" +
 		lang.L("The database as it was before is kept as the backup of {{.When}}, at the top of the list: restore that one to go back.",
-			map[string]any{"When": r.Previous.Taken.In(loc).Format(backupTimeLayout)})
+			map[string]any{"When": momentText(r.Previous.Taken.In(loc), true)})
 }

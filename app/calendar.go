@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -32,20 +31,11 @@ func (b *sheetBar) onCalendar() {
 		showFailure(b.win, "calendar", err, "")
 		return
 	}
-	d := dialog.NewFileSave(func(file fyne.URIWriteCloser, err error) {
-		if err != nil {
-			showFailure(b.win, "calendar: create file", err, "")
-			return
-		}
+	askSaveFile(b.win, "calendar", calendarFileName(job.sheet.Date), ".ics", func(file fyne.URIWriteCloser) {
 		if file != nil {
 			b.onCalendarChosen(file, job)
 		}
-	}, b.win)
-	d.SetFileName(calendarFileName(job.sheet.Date))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".ics"}))
-	// A file dialog has no window to size until it is shown.
-	d.Show()
-	d.Resize(b.win.Canvas().Size())
+	})
 }
 
 // calendarFileName proposes a file name from the date alone, as

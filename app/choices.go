@@ -108,6 +108,16 @@ var usTimeZones = []string{
 	"America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico",
 }
 
+// programTitles names the programs in menu order for a list to choose
+// from, as the sheet in the window's language names them.
+func programTitles() []string {
+	var titles []string
+	for _, p := range referral.Programs {
+		titles = append(titles, programTitle(p.Program))
+	}
+	return titles
+}
+
 // programNames lists the programs in menu order, plus current if a feed gave
 // a program the domain does not know, so loading such a group loses nothing.
 func programNames(current referral.Program) []string {

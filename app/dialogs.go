@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -160,8 +162,42 @@ func confirmTopDialog(c fyne.Canvas) bool {
 	if c.Overlays().Top() == nil || c.Focused() != nil {
 		return false
 	}
-	// Fyne offers no public walk of a dialog's widgets; moving the focus
-	// through it visits every button it has.
+	buttons := dialogButtons(c)
+	for _, b := range buttons {
+		if b.Importance == widget.HighImportance {
+			b.OnTapped()
+			return true
+		}
+	}
+	if len(buttons) == 1 {
+		buttons[0].OnTapped()
+		return true
+	}
+	return false
+}
+
+// dismissTopDialog closes the dialog on top when Escape is pressed with
+// nothing in it focused, by tapping its Close or Cancel button. A dialog
+// without one (a question only its answers may close) stays. It reports
+// whether a button was tapped.
+func dismissTopDialog(c fyne.Canvas) bool {
+	if c.Overlays().Top() == nil || c.Focused() != nil {
+		return false
+	}
+	ways := []string{lang.L("Close"), lang.L("Cancel")}
+	for _, b := range dialogButtons(c) {
+		if slices.Contains(ways, b.Text) {
+			b.OnTapped()
+			return true
+		}
+	}
+	return false
+}
+
+// dialogButtons are the buttons of the dialog on top that can be pressed.
+// Fyne offers no public walk of a dialog's widgets; moving the focus
+// through it visits every button it has.
+func dialogButtons(c fyne.Canvas) []*widget.Button {
 	var buttons []*widget.Button
 	var first fyne.Focusable
 	for range maxDialogStops {
@@ -178,18 +214,29 @@ func confirmTopDialog(c fyne.Canvas) bool {
 		}
 	}
 	c.Unfocus()
-	for _, b := range buttons {
-		if b.Importance == widget.HighImportance {
-			b.OnTapped()
-			return true
-		}
-	}
-	if len(buttons) == 1 {
-		buttons[0].OnTapped()
-		return true
-	}
-	return false
+	return buttons
 }
 
 // maxDialogStops bounds the walk through a dialog's Tab stops.
 const maxDialogStops = 200
+
+// askSaveFile asks where to save a new file, proposing name and showing
+// only the files ending in ext. chosen gets the file the dialog created,
+// or nil when it was cancelled or could not be created (the failure, named
+// what in the log, is already shown then).
+func askSaveFile(win fyne.Window, what, name, ext string, chosen func(file fyne.URIWriteCloser)) {
+	d := dialog.NewFileSave(func(file fyne.URIWriteCloser, err error) {
+		if err != nil {
+			showFailure(win, what+": create file", err, "")
+			file = nil
+		}
+		chosen(file)
+	}, win)
+	d.SetFileName(name)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
+	// Only once shown: a file dialog has no window to size before, and
+	// FileDialog.Resize panics then. The whole window leaves room for long
+	// folder names.
+	d.Show()
+	d.Resize(win.Canvas().Size())
+}

@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -28,6 +30,9 @@ const (
 	// staleYears is how long ago a listing's source last changed it for
 	// the Directory's "not updated for a year" filter.
 	staleYears = 1
+	// hitChars is the most of a field the matched-in line under a name
+	// shows, so a long note does not push the next field out of sight.
+	hitChars = 48
 )
 
 // directoryScreen is the Directory area: the list of groups with a filter bar
@@ -60,9 +65,12 @@ type directoryScreen struct {
 	emptyActions *fyne.Container // Add group and Import… under the welcome text
 	content      *fyne.Container
 
-	shown   []*referral.Group // the rows of the list
-	total   int               // how many groups match, beyond listLimit too
-	editing bool              // the form is showing a group
+	shown    []*referral.Group    // the rows of the list
+	hits     [][]referral.TextHit // for each row, where the search found it beyond its name
+	tallRows []widget.ListItemID  // the rows made tall for their matched-in line
+	total    int                  // how many groups match, beyond listLimit too
+	leftOut  int                  // how many more would match with hidden and inactive ones
+	editing  bool                 // the form is showing a group
 
 	seq          int                // numbers queries so a stale answer is dropped
 	cancelQuery  context.CancelFunc // cancels the query in flight, if any
@@ -82,15 +90,17 @@ func (s *directoryScreen) buildUI() {
 	s.search = widget.NewEntry()
 	s.search.PlaceHolder = lang.L("Search name, place, notes…")
 	s.search.OnChanged = s.onSearchChanged
-	s.program = widget.NewSelect(append([]string{lang.L("All programs")}, programNames("")...), s.onFilterChanged)
+	s.program = newSelect(append([]string{lang.L("All programs")}, programTitles()...), s.onFilterChanged)
 	s.program.SetSelectedIndex(0)
-	s.attendance = widget.NewSelect(append([]string{lang.L("Any attendance")}, attendanceChoice().labels...), s.onFilterChanged)
+	s.attendance = newSelect(append([]string{lang.L("Any attendance")}, attendanceChoice().labels...), s.onFilterChanged)
 	s.attendance.SetSelectedIndex(0)
-	s.weekday = widget.NewSelect(append([]string{lang.L("Any day")}, weekdayChoice().labels...), s.onFilterChanged)
+	s.weekday = newSelect(append([]string{lang.L("Any day")}, weekdayChoice().labels...), s.onFilterChanged)
 	s.weekday.SetSelectedIndex(0)
-	// Hidden groups stay listed by default: this is where a counselor un-hides them.
+	// Hidden and inactive groups are left out at first, as a referral
+	// leaves them out: a search lists what can be suggested. The count line
+	// says how many the box leaves out, so a counselor looking for one (to
+	// un-hide it) knows to tick it.
 	s.showAll = widget.NewCheck(lang.L("Include hidden and inactive groups"), s.onShowAllChanged)
-	s.showAll.SetChecked(true)
 	s.stale = widget.NewCheck(lang.L("Not updated for a year"), s.onShowAllChanged)
 	s.count = widget.NewLabel("")
 	s.count.Importance = widget.LowImportance
@@ -107,7 +117,9 @@ func (s *directoryScreen) buildUI() {
 	filters := container.NewVBox(
 		container.NewBorder(nil, nil, nil, s.add, s.search),
 		container.NewGridWithColumns(3, s.program, s.attendance, s.weekday),
-		container.NewBorder(nil, nil, container.NewHBox(s.showAll, s.stale), s.count),
+		container.NewHBox(s.showAll, s.stale),
+		// A line of its own: with what the box leaves out it is long.
+		s.count,
 	)
 	left := container.NewBorder(filters, nil, nil, nil, container.NewStack(s.list, s.noMatch))
 
@@ -139,13 +151,20 @@ func (s *directoryScreen) buildUI() {
 	s.content = container.NewStack(s.browse, s.empty)
 }
 
-// newGroupRow is one list row: the name over program, times and place.
+// newGroupRow is one list row: the name over program, times and place. A
+// search that found the group by more than its name puts where, in a quiet
+// line, between the two (see hitLine); the row is made taller for it (see
+// fitRowHeights), so rows found by name stay two lines.
 func newGroupRow() fyne.CanvasObject {
 	name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
+	hit := widget.NewLabel("")
+	hit.Importance = widget.LowImportance
+	hit.Truncation = fyne.TextTruncateEllipsis
+	hit.Hide()
 	about := widget.NewLabel("")
 	about.Truncation = fyne.TextTruncateEllipsis
-	return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), name, about)
+	return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), name, hit, about)
 }
 
 func (s *directoryScreen) listLength() int { return len(s.shown) }
@@ -157,12 +176,84 @@ func (s *directoryScreen) updateGroupRow(id widget.ListItemID, o fyne.CanvasObje
 	row := o.(*fyne.Container)
 	g := s.shown[id]
 	row.Objects[0].(*widget.Label).SetText(g.Name)
+	hit := row.Objects[1].(*widget.Label)
+	if line := hitLine(s.hits[id]); line != "" {
+		hit.SetText(line)
+		hit.Show()
+	} else {
+		hit.Hide()
+	}
 	about := groupSummary(g)
 	if s.stale.Checked && !g.Updated.IsZero() {
 		// What the filter is for: how old the listing is.
 		about = lang.L("updated {{.Date}}", map[string]any{"Date": g.Updated.Format(dateLayout)}) + " · " + about
 	}
-	row.Objects[1].(*widget.Label).SetText(about)
+	row.Objects[2].(*widget.Label).SetText(about)
+	row.Refresh() // a row the list reuses may have gained or lost the matched-in line
+}
+
+// fitRowHeights makes the rows with a matched-in line tall enough for it,
+// and the rows that had one before and have none now as short as the rest.
+func (s *directoryScreen) fitRowHeights() {
+	row := newGroupRow().(*fyne.Container)
+	short := row.MinSize().Height
+	row.Objects[1].Show()
+	tall := row.MinSize().Height
+	for _, id := range s.tallRows {
+		if id >= len(s.hits) || len(s.hits[id]) == 0 {
+			s.list.SetItemHeight(id, short)
+		}
+	}
+	s.tallRows = s.tallRows[:0]
+	for id, hits := range s.hits {
+		if len(hits) > 0 {
+			s.list.SetItemHeight(id, tall)
+			s.tallRows = append(s.tallRows, id)
+		}
+	}
+}
+
+// hitLine is the quiet line under the name of a group a search found by
+// more than its name: "matched in address: 1625 St. John's Way · notes:
+// …St. John's parking lot". A field too long to show whole is shown from
+// the word found in it.
+func hitLine(hits []referral.TextHit) string {
+	if len(hits) == 0 {
+		return ""
+	}
+	parts := make([]string, len(hits))
+	for i, h := range hits {
+		text := h.Text
+		if h.At > 0 && utf8.RuneCountInString(text) > hitChars {
+			text = "…" + text[h.At:]
+		}
+		// One line: a note's line breaks would start another.
+		text = referral.Truncate(strings.Join(strings.Fields(text), " "), hitChars)
+		parts[i] = searchFieldLabel(h.Field) + ": " + text
+	}
+	return lang.L("matched in {{.Where}}", map[string]any{"Where": strings.Join(parts, " · ")})
+}
+
+// searchFieldLabel names a field in the matched-in line, in lower case as
+// it stands inside the sentence.
+func searchFieldLabel(f referral.SearchField) string {
+	switch f {
+	case referral.SearchLocation:
+		return lang.L("location")
+	case referral.SearchAddress:
+		return lang.L("address")
+	case referral.SearchCity:
+		return lang.L("city")
+	case referral.SearchRegions:
+		return lang.L("region")
+	case referral.SearchProgram:
+		return lang.L("program")
+	case referral.SearchDirections:
+		return lang.L("directions")
+	case referral.SearchNotes:
+		return lang.L("notes")
+	}
+	return string(f)
 }
 
 // filter reads the filter bar.
@@ -174,7 +265,7 @@ func (s *directoryScreen) filter() referral.GroupFilter {
 		Limit:           listLimit,
 	}
 	if i := s.program.SelectedIndex(); i > 0 {
-		f.Program = referral.Program(s.program.Selected)
+		f.Program = referral.Programs[i-1].Program // programTitles' order
 	}
 	if s.attendance.SelectedIndex() > 0 {
 		f.Attendance = attendanceChoice().value(s.attendance.Selected)
@@ -190,10 +281,11 @@ func (s *directoryScreen) filter() referral.GroupFilter {
 	return f
 }
 
-// filtered reports whether the filter bar narrows the directory at all.
+// filtered reports whether the filter bar narrows the directory beyond
+// leaving out hidden and inactive groups, which it does at first.
 func (s *directoryScreen) filtered() bool {
 	f := s.filter()
-	return f.Text != "" || f.Program != "" || f.Attendance != "" || f.Weekday != nil || !f.IncludeHidden || !f.UpdatedBefore.IsZero()
+	return f.Text != "" || f.Program != "" || f.Attendance != "" || f.Weekday != nil || !f.UpdatedBefore.IsZero()
 }
 
 func (s *directoryScreen) onSearchChanged(string) {
@@ -217,7 +309,7 @@ func (s *directoryScreen) onClearFilters() {
 	s.program.SetSelectedIndex(0)
 	s.attendance.SetSelectedIndex(0)
 	s.weekday.SetSelectedIndex(0)
-	s.showAll.SetChecked(true)
+	s.showAll.SetChecked(false)
 	s.stale.SetChecked(false)
 	s.refresh()
 }
@@ -233,12 +325,45 @@ func (s *directoryScreen) refresh() {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancelQuery = cancel
 	s.bg.run(func() {
+		// What the check box leaves out is counted beside the search, on
+		// a connection of its own, so the list waits for the slower of
+		// the two rather than for both.
+		all := make(chan int, 1)
+		go func() { all <- s.countWithHidden(ctx, filter) }()
 		groups, total, err := s.groups.FindGroups(ctx, filter)
-		fyne.Do(func() { s.showResults(seq, groups, total, err) })
+		var hits [][]referral.TextHit
+		if filter.Text != "" && err == nil {
+			hits = make([][]referral.TextHit, len(groups))
+			for i, g := range groups {
+				hits[i] = referral.TextHits(g, filter.Text)
+			}
+		}
+		leftOut := 0
+		if n := <-all; n > total {
+			leftOut = n - total
+		}
+		fyne.Do(func() { s.showResults(seq, groups, hits, total, leftOut, err) })
 	})
 }
 
-func (s *directoryScreen) showResults(seq int, groups []*referral.Group, total int, err error) {
+// countWithHidden counts what filter selects with hidden and inactive groups
+// too (an offset past every match reads none), or returns -1 when filter
+// leaves none out. A failed count only leaves the note off the count line:
+// the search beside it reports what failed.
+func (s *directoryScreen) countWithHidden(ctx context.Context, filter referral.GroupFilter) int {
+	if filter.IncludeHidden && filter.IncludeInactive {
+		return -1
+	}
+	filter.IncludeHidden, filter.IncludeInactive = true, true
+	filter.Offset, filter.Limit = math.MaxInt, 1
+	_, n, err := s.groups.FindGroups(ctx, filter)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+func (s *directoryScreen) showResults(seq int, groups []*referral.Group, hits [][]referral.TextHit, total, leftOut int, err error) {
 	if seq != s.seq {
 		return // a newer query was started; its answer will come
 	}
@@ -247,12 +372,15 @@ func (s *directoryScreen) showResults(seq int, groups []*referral.Group, total i
 		s.showError(err)
 		return
 	}
-	s.shown, s.total = groups, total
+	if hits == nil {
+		hits = make([][]referral.TextHit, len(groups))
+	}
+	s.shown, s.hits, s.total, s.leftOut = groups, hits, total, leftOut
+	s.fitRowHeights()
 	s.list.Refresh()
 	s.followStored()
 	s.selectCurrent()
-	s.count.SetText(countText(len(groups), total))
-	setShown(s.noMatch, len(groups) == 0 && s.filtered())
+	s.count.SetText(countText(len(groups), total, leftOut))
 	s.updateView()
 	if s.onShown != nil {
 		s.onShown()
@@ -260,22 +388,31 @@ func (s *directoryScreen) showResults(seq int, groups []*referral.Group, total i
 }
 
 // updateView shows the welcome card while the directory is empty and nothing
-// is being added, and the list with its form otherwise.
+// is being added, and the list with its form otherwise; a list left empty by
+// the filters (or by leaving out hidden and inactive groups) says so.
 func (s *directoryScreen) updateView() {
-	welcome := s.total == 0 && !s.filtered() && !s.editing
+	welcome := s.total == 0 && s.leftOut == 0 && !s.filtered() && !s.editing
 	setShown(s.empty, welcome)
 	setShown(s.browse, !welcome)
+	setShown(s.noMatch, len(s.shown) == 0 && (s.filtered() || s.leftOut > 0))
 }
 
-func countText(shown, total int) string {
+// countText is the line under the filters: how many groups match, and how
+// many more hidden or inactive ones the check box leaves out.
+func countText(shown, total, leftOut int) string {
+	var text string
 	switch {
 	case shown < total:
-		return lang.L("First {{.Shown}} of {{.Total}}; type to narrow", map[string]any{"Shown": shown, "Total": total})
+		text = lang.L("First {{.Shown}} of {{.Total}}; type to narrow", map[string]any{"Shown": shown, "Total": total})
 	case total == 1:
-		return lang.L("1 group")
+		text = lang.L("1 group")
 	default:
-		return lang.L("{{.Total}} groups", map[string]any{"Total": total})
+		text = lang.L("{{.Total}} groups", map[string]any{"Total": total})
 	}
+	if leftOut > 0 {
+		text += " · " + lang.L("{{.N}} hidden or inactive not shown", map[string]any{"N": leftOut})
+	}
+	return text
 }
 
 // followStored shows the listing in the form as the list has just read it,
@@ -584,7 +721,9 @@ func groupSummary(g *referral.Group) string {
 	if t := sessionsText(g.Sessions, 3); t != "" {
 		parts = append(parts, t)
 	}
-	parts = append(parts, whereText(g))
+	if where := whereText(g); where != "" {
+		parts = append(parts, where)
+	}
 	if g.Curation.Hidden {
 		parts = append(parts, lang.L("hidden"))
 	}

@@ -1,9 +1,12 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"image/png"
 	"os"
+	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -11,8 +14,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"referraldesk/referral"
+	"referraldesk/referral/sqlite"
 )
 
 func sampleGroups() []referral.Group {
@@ -63,9 +68,19 @@ func TestTypingFilterShrinksList(t *testing.T) {
 	if h.fake.finds != finds {
 		t.Fatal("the directory was queried on every key; it should wait for typing to pause")
 	}
-	if n := h.timers.fire(); n != 1 {
-		t.Fatalf("%d debounced searches ran after typing 5 letters, want 1", n)
+	// One search waits for the typing to pause (the window's watcher may
+	// wait beside it); each search also counts what the hidden box leaves
+	// out, so the store's calls do not tell searches apart.
+	searches := 0
+	for _, d := range h.timers.waiting() {
+		if d == searchDelay {
+			searches++
+		}
 	}
+	if searches != 1 {
+		t.Fatalf("%d debounced searches wait after typing 5 letters, want 1", searches)
+	}
+	h.timers.fire()
 	if got, want := h.listNames(), []string{"Serenity Seekers"}; !slices.Equal(got, want) {
 		t.Fatalf("after typing %q the list shows %q, want %q", h.dir.search.Text, got, want)
 	}
@@ -93,7 +108,7 @@ func TestTypingFilterShrinksList(t *testing.T) {
 
 func TestFilterSelects(t *testing.T) {
 	h := newHarness(t, sampleGroups()...)
-	h.dir.program.SetSelected(string(referral.ProgramAA))
+	h.dir.program.SetSelected("AA (Alcoholics Anonymous)") // as the sheet names it
 	if got := h.listNames(); !slices.Equal(got, []string{"Grupo Niños de Dios"}) {
 		t.Fatalf("program AA: list shows %q", got)
 	}
@@ -145,8 +160,17 @@ func TestAddGroup(t *testing.T) {
 		saved.Curation.VerifiedOn.Format(dateLayout) != "2026-03-14" || saved.Attendance != referral.InPerson {
 		t.Fatalf("saved group is %+v", saved)
 	}
+	// Hidden, it leaves the list, which leaves hidden groups out at first,
+	// and the count line says so; the form keeps showing it.
+	if slices.Contains(h.listNames(), "Hope Tuesday") {
+		t.Fatalf("the new hidden group is listed with hidden groups left out: %q", h.listNames())
+	}
+	if got, want := h.dir.count.Text, "3 groups · 1 hidden or inactive not shown"; got != want {
+		t.Errorf("count line says %q, want %q", got, want)
+	}
+	test.Tap(h.dir.showAll)
 	if !slices.Contains(h.listNames(), "Hope Tuesday") {
-		t.Fatalf("the new group is not in the list: %q", h.listNames())
+		t.Fatalf("ticking Include hidden and inactive groups does not list the new group: %q", h.listNames())
 	}
 	if f.status.Text != "Saved" || !f.delete.Visible() || f.base.ID != saved.ID {
 		t.Fatalf("after saving: status %q, delete shown %v, form id %d", f.status.Text, f.delete.Visible(), f.base.ID)
@@ -377,5 +401,195 @@ func TestLateSaveDoesNotPullTheFormBack(t *testing.T) {
 	}
 	if !h.fake.byName("Family Hope").Attributes.Newcomer {
 		t.Fatal("the save itself was lost")
+	}
+}
+
+// newStoreDirectory is the Directory over a real store holding groups, as
+// the program runs it, for what only the store does (ranking a search).
+func newStoreDirectory(t *testing.T, groups ...*referral.Group) (*directoryScreen, *timers) {
+	t.Helper()
+	test.NewTempApp(t)
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "desk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	store := sqlite.NewGroupService(db)
+	if err := store.CreateGroups(context.Background(), groups); err != nil {
+		t.Fatal(err)
+	}
+	ts := &timers{}
+	win := test.NewTempWindow(t, nil)
+	d := newDirectoryScreen(win, store, background{run: func(f func()) { f() }, after: ts.after}, func() {}, nil)
+	win.SetContent(d.content)
+	win.Resize(fyne.NewSize(1180, 760))
+	return d, ts
+}
+
+// listRows returns the list's rows in order as a counselor reads them: the
+// lines of each, top to bottom, without those it does not show.
+func listRows(d *directoryScreen) [][]string {
+	var rows [][]string
+	for id := range d.list.Length() {
+		row := d.list.CreateItem()
+		d.list.UpdateItem(id, row)
+		var lines []string
+		for _, o := range row.(*fyne.Container).Objects {
+			if l := o.(*widget.Label); l.Visible() {
+				lines = append(lines, l.Text)
+			}
+		}
+		rows = append(rows, lines)
+	}
+	return rows
+}
+
+// The issue: a search for "st john" listed 95 rows alphabetically with no
+// word of why each matched. The groups it names come first; the others say,
+// under the name, where the words are.
+func TestDirectorySearchRanksNamesFirstAndSaysWhereTheRestMatched(t *testing.T) {
+	g := func(name string, edit func(*referral.Group)) *referral.Group {
+		x := &referral.Group{Name: name, Program: referral.ProgramAA, Attendance: referral.InPerson,
+			Sessions: []referral.Session{{Day: time.Tuesday, Start: 19 * 60, End: 20 * 60}}}
+		if edit != nil {
+			edit(x)
+		}
+		return x
+	}
+	d, ts := newStoreDirectory(t,
+		g("Big Book", func(x *referral.Group) {
+			x.Notes = "Park behind the school and use the side door marked St. John's Hall, second floor."
+		}),
+		g("Hope Group", func(x *referral.Group) { x.Place.Location, x.Place.City = "St. John's Church", "Camden" }),
+		g("St. John's Serenity", func(x *referral.Group) { x.Place.Location = "St. John's Church" }),
+		g("Back to Basics", func(x *referral.Group) { x.Place.City = "St. Paul" }),
+		g("St. John's Closed", func(x *referral.Group) { x.Attendance = referral.Inactive }),
+		g("St. John's Hidden", func(x *referral.Group) { x.Curation.Hidden = true }),
+	)
+	if d.showAll.Checked {
+		t.Fatal("Include hidden and inactive groups starts ticked")
+	}
+	test.Type(d.search, "st john")
+	ts.fire()
+
+	want := [][]string{
+		{"St. John's Serenity", "AA · Tue 19:00–20:00 · St. John's Church"},
+		{"Hope Group", "matched in location: St. John's Church", "AA · Tue 19:00–20:00 · Camden"},
+		{"Big Book", "matched in notes: …St. John's Hall, second floor.", "AA · Tue 19:00–20:00"},
+	}
+	if got := listRows(d); !reflect.DeepEqual(got, want) {
+		t.Errorf("typing %q lists\n%q\nwant\n%q", d.search.Text, got, want)
+	}
+	if got, want := d.count.Text, "3 groups · 2 hidden or inactive not shown"; got != want {
+		t.Errorf("count line says %q, want %q", got, want)
+	}
+	// A row with the matched-in line is drawn tall enough for it, each
+	// line below the one before.
+	rowsDrawn := 0
+	visible(d.list, func(o fyne.CanvasObject) {
+		row, ok := o.(*fyne.Container)
+		if !ok || len(row.Objects) != 3 {
+			return
+		}
+		rowsDrawn++
+		name := row.Objects[0].(*widget.Label).Text
+		if row.Size().Height < row.MinSize().Height {
+			t.Errorf("row %q is %v tall, its lines need %v", name, row.Size().Height, row.MinSize().Height)
+		}
+		top := float32(-1)
+		for _, l := range row.Objects {
+			if l.Visible() {
+				if l.Position().Y <= top {
+					t.Errorf("in row %q, %q is drawn over the line above it", name, l.(*widget.Label).Text)
+				}
+				top = l.Position().Y
+			}
+		}
+	})
+	if rowsDrawn != 3 {
+		t.Errorf("%d rows drawn, want 3", rowsDrawn)
+	}
+	capture(t, d.win, "/tmp/directory-search.png")
+
+	test.Tap(d.showAll)
+	want = append([][]string{
+		{"St. John's Closed", "AA · Tue 19:00–20:00 · Inactive"},
+		{"St. John's Hidden", "AA · Tue 19:00–20:00 · hidden"},
+	}, want...)
+	if got := listRows(d); !reflect.DeepEqual(got, want) {
+		t.Errorf("with hidden and inactive ticked the list is\n%q\nwant\n%q", got, want)
+	}
+	if got := d.count.Text; got != "5 groups" {
+		t.Errorf("with hidden and inactive ticked the count line says %q", got)
+	}
+
+	// A search that finds groups by name only shows no matched-in line.
+	d.search.SetText("serenity")
+	ts.fire()
+	if got, want := listRows(d), [][]string{{"St. John's Serenity", "AA · Tue 19:00–20:00 · St. John's Church"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("typing %q lists %q, want %q", d.search.Text, got, want)
+	}
+}
+
+// Hidden and inactive groups are left out at first, as a referral leaves
+// them out; the count line says how many, ticking the box lists them and
+// Clear filters leaves them out again.
+func TestDirectoryLeavesOutHiddenAndInactiveAtFirst(t *testing.T) {
+	gs := sampleGroups()
+	hidden, closed := gs[0], gs[1]
+	hidden.Name, hidden.Curation.Hidden = "Quiet Hour", true
+	closed.Name, closed.Attendance, closed.Online = "Closed Circle", referral.Inactive, referral.OnlineAccess{}
+	h := newHarness(t, append(gs, hidden, closed)...)
+	if h.dir.showAll.Checked {
+		t.Fatal("Include hidden and inactive groups starts ticked")
+	}
+	if got, want := h.listNames(), []string{"Family Hope", "Grupo Niños de Dios", "Serenity Seekers"}; !slices.Equal(got, want) {
+		t.Fatalf("at first the list shows %q, want %q", got, want)
+	}
+	if got, want := h.dir.count.Text, "3 groups · 2 hidden or inactive not shown"; got != want {
+		t.Errorf("count line says %q, want %q", got, want)
+	}
+
+	test.Tap(h.dir.showAll)
+	if got := h.listNames(); !slices.Contains(got, "Quiet Hour") || !slices.Contains(got, "Closed Circle") || len(got) != 5 {
+		t.Fatalf("ticked, the list shows %q", got)
+	}
+	if got := h.dir.count.Text; got != "5 groups" {
+		t.Errorf("ticked, the count line says %q", got)
+	}
+
+	// The box is what leaves them out, whatever else narrows the list.
+	test.Tap(h.dir.showAll)
+	h.dir.weekday.SetSelected("Tuesday") // Serenity Seekers and Quiet Hour
+	if got, want := h.dir.count.Text, "1 group · 1 hidden or inactive not shown"; got != want {
+		t.Errorf("Tuesday: count line says %q, want %q", got, want)
+	}
+	h.dir.weekday.SetSelected("Monday") // Family Hope only
+	if got := h.dir.count.Text; got != "1 group" {
+		t.Errorf("Monday, nothing left out: count line says %q", got)
+	}
+
+	test.Tap(h.dir.showAll)
+	h.dir.onClearFilters()
+	if h.dir.showAll.Checked || len(h.listNames()) != 3 {
+		t.Errorf("after Clear filters the box is ticked %v and the list shows %q", h.dir.showAll.Checked, h.listNames())
+	}
+}
+
+// A directory of only hidden groups is not empty: it does not welcome the
+// counselor to import one, it says what the box leaves out.
+func TestDirectoryOfHiddenGroupsIsNotEmpty(t *testing.T) {
+	g := sampleGroups()[0]
+	g.Curation.Hidden = true
+	h := newHarness(t, g)
+	if h.dir.empty.Visible() || !h.dir.browse.Visible() || !h.dir.noMatch.Visible() {
+		t.Fatalf("welcome shown %v, list shown %v, no-match shown %v", h.dir.empty.Visible(), h.dir.browse.Visible(), h.dir.noMatch.Visible())
+	}
+	if got, want := h.dir.count.Text, "0 groups · 1 hidden or inactive not shown"; got != want {
+		t.Errorf("count line says %q, want %q", got, want)
+	}
+	test.Tap(h.dir.showAll)
+	if h.dir.noMatch.Visible() || !slices.Equal(h.listNames(), []string{g.Name}) {
+		t.Errorf("ticked: list %q, no-match shown %v", h.listNames(), h.dir.noMatch.Visible())
 	}
 }

@@ -83,7 +83,7 @@ func (e *exporter) askOptions(sources []referral.Source) {
 	// Off by default, every time: counselor notes must not leave the
 	// clinic by accident.
 	f.curation = widget.NewCheck(lang.L("Include the clinic's curation, counselor notes too"), nil)
-	f.format = widget.NewSelect(formats, func(string) {
+	f.format = newSelect(formats, func(string) {
 		if exportFormats[f.format.SelectedIndex()].format == "meeting-guide" {
 			f.curation.Enable()
 		} else {
@@ -96,7 +96,7 @@ func (e *exporter) askOptions(sources []referral.Source) {
 	for _, s := range sources {
 		names = append(names, s.Name)
 	}
-	f.source = widget.NewSelect(names, nil)
+	f.source = newSelect(names, nil)
 	f.source.SetSelectedIndex(0)
 	items := []*widget.FormItem{
 		{Text: lang.L("Format"), Widget: f.format,
@@ -129,18 +129,11 @@ func (e *exporter) onOptionsDone(f *exportForm, ok bool) {
 		return
 	}
 	job := f.job()
-	d := dialog.NewFileSave(func(file fyne.URIWriteCloser, err error) {
-		if err != nil {
-			showFailure(e.win, "export: create file", err, "")
-			return
-		}
+	askSaveFile(e.win, "export", job.fileName(), job.ext, func(file fyne.URIWriteCloser) {
 		if file != nil {
 			e.onFileChosen(file, job)
 		}
-	}, e.win)
-	d.SetFileName(job.fileName())
-	d.SetFilter(storage.NewExtensionFileFilter([]string{job.ext}))
-	d.Show()
+	})
 }
 
 // onFileChosen writes the export off the UI goroutine behind a progress
@@ -184,7 +177,8 @@ func writeExport(ctx context.Context, dir referral.DirectoryService, file fyne.U
 // fileError logs why a file could not be written and says so in words.
 func fileError(err error) error {
 	fyne.LogError("export: write file", err)
-	return referral.Errorf(referral.EINVALID, "The file could not be written. Check there is space on the disk and that you may save in that folder.")
+	return referral.Errorf(referral.EINVALID, "%s",
+		lang.L("The file could not be written. Check there is space on the disk and that you may save in that folder."))
 }
 
 func (e *exporter) finished(file fyne.URI, job exportJob, err error, cancelled bool) {

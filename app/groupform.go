@@ -125,7 +125,7 @@ func (f *groupForm) buildUI() {
 	f.addSession = widget.NewButtonWithIcon(lang.L("Add meeting time"), theme.ContentAddIcon(), f.onAddSession)
 	f.timeZone = widget.NewSelectEntry(usTimeZones)
 	f.timeZone.PlaceHolder = "America/New_York"
-	f.attendance = widget.NewSelect(attendanceChoice().labels, nil)
+	f.attendance = newSelect(attendanceChoice().labels, nil)
 
 	f.location = newEntry(lang.L("Venue, e.g. St. Mark's Church"))
 	f.address = newEntry(lang.L("Street address"))
@@ -136,8 +136,8 @@ func (f *groupForm) buildUI() {
 	f.urlNotes = newEntry(lang.L("Meeting ID, passcode"))
 	f.dialIn = newEntry("+1 646 558 8656")
 
-	f.openness = widget.NewSelect(opennessChoice().labels, nil)
-	f.audience = widget.NewSelect(audienceChoice().labels, nil)
+	f.openness = newSelect(opennessChoice().labels, nil)
+	f.audience = newSelect(audienceChoice().labels, nil)
 	// One check box per attribute the vocabulary can say, so whatever is
 	// ticked here an export can write.
 	welcomes, access, formatBox := container.NewGridWithColumns(2), container.NewGridWithColumns(2), container.NewGridWithColumns(3)
@@ -312,7 +312,7 @@ func newMultiLine() *widget.Entry {
 
 func (f *groupForm) newSessionRow(s referral.Session, blank bool) *sessionRow {
 	r := &sessionRow{
-		day:     widget.NewSelect(weekdayChoice().labels, nil),
+		day:     newSelect(weekdayChoice().labels, nil),
 		start:   newEntry(lang.L("Starts 19:00")),
 		end:     newEntry(lang.L("Ends 20:00")),
 		problem: newProblemLabel(),

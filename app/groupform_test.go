@@ -54,6 +54,7 @@ func TestEditedAttributesChangeTheCodes(t *testing.T) {
 		Sessions: []referral.Session{{Day: time.Monday, Start: 19 * 60, End: 20 * 60}},
 	}
 	h := newHarness(t, g)
+	test.Tap(h.dir.showAll) // the listing is inactive (TC), which the list leaves out at first
 	h.dir.list.Select(0)
 	f := h.dir.form
 	if f.dirty() {

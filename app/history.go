@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -25,8 +24,6 @@ const (
 	// historyPage is how many log entries one query brings; Load more
 	// brings the next page.
 	historyPage = 50
-	// historyTimeLayout shows when a referral was made, in local time.
-	historyTimeLayout = "Mon 2 Jan 2006 15:04"
 )
 
 // historyScreen is the History area: the referral log newest first on the
@@ -77,9 +74,6 @@ func newHistoryScreen(win fyne.Window, s Services, bg background, zones *clinicZ
 	h := &historyScreen{win: win, history: s.History, groups: s.Groups, sheets: s.Sheets, settings: s.Settings,
 		bg: bg, zones: zones, now: s.Now, loc: time.Local, changed: changed, retentionDays: referral.DefaultRetentionDays,
 		openURL: func(u *url.URL) error { return fyne.CurrentApp().OpenURL(u) }}
-	if h.now == nil {
-		h.now = time.Now
-	}
 	h.buildUI()
 	h.refresh()
 	return h
@@ -174,7 +168,7 @@ func (h *historyScreen) updateReferralRow(id widget.ListItemID, o fyne.CanvasObj
 }
 
 func (h *historyScreen) whenText(r *referral.Referral) string {
-	return r.Created.In(h.loc).Format(historyTimeLayout)
+	return momentText(r.Created.In(h.loc), true)
 }
 
 // referredText names the referred groups with their programs.
@@ -337,7 +331,7 @@ func (h *historyScreen) showDetail(r *referral.Referral) {
 	h.notes.SetText("")
 	if f := r.FollowUp; f != nil {
 		h.followUp.SetText(sentence(followUpAnswers(f, r)))
-		h.notes.SetText(lang.L("Recorded {{.When}}", map[string]any{"When": f.Recorded.In(h.loc).Format(historyTimeLayout)}))
+		h.notes.SetText(lang.L("Recorded {{.When}}", map[string]any{"When": momentText(f.Recorded.In(h.loc), true)}))
 		if f.Notes != "" {
 			h.notes.SetText(h.notes.Text + "\n" + lang.L("Notes: {{.Notes}}", map[string]any{"Notes": f.Notes}))
 		}
@@ -466,21 +460,13 @@ func missingText(job *reprintJob) string {
 }
 
 func (h *historyScreen) chooseSheetFile(job *reprintJob) {
-	d := dialog.NewFileSave(func(file fyne.URIWriteCloser, err error) {
-		switch {
-		case err != nil:
+	askSaveFile(h.win, "reprint", sheetFileName(job.sheet.Date), ".pdf", func(file fyne.URIWriteCloser) {
+		if file == nil {
 			h.pending = nil
-			showFailure(h.win, "reprint: create file", err, "")
-		case file == nil:
-			h.pending = nil
-		default:
-			h.onReprintTo(file)
+			return
 		}
-	}, h.win)
-	d.SetFileName(sheetFileName(job.sheet.Date))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-	d.Show()
-	d.Resize(h.win.Canvas().Size()) // only once shown: before, FileDialog.Resize panics
+		h.onReprintTo(file)
+	})
 }
 
 // onReprintTo renders the pending sheet off the UI goroutine and saves it to
@@ -505,9 +491,6 @@ func (h *historyScreen) onReprintTo(file fyne.URIWriteCloser) {
 // the user only, as it holds client data.
 func (h *historyScreen) writeSheet(ctx context.Context, file fyne.URIWriteCloser, sheet referral.Sheet) error {
 	render := func(w io.Writer) error {
-		if h.sheets == nil {
-			return referral.Errorf(referral.EINTERNAL, "Printing is not set up in this copy of Referral Desk.")
-		}
 		return h.sheets.RenderPDF(ctx, w, sheet)
 	}
 	if file.URI().Scheme() == "file" {

@@ -57,7 +57,7 @@ func (h *historyScreen) onRecordFollowUp() {
 			f.groupIDs = append(f.groupIDs, g.GroupID)
 		}
 	}
-	f.group = widget.NewSelect(names, nil)
+	f.group = newSelect(names, nil)
 	f.group.PlaceHolder = lang.L("Which group?")
 	f.welcome = newChoiceRadio(answerChoice().labels)
 	f.medication = widget.NewCheck(lang.L("Was told people on medication are not welcome"), nil)

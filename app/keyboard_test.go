@@ -154,12 +154,20 @@ func TestKeyboardClientToSavedSheet(t *testing.T) {
 	if !strings.Contains(h.said(), "Sheet ready") {
 		t.Fatalf("after saving the window says %q", h.said())
 	}
+	if !h.s.done.Visible() || h.s.newClient.Importance != widget.HighImportance {
+		t.Error("after the sheet is saved the screen should offer New client")
+	}
+	// The dialog's main button is the next client: Enter clears the screen
+	// and puts the focus back in the ZIP code.
 	k.press(fyne.KeyReturn)
 	if h.said() != "" {
 		t.Errorf("Enter should close the Sheet ready dialog; it still says %q", h.said())
 	}
-	if !h.s.done.Visible() || h.s.newClient.Importance != widget.HighImportance {
-		t.Error("after the sheet is saved the screen should offer New client")
+	if n, _, _ := f.read(); n.ZIP != "" || len(n.Days) != 0 || n.MOUD || len(h.s.cards) != 0 || h.s.done.Visible() {
+		t.Errorf("Enter on Sheet ready left the client: needs %+v, %d results", n, len(h.s.cards))
+	}
+	if k.canvas().Focused() != f.zip {
+		t.Errorf("after the next client the focus is on %T, want the ZIP code", k.canvas().Focused())
 	}
 }
 
@@ -191,6 +199,30 @@ func TestKeyboardShortcutsWorkOnTheCanvas(t *testing.T) {
 	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if h.bar.shown != nil || len(h.opened) != 1 {
 		t.Errorf("Enter in the preview should press its main button, Print: %d files handed to the viewer", len(h.opened))
+	}
+}
+
+// Escape closes what has a way out (the preview's Close, a message's
+// Cancel) and leaves a question only its answers may close.
+func TestKeyboardEscapeClosesThePreview(t *testing.T) {
+	h := newSheetHarness(t, directoryGroups())
+	c := h.win.Canvas()
+	c.Unfocus()
+	canvasShortcut(t, c, keyPreview)
+	if h.bar.shown == nil {
+		t.Fatalf("no preview to close; the window says %q", h.said())
+	}
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if h.bar.shown != nil || h.said() != "" || len(h.opened) != 0 || len(h.log.logged) != 0 {
+		t.Errorf("Escape left the preview open (%q) or printed %d", h.said(), len(h.opened))
+	}
+
+	askChoice(h.win, "Which one?", widget.NewLabel("Keep yours or theirs?"), "Theirs", "Yours", func() {
+		t.Error("Escape answered a question that has no way out")
+	}, func() { t.Error("Escape answered a question that has no way out") })
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if !strings.Contains(h.said(), "Which one?") {
+		t.Errorf("Escape closed a question only its answers may close; the window says %q", h.said())
 	}
 }
 

@@ -179,8 +179,8 @@ func (f *needsForm) buildUI(defaultMiles float64) {
 	f.asl = widget.NewCheck(lang.L("ASL"), nil)
 	f.childcare = widget.NewCheck(lang.L("Childcare"), nil)
 	f.moud = widget.NewCheck(lang.L("Takes medication for OUD (MOUD)"), nil)
-	f.approach = widget.NewSelect(approachChoice().labels, nil)
-	f.limit = widget.NewSelect(limitOptions, nil)
+	f.approach = newSelect(approachChoice().labels, nil)
+	f.limit = newSelect(limitOptions, nil)
 	f.setDefaults()
 
 	grid := container.New(layout.NewFormLayout())
@@ -413,7 +413,8 @@ func (f *needsForm) lookUp(zip string) {
 // window was opened without a Locator.
 func locateOrFail(l referral.Locator, zip string) (referral.ZIPLocation, error) {
 	if l == nil {
-		return referral.ZIPLocation{}, referral.Errorf(referral.EINTERNAL, "ZIP lookup is not set up in this copy of Referral Desk.")
+		return referral.ZIPLocation{}, referral.Errorf(referral.EINTERNAL, "%s",
+			lang.L("ZIP lookup is not set up in this copy of Referral Desk."))
 	}
 	return l.LocateZIP(zip)
 }
@@ -547,7 +548,7 @@ func (f *needsForm) showProblems(ps []referral.Problem) {
 	msgs := map[*widget.Label][]string{}
 	for _, p := range ps {
 		if l := f.problems[p.Field]; l != nil {
-			msgs[l] = append(msgs[l], sentence(p.Message))
+			msgs[l] = append(msgs[l], sentence(problemWords(p)))
 		}
 	}
 	for _, l := range f.problems {

@@ -36,10 +36,12 @@ const (
 // runCommand runs a program and returns what it wrote to stdout; a program
 // that fails returns an *exec.ExitError holding its stderr. It runs in the
 // C.UTF-8 locale: lpstat's sentences are parsed, and only the untranslated
-// ones are known, while UTF-8 keeps a translated job title intact.
+// ones are known, while UTF-8 keeps a translated job title intact. The
+// window's $LANGUAGE (see UseLanguage) is left out, as gettext may follow
+// it under C.UTF-8.
 func runCommand(ctx context.Context, name string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8")
+	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8", "LANGUAGE=")
 	return cmd.Output()
 }
 
@@ -170,7 +172,7 @@ type printDialog struct {
 // newPrintDialog offers ps with the default chosen and one copy; onPrint
 // gets the choice, onCancel runs when the dialog closes without printing.
 func newPrintDialog(win fyne.Window, ps printers, onPrint func(printer string, copies int), onCancel func()) *printDialog {
-	d := &printDialog{printer: widget.NewSelect(ps.names, nil), copies: widget.NewEntry()}
+	d := &printDialog{printer: newSelect(ps.names, nil), copies: widget.NewEntry()}
 	def := ps.def
 	if def == "" {
 		def = ps.names[0]

@@ -103,9 +103,16 @@ type candidateCard struct {
 	distance *widget.Label
 	when     *widget.Label
 	reasons  *widget.Label
-	cautions []*widget.Label
-	box      fyne.CanvasObject
+	cautions []*widget.Label // every caution, most important first
+	// more shows the cautions past the first shownCautions, and hides them
+	// again; nil when there are no more.
+	more *widget.Hyperlink
+	box  fyne.CanvasObject
 }
+
+// shownCautions is how many cautions a card shows before "+N more": a card
+// with every caution spelled out pushes the next group off the screen.
+const shownCautions = 2
 
 // newReferralScreen builds the screen; logged is called after a sheet was
 // saved or printed and its referral logged.
@@ -114,14 +121,12 @@ type candidateCard struct {
 func newReferralScreen(win fyne.Window, s Services, bg background, zones *clinicZones, logged func(), addFeed, importFile func()) *referralScreen {
 	r := &referralScreen{win: win, match: s.Match, dir: s.Directory, groups: s.Groups, bg: bg, now: s.Now, zones: zones,
 		settings: referral.DefaultSettings(), ticks: map[int64]bool{}}
-	if r.now == nil {
-		r.now = time.Now
-	}
 	r.form = newNeedsForm(s.Locate, s.Places, bg, defaultMiles)
 	r.form.onChanged = r.onNeedsChanged
 	r.sheet = newSheetBar(win, s, bg, r.now)
 	r.sheet.chosen = r.chosenGroups
 	r.sheet.logged = logged
+	r.sheet.nextClient = r.onNewClient
 	r.addFeed = widget.NewButtonWithIcon(lang.L("Add feed…"), theme.ContentAddIcon(), addFeed)
 	r.importIt = widget.NewButtonWithIcon(lang.L("Import file…"), theme.FolderOpenIcon(), importFile)
 	r.buildUI()
@@ -306,7 +311,8 @@ func (r *referralScreen) showResult(seq int, needs referral.Needs, now time.Time
 // opened without a MatchService.
 func matchOrFail(ctx context.Context, m referral.MatchService, needs referral.Needs, now time.Time) (referral.Result, error) {
 	if m == nil {
-		return referral.Result{}, referral.Errorf(referral.EINTERNAL, "Matching is not set up in this copy of Referral Desk.")
+		return referral.Result{}, referral.Errorf(referral.EINTERNAL, "%s",
+			lang.L("Matching is not set up in this copy of Referral Desk."))
 	}
 	return m.Match(ctx, needs, now)
 }
@@ -341,7 +347,7 @@ func (r *referralScreen) showNotice(title, text string) {
 func (r *referralScreen) showProblems(ps []referral.Problem) {
 	msgs := make([]string, len(ps))
 	for i, p := range ps {
-		msgs[i] = sentence(p.Message)
+		msgs[i] = sentence(problemWords(p))
 	}
 	title := lang.L("Check the needs")
 	if len(ps) == 1 && ps[0].Field == "Origin" && r.form.zipState == zipEmpty {
@@ -417,6 +423,7 @@ func (r *referralScreen) onNewClient() {
 	r.newClient.Refresh()
 	r.sheet.reset(r.settings)
 	r.form.reset() // matches again: the screen asks for the ZIP code
+	r.win.Canvas().Focus(r.form.zip)
 }
 
 // onSheetDone runs once a sheet was saved or printed and logged: the
@@ -472,10 +479,10 @@ func (r *referralScreen) newCandidateCard(c referral.Candidate, rank int, now ti
 	card := &candidateCard{
 		cand:     c,
 		check:    widget.NewCheck("", nil),
-		title:    widget.NewLabelWithStyle(c.Group.Program.Title()+" · "+c.Group.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		title:    widget.NewLabelWithStyle(programTitle(c.Group.Program)+" · "+c.Group.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		distance: widget.NewLabelWithStyle(distanceText(c), fyne.TextAlignTrailing, fyne.TextStyle{}),
 		when:     widget.NewLabel(whenText(c, now)),
-		reasons:  wrapped(strings.Join(c.Reasons, " · "), widget.SuccessImportance),
+		reasons:  wrapped(joinPhrases(c.Reasons, " · "), widget.SuccessImportance),
 	}
 	card.check.Checked = ticked
 	card.check.OnChanged = func(on bool) {
@@ -487,10 +494,33 @@ func (r *referralScreen) newCandidateCard(c referral.Candidate, rank int, now ti
 		container.NewBorder(nil, nil, nil, card.distance, card.title),
 		card.when, card.reasons,
 	}
-	for _, text := range c.Cautions {
-		l := wrapped(text, widget.WarningImportance)
+	var rest []fyne.CanvasObject // the cautions "+N more" shows
+	for i, ph := range c.Cautions {
+		l := wrapped(phraseText(ph), widget.WarningImportance)
 		card.cautions = append(card.cautions, l)
-		lines = append(lines, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, l))
+		row := container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, l)
+		if i >= shownCautions {
+			row.Hide()
+			rest = append(rest, row)
+		}
+		lines = append(lines, row)
+	}
+	if len(rest) > 0 {
+		more := moreCautionsText(len(rest))
+		card.more = widget.NewHyperlink(more, nil)
+		card.more.OnTapped = func() {
+			open := !rest[0].Visible()
+			for _, row := range rest {
+				setShown(row, open)
+			}
+			if open {
+				card.more.SetText(fewerCautionsText())
+			} else {
+				card.more.SetText(more)
+			}
+			r.cardBox.Refresh() // the card grew or shrank
+		}
+		lines = append(lines, container.NewHBox(card.more))
 	}
 	tight := layout.NewCustomPaddedVBoxLayout(-2 * theme.Padding())
 	card.box = container.NewBorder(nil, nil, container.NewVBox(card.check), nil, container.New(tight, lines...))
@@ -565,11 +595,20 @@ func whenText(c referral.Candidate, now time.Time) string {
 	return at + " · " + when
 }
 
+// joinPhrases words phrases in the window's language, joined by sep.
+func joinPhrases(ps []referral.Phrase, sep string) string {
+	words := make([]string, len(ps))
+	for i, p := range ps {
+		words[i] = phraseText(p)
+	}
+	return strings.Join(words, sep)
+}
+
 // widenText lists what a looser need would add, one sentence a line.
 func widenText(res referral.Result) string {
 	lines := make([]string, len(res.Widen))
 	for i, w := range res.Widen {
-		lines[i] = sentence(w.Message)
+		lines[i] = sentence(phraseText(w.Phrase))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -43,7 +43,8 @@ var logoFiles = []string{".png", ".jpg", ".jpeg"}
 // carries and the clinic's time zone, the defaults a new referral starts
 // with, how long the referral log is kept and the fallback zone for imported
 // listings that neither name one nor have a meeting place to tell it; and,
-// under them, the database's backups. It loads off the UI goroutine; after
+// under them, the window's language on this computer and the database's
+// backups. It loads off the UI goroutine; after
 // a load or a save, changed passes the settings on so other screens use the
 // new defaults.
 //
@@ -58,7 +59,8 @@ type settingsScreen struct {
 	bg      background
 	zones   *clinicZones // the clinic's zone when the field is empty
 	changed func(referral.Settings)
-	backups *backupsSection // nil without a backup service
+	backups *backupsSection
+	prefs   fyne.Preferences // this computer's: the window's language
 
 	// saved are the settings as loaded or saved, field by field: a field
 	// the counselor has changed keeps the value it was changed from, so
@@ -80,6 +82,7 @@ type settingsScreen struct {
 	retention                     *widget.Entry
 	feedZone                      *widget.SelectEntry
 	refreshDays                   *widget.Entry
+	uiLanguage                    *widget.RadioGroup // the window's, saved at once in prefs
 
 	problems    *problemLabels
 	labelColumn *sameWidth
@@ -99,9 +102,9 @@ type settingsScreen struct {
 	hintSeq    int
 }
 
-func newSettingsScreen(win fyne.Window, svc referral.SettingsService, backups *backupsSection, bg background,
-	zones *clinicZones, changed func(referral.Settings)) *settingsScreen {
-	s := &settingsScreen{win: win, svc: svc, bg: bg, zones: zones, changed: changed, backups: backups,
+func newSettingsScreen(win fyne.Window, svc referral.SettingsService, backups *backupsSection, prefs fyne.Preferences,
+	bg background, zones *clinicZones, changed func(referral.Settings)) *settingsScreen {
+	s := &settingsScreen{win: win, svc: svc, bg: bg, zones: zones, changed: changed, backups: backups, prefs: prefs,
 		saved: referral.DefaultSettings(), problems: newProblemLabels(), labelColumn: &sameWidth{}}
 	s.buildUI()
 	s.load()
@@ -112,7 +115,7 @@ func (s *settingsScreen) buildUI() {
 	s.name = newEntry(lang.L("As it should head the sheet"))
 	s.address = newEntry(lang.L("Street, city, state, ZIP"))
 	s.phone = newEntry("")
-	s.website = newEntry("e.g. https://www.yourclinic.org")
+	s.website = newEntry(lang.L("e.g. https://www.yourclinic.org"))
 	s.clinicZone = widget.NewSelectEntry(usTimeZones)
 	s.clinicZone.PlaceHolder = lang.L("Choose or type the clinic's zone")
 	s.clinicZone.OnChanged = func(string) { s.showZoneHint() }
@@ -135,6 +138,9 @@ func (s *settingsScreen) buildUI() {
 	s.retention = widget.NewEntry()
 	s.feedZone = widget.NewSelectEntry(usTimeZones)
 	s.refreshDays = widget.NewEntry()
+	s.uiLanguage = newChoiceRadio(uiLanguageChoice().labels)
+	s.uiLanguage.SetSelected(uiLanguageChoice().label(SavedLanguage(s.prefs)))
+	s.uiLanguage.OnChanged = s.onUILanguage
 
 	s.summary = newProblemLabel()
 	s.status = widget.NewLabel("")
@@ -172,11 +178,13 @@ func (s *settingsScreen) buildUI() {
 					"0: only when you press Refresh on the Sources screen, and no connection is made otherwise.")),
 		),
 	)
-	if s.backups != nil {
-		// Last, under the form: its buttons act at once and are not part
-		// of Save.
-		body.Add(s.backups.content)
-	}
+	// Under the form, as they act at once and are not part of Save: the
+	// window's language, which is this computer's, then the backups.
+	body.Add(s.section(lang.L("This computer"),
+		lang.L("Kept on this computer only, not in the database, and saved as soon as it is chosen."),
+		s.row(lang.L("Window language"), s.uiLanguage, "UILanguage",
+			lang.L("Shown from the next start of Referral Desk."))))
+	body.Add(s.backups.content)
 	footer := container.NewVBox(
 		widget.NewSeparator(),
 		s.summary,
@@ -370,9 +378,9 @@ func (s *settingsScreen) showZoneHint() {
 	setShown(s.clinicZoneHint, s.clinicZoneHint.Text != "")
 }
 
-// clinicZoneSaved shows a clinic zone saved outside the form (the
-// first-start question) as any settings saved elsewhere are shown.
-func (s *settingsScreen) clinicZoneSaved(st referral.Settings, logo image.Image) {
+// clinicSaved shows the clinic saved outside the form (the first-start
+// form) as any settings saved elsewhere are shown.
+func (s *settingsScreen) clinicSaved(st referral.Settings, logo image.Image) {
 	s.takeStored(st, logo)
 }
 
@@ -381,9 +389,7 @@ func (s *settingsScreen) clinicZoneSaved(st referral.Settings, logo image.Image)
 // not touched show what is stored now. Nothing reloads while a Save is
 // asking or writing, or before the first load.
 func (s *settingsScreen) reloadStored() {
-	if s.backups != nil {
-		s.backups.refresh()
-	}
+	s.backups.refresh()
 	if !s.loaded || s.saving {
 		return
 	}
@@ -423,11 +429,17 @@ func (s *settingsScreen) takeStored(st referral.Settings, logo image.Image) {
 	s.changed(st)
 }
 
+// onUILanguage saves the window language chosen, for this computer. The
+// window is not rebuilt in it: its screens hold a half-filled referral, a
+// listing being edited, a search, which would be lost. It is shown from
+// the next start (see UseLanguage).
+func (s *settingsScreen) onUILanguage(label string) {
+	s.prefs.SetString(languagePref, uiLanguageChoice().value(label))
+}
+
 // showBackups scrolls to the Backups, the way on from a damaged database.
 func (s *settingsScreen) showBackups() {
-	if s.backups != nil {
-		s.scroll.ScrollToBottom()
-	}
+	s.scroll.ScrollToBottom()
 }
 
 func (s *settingsScreen) showLogo(b []byte, img image.Image) {
@@ -629,7 +641,8 @@ func (s *settingsScreen) write(out, theirs referral.Settings, theirLogo image.Im
 
 func saveSettings(ctx context.Context, svc referral.SettingsService, st referral.Settings) error {
 	if svc == nil {
-		return referral.Errorf(referral.EINTERNAL, "Settings are not set up in this copy of Referral Desk.")
+		return referral.Errorf(referral.EINTERNAL, "%s",
+			lang.L("Settings are not set up in this copy of Referral Desk."))
 	}
 	return svc.SaveSettings(ctx, st)
 }
@@ -765,6 +778,17 @@ func langChoice() choice[referral.Lang] {
 	return newChoice(
 		pair[referral.Lang]{referral.English, "English"},
 		pair[referral.Lang]{referral.Spanish, "Español"},
+	)
+}
+
+// uiLanguageChoice offers Languages: the system's in the window's words,
+// each language in its own, so that whoever reads it finds it however the
+// window speaks now.
+func uiLanguageChoice() choice[string] {
+	return newChoice(
+		pair[string]{"", "System"},
+		pair[string]{"en", "English"},
+		pair[string]{"es", "Español"},
 	)
 }
 

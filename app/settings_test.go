@@ -67,7 +67,7 @@ func newDeskHarness(t *testing.T, st referral.Settings, log []*referral.Referral
 // services the test needs.
 func newDeskHarnessWith(t *testing.T, st referral.Settings, log []*referral.Referral, with func(*Services), gs ...referral.Group) *deskHarness {
 	t.Helper()
-	a := test.NewTempApp(t)
+	a := startedBefore(t)
 	h := &harness{t: t, fake: newFakeGroups(gs...), timers: &timers{}}
 	h.dirs = newFakeDirectory(h.fake)
 	d := &deskHarness{harness: h, settings: &fakeSettings{s: st}, history: newFakeHistory(log...), sheets: &fakeSheets{}}
@@ -78,7 +78,7 @@ func newDeskHarnessWith(t *testing.T, st referral.Settings, log []*referral.Refe
 	if with != nil {
 		with(&s)
 	}
-	h.main = newMainWindow(a, s, bg)
+	h.main = newMainWindow(a, complete(t, s), bg)
 	h.win, h.dir = h.main.win, h.main.directory
 	h.sources, h.imp = h.main.sources, h.main.sources.importer
 	h.main.history.loc = time.UTC
@@ -350,12 +350,12 @@ func canvasTexts(o fyne.CanvasObject) []string {
 }
 
 func TestSettingsThatCannotBeLoadedAreNotSaved(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := startedBefore(t)
 	fs := &fakeSettings{loadErr: referral.Errorf(referral.EINTERNAL, "sqlite: disk I/O error")}
 	bg := background{run: func(f func()) { f() }, after: (&timers{}).after}
 	dirs := newFakeDirectory(newFakeGroups())
-	m := newMainWindow(a, Services{Groups: newFakeGroups(), Directory: dirs, Subscriptions: newFakeSubscriptions(dirs), Settings: fs,
-		Locate: &fakeLocator{}, Places: fakePlaces{}, Zones: noZones(t), MachineZone: "America/Chicago"}, bg)
+	m := newMainWindow(a, complete(t, Services{Groups: newFakeGroups(), Directory: dirs, Subscriptions: newFakeSubscriptions(dirs), Settings: fs,
+		Locate: &fakeLocator{}, Places: fakePlaces{}, Zones: noZones(t), MachineZone: "America/Chicago"}), bg)
 	t.Cleanup(m.win.Close)
 	if !m.settings.save.Disabled() {
 		t.Fatal("Save should stay off when the settings could not be read: it would overwrite them with defaults")

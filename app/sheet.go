@@ -47,6 +47,9 @@ type sheetBar struct {
 	// logged is called on the UI goroutine after a referral is logged, so
 	// the History area shows it.
 	logged func()
+	// nextClient clears the screen for the next client: the main button
+	// of the "Sheet ready" dialog.
+	nextClient func()
 	// openViewer hands the print file to the system's PDF viewer (see
 	// openInViewer), and viewerStart is how long Print waits to see
 	// whether it took it.
@@ -92,8 +95,8 @@ type sheetJob struct {
 
 func newSheetBar(win fyne.Window, s Services, bg background, now func() time.Time) *sheetBar {
 	b := &sheetBar{win: win, sheets: s.Sheets, history: s.History, bg: bg, now: now,
-		chosen:     func() ([]*referral.Group, referral.Needs) { return nil, referral.Needs{} },
-		logged:     func() {},
+		chosen: func() ([]*referral.Group, referral.Needs) { return nil, referral.Needs{} },
+		logged: func() {}, nextClient: func() {},
 		relayout:   func() {},
 		openViewer: openInViewer, viewerStart: viewerStart, prints: newPrintFiles(), runPrint: runCommand,
 		settings: referral.DefaultSettings()}
@@ -108,8 +111,8 @@ func (b *sheetBar) buildUI() {
 	b.firstName = newEntry(lang.L("First name (optional, not saved)"))
 	b.label = newEntry(lang.L("Label for your log (optional)"))
 	b.label.OnChanged = func(string) { b.update() }
-	b.lang = widget.NewSelect(langChoice().labels, nil)
-	b.paper = widget.NewSelect(paperChoice().labels, nil)
+	b.lang = newSelect(langChoice().labels, nil)
+	b.paper = newSelect(paperChoice().labels, nil)
 	b.large = widget.NewCheck(lang.L("Large print"), nil)
 	b.hint = wrapped("", widget.WarningImportance)
 	b.preview = widget.NewButtonWithIcon(lang.L("Preview"), theme.VisibilityIcon(), b.onPreview)
@@ -209,16 +212,9 @@ func (b *sheetBar) job() (sheetJob, error) {
 // render returns a function that draws the job's sheet as a PDF.
 func (b *sheetBar) render(ctx context.Context, job sheetJob) func(io.Writer) error {
 	return func(w io.Writer) error {
-		if b.sheets == nil {
-			return errNoSheets
-		}
 		return b.sheets.RenderPDF(ctx, w, job.sheet)
 	}
 }
-
-// errNoSheets is what the bar says when the window was opened without a
-// SheetRenderer.
-var errNoSheets = referral.Errorf(referral.EINTERNAL, "Printing is not set up in this copy of Referral Desk.")
 
 // onPreview draws the pages off the UI goroutine behind a progress dialog
 // whose Cancel stops it.
@@ -226,10 +222,6 @@ func (b *sheetBar) onPreview() {
 	job, err := b.job()
 	if err != nil {
 		showFailure(b.win, "sheet", err, "")
-		return
-	}
-	if b.sheets == nil {
-		showFailure(b.win, "preview", errNoSheets, "")
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -320,20 +312,11 @@ func (b *sheetBar) onSave() {
 }
 
 func (b *sheetBar) chooseFile(job sheetJob) {
-	d := dialog.NewFileSave(func(file fyne.URIWriteCloser, err error) {
-		if err != nil {
-			showFailure(b.win, "sheet: create file", err, "")
-			return
-		}
+	askSaveFile(b.win, "sheet", sheetFileName(job.sheet.Date), ".pdf", func(file fyne.URIWriteCloser) {
 		if file != nil {
 			b.onFileChosen(file, job)
 		}
-	}, b.win)
-	d.SetFileName(sheetFileName(job.sheet.Date))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-	// A file dialog has no window to size until it is shown.
-	d.Show()
-	d.Resize(b.win.Canvas().Size())
+	})
 }
 
 // sheetFileName proposes a file name from the date alone: the client's name
@@ -507,7 +490,7 @@ func (b *sheetBar) removeLater(path string, exited <-chan error, handedOver bool
 func (b *sheetBar) finish(job sheetJob, err error, done string) {
 	var logErr error
 	logged := false
-	if err == nil && b.history != nil {
+	if err == nil {
 		logErr = b.history.LogReferral(context.Background(), referral.NewReferral(job.sheet, job.needs, job.label))
 		logged = logErr == nil
 	}
@@ -525,7 +508,10 @@ func (b *sheetBar) finish(job sheetJob, err error, done string) {
 				"It could not be added to the referral log: {{.Why}}", map[string]any{"Why": referral.ErrorMessage(logErr)}), b.win)
 		case logged:
 			b.logged()
-			dialog.ShowInformation(lang.L("Sheet ready"), done+" "+lang.L("Added to the referral log."), b.win)
+			// The sheet is in the client's hands: the next thing to do is
+			// the next client, so that is the main button (Enter).
+			askChoice(b.win, lang.L("Sheet ready"), wrapped(done+" "+lang.L("Added to the referral log."), widget.MediumImportance),
+				lang.L("Close"), lang.L("New client"), func() {}, b.nextClient)
 		default:
 			dialog.ShowInformation(lang.L("Sheet ready"), done, b.win)
 		}

@@ -482,7 +482,7 @@ func TestPrintFileGoesOnceTheViewerHasIt(t *testing.T) {
 	if gone(path) {
 		t.Fatal("the print file went before the viewer could read it")
 	}
-	if got := h.timers.waiting(); !slices.Equal(got, []time.Duration{printGrace}) || printGrace > printKeep {
+	if got := h.timers.waitingBesidesWatch(); !slices.Equal(got, []time.Duration{printGrace}) || printGrace > printKeep {
 		t.Errorf("timers %v after Print, want the file removed after %v", got, printGrace)
 	}
 	h.timers.fire()
@@ -505,7 +505,7 @@ func TestPrintFileOfAViewerLeftOpenGoesAfterTenMinutes(t *testing.T) {
 	if len(h.log.logged) != 1 || !strings.Contains(h.said(), "open in your PDF viewer") {
 		t.Fatalf("a viewer still open: %d logged, the window says %q", len(h.log.logged), h.said())
 	}
-	if got := h.timers.waiting(); !slices.Equal(got, []time.Duration{10 * time.Minute}) {
+	if got := h.timers.waitingBesidesWatch(); !slices.Equal(got, []time.Duration{10 * time.Minute}) {
 		t.Errorf("timers %v after Print, want the file removed after ten minutes at most", got)
 	}
 	if gone(h.opened[0]) {
@@ -793,7 +793,7 @@ func TestSheetDefaultsFromSavedSettings(t *testing.T) {
 	dirs := newFakeDirectory(newFakeGroups())
 	s := Services{Groups: newFakeGroups(), Directory: dirs, Subscriptions: newFakeSubscriptions(dirs), Settings: fixedSettings(st),
 		Locate: &fakeLocator{}, Places: fakePlaces{}, Zones: noZones(t), MachineZone: "America/New_York"}
-	m := newMainWindow(test.NewTempApp(t), s, bg)
+	m := newMainWindow(startedBefore(t), complete(t, s), bg)
 	t.Cleanup(m.win.Close)
 	bar := m.referral.sheet
 	if bar.lang.Selected != "Español" || bar.paper.Selected != "A4" || m.referral.form.miles.Text != "3" {

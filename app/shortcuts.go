@@ -84,10 +84,13 @@ func (m *mainWindow) addShortcuts(menu *fyne.MainMenu) {
 }
 
 // onTypedKey gets the keys nothing focused took: Enter answers the dialog
-// on top with its main button.
+// on top with its main button, Escape closes it when it can be closed.
 func (m *mainWindow) onTypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
 		confirmTopDialog(m.win.Canvas())
+	case fyne.KeyEscape:
+		dismissTopDialog(m.win.Canvas())
 	}
 }
 

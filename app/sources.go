@@ -15,9 +15,6 @@ import (
 	"referraldesk/referral"
 )
 
-// importTimeLayout shows when a source was last imported, in local time.
-const importTimeLayout = "2 Jan 2006 15:04"
-
 // sourcesScreen is the Sources area: the directory files and feeds groups
 // were imported from, each with its format, size and last import and, for a
 // feed, its address and what came of its last refresh, to refresh or
@@ -189,7 +186,7 @@ func (s *sourcesScreen) newRow(src referral.Source, sub *referral.Subscription) 
 func (s *sourcesScreen) aboutSource(src referral.Source) string {
 	text := fileFormatChoice().labelOr(src.Format) + " · " + groupsText(src.Groups)
 	if !src.LastImport.IsZero() {
-		text += " · " + lang.L("imported {{.When}}", map[string]any{"When": src.LastImport.In(s.loc).Format(importTimeLayout)})
+		text += " · " + lang.L("imported {{.When}}", map[string]any{"When": momentText(src.LastImport.In(s.loc), false)})
 	}
 	return text
 }
@@ -199,11 +196,11 @@ func (s *sourcesScreen) aboutSource(src referral.Source) string {
 func (s *sourcesScreen) aboutSubscription(sub referral.Subscription) string {
 	text := lang.L("Never refreshed successfully")
 	if !sub.LastSuccess.IsZero() {
-		text = lang.L("Refreshed {{.When}}", map[string]any{"When": sub.LastSuccess.In(s.loc).Format(importTimeLayout)})
+		text = lang.L("Refreshed {{.When}}", map[string]any{"When": momentText(sub.LastSuccess.In(s.loc), false)})
 	}
 	if !sub.LastAttempt.IsZero() {
 		text += " · " + lang.L("last try {{.When}}: {{.Result}}", map[string]any{
-			"When": sub.LastAttempt.In(s.loc).Format(importTimeLayout), "Result": strings.Join(strings.Fields(sub.LastResult), " ")})
+			"When": momentText(sub.LastAttempt.In(s.loc), false), "Result": strings.Join(strings.Fields(sub.LastResult), " ")})
 	}
 	return text
 }

@@ -28,7 +28,7 @@ type Services struct {
 	Match  referral.MatchService // ranks groups for a client's needs
 	Locate referral.Locator      // places a ZIP code on the map
 	Places referral.PlaceFinder  // completes the town a client names instead of a ZIP
-	Now    func() time.Time      // the clock matches run at; nil means time.Now
+	Now    func() time.Time      // the clock matches, sheets and the log run at
 	// Zones tells the time zone at a point: a clinic that names none gets
 	// the zone at its ZIP. Its first answer loads a map (about a second and
 	// 60 MB), so it is asked off the UI goroutine and only when Settings
@@ -47,18 +47,14 @@ type Services struct {
 	// It is the clinic's zone unless Settings names one (Settings.ClinicZone);
 	// "UTC" or "" counts as not set, and the first start asks the clinic.
 	MachineZone string
-	// DirectoryShown, if set, is called on the UI goroutine each time the
-	// Directory list shows a query's answer: the startup benchmark times the
-	// window up to the first one.
-	DirectoryShown func()
 	// Changes tells whether anything was committed to the store since the
 	// window last asked — by this window, the command line or a second
 	// window — so that every screen showing stored data shows it too, and
-	// Settings saves over nothing it has not shown. nil watches nothing.
+	// Settings saves over nothing it has not shown.
 	Changes referral.ChangeWatcher
 	// Backups keeps copies of the database: Settings → Backups lists them,
 	// makes one and restores one, and the window checks the database for
-	// damage once it is up. nil shows no Backups and checks nothing.
+	// damage once it is up.
 	Backups referral.BackupService
 }
 
@@ -123,28 +119,24 @@ type mainWindow struct {
 	zones       *clinicZones // the clinic's zone, known or guessed
 	loadedOnce  bool         // the settings have been loaded once
 	built       bool         // the window has its content, so a dialog can show
-	// zoneQuestion is the first-start question while it shows, kept so
-	// tests can drive it.
-	zoneQuestion *zoneQuestion
+	// firstRun is the first-start form about the clinic while it shows.
+	firstRun *firstRunForm
 
-	watch          *watcher // nil without Services.Changes
-	backupsSvc     referral.BackupService
-	directoryShown func() // Services.DirectoryShown
-	upOnce         bool   // the Directory has shown its first answer
+	watch      *watcher
+	backupsSvc referral.BackupService
+	upOnce     bool // the Directory has shown its first answer
 }
 
 func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
 	m := &mainWindow{saved: referral.DefaultSettings(), bg: bg, prefs: a.Preferences(), settingsSvc: s.Settings,
-		zones: newClinicZones(s.MachineZone, s.Locate, s.Zones), backupsSvc: s.Backups, directoryShown: s.DirectoryShown}
+		zones: newClinicZones(s.MachineZone, s.Locate, s.Zones), backupsSvc: s.Backups}
 	m.win = &deskWindow{Window: a.NewWindow(lang.L("Referral Desk")), damaged: m.showDamage}
 	m.damage = newDamageBanner(m.showBackups)
 	m.waiting = newWaitingLine()
-	if s.Changes != nil {
-		m.watch = newWatcher(s.Changes, bg, m.onStoreChanged, m.onWatchFailed)
-		// The mark later readings are compared with, asked for before the
-		// screens' first loads so a change between the two is not missed.
-		m.watch.check()
-	}
+	m.watch = newWatcher(s.Changes, bg, m.onStoreChanged, m.onWatchFailed)
+	// The mark later readings are compared with, asked for before the
+	// screens' first loads so a change between the two is not missed.
+	m.watch.check()
 	imp := newImporter(m.win, s.Directory, bg, func() string { return m.saved.FeedZone(s.MachineZone) },
 		m.onDirectoryChanged)
 	m.directory = newDirectoryScreen(m.win, s.Groups, bg, imp.onImport, m.onDirectoryShown)
@@ -154,11 +146,8 @@ func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
 	m.referral = newReferralScreen(m.win, s, bg, m.zones, m.onReferralLogged, fds.onAddFeed, imp.onImport)
 	m.history = newHistoryScreen(m.win, s, bg, m.zones, m.onDirectoryChanged)
 	// Settings come last: their load hands them to the screens above.
-	var backups *backupsSection
-	if s.Backups != nil {
-		backups = newBackupsSection(m.win, s.Backups, bg, m.onRestored)
-	}
-	m.settings = newSettingsScreen(m.win, s.Settings, backups, bg, m.zones, m.onSettingsChanged)
+	backups := newBackupsSection(m.win, s.Backups, bg, m.onRestored)
+	m.settings = newSettingsScreen(m.win, s.Settings, backups, m.prefs, bg, m.zones, m.onSettingsChanged)
 	m.tabs = container.NewAppTabs(
 		// Referral comes first: it is the main job during an appointment.
 		container.NewTabItemWithIcon(lang.L("Referral"), theme.DocumentCreateIcon(), m.referral.content),
@@ -178,7 +167,7 @@ func newMainWindow(a fyne.App, s Services, bg background) *mainWindow {
 	m.win.Resize(fyne.NewSize(1180, 760))
 	m.built = true
 	if m.loadedOnce {
-		m.askClinicZone(m.saved) // the settings loaded before the window was built
+		m.askAboutClinic(m.saved) // the settings loaded before the window was built
 	}
 	return m
 }
@@ -220,9 +209,6 @@ func (m *mainWindow) onRestored() {
 // first one means the window is up: only then is the database looked over
 // for damage, so the check does not slow the start.
 func (m *mainWindow) onDirectoryShown() {
-	if m.directoryShown != nil {
-		m.directoryShown()
-	}
 	if !m.upOnce {
 		m.upOnce = true
 		m.checkDamage()
@@ -232,9 +218,6 @@ func (m *mainWindow) onDirectoryShown() {
 // checkDamage looks the database over off the UI goroutine: damage raises
 // the banner, a sound database takes it down.
 func (m *mainWindow) checkDamage() {
-	if m.backupsSvc == nil {
-		return
-	}
 	m.bg.run(func() {
 		err := m.backupsSvc.Check(context.Background())
 		fyne.Do(func() { m.damageChecked(err) })
@@ -299,18 +282,14 @@ func (m *mainWindow) onWaiting(waiting bool) {
 
 // onForeground looks for changes made while the window was behind others.
 func (m *mainWindow) onForeground() {
-	if m.watch != nil {
-		m.watch.check()
-	}
+	m.watch.check()
 }
 
 // onClosed stops watching and removes what Print left for the PDF viewer:
 // a sheet, with a client's first name on it, never outlives the window.
 // The app's stop calls it too, so it may run twice.
 func (m *mainWindow) onClosed() {
-	if m.watch != nil {
-		m.watch.stop()
-	}
+	m.watch.stop()
 	m.referral.sheet.prints.removeAll()
 }
 
@@ -324,7 +303,7 @@ func (m *mainWindow) onSettingsChanged(s referral.Settings) {
 		// The first call is the start's load (Save stays off until then).
 		m.loadedOnce = true
 		if m.built {
-			m.askClinicZone(s)
+			m.askAboutClinic(s)
 		}
 	}
 }

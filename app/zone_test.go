@@ -54,9 +54,9 @@ func (h *zoneHarness) start(machine string) *mainWindow {
 	h.t.Helper()
 	bg := background{run: func(f func()) { f() }, after: h.timers.after}
 	dirs := newFakeDirectory(newFakeGroups())
-	h.main = newMainWindow(h.app, Services{Groups: newFakeGroups(), Match: h.match, Locate: h.locate, Places: fakePlaces{}, Zones: h.zones,
+	h.main = newMainWindow(h.app, complete(h.t, Services{Groups: newFakeGroups(), Match: h.match, Locate: h.locate, Places: fakePlaces{}, Zones: h.zones,
 		Directory: dirs, Subscriptions: newFakeSubscriptions(dirs), Settings: h.settings, History: &fakeLog{}, Sheets: h.sheets,
-		Now: func() time.Time { return referralNow }, MachineZone: machine}, bg)
+		Now: func() time.Time { return referralNow }, MachineZone: machine}), bg)
 	w := h.main.win
 	h.t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(1180, 760))
@@ -102,50 +102,94 @@ func chicagoClinic() referral.Settings {
 func TestFirstStartAsksTheClinicZone(t *testing.T) {
 	h := newZoneHarness(t, chicagoClinic(), zoneMap(t))
 	m := h.start("UTC")
-	q := m.zoneQuestion
-	if q == nil {
+	f := m.firstRun
+	if f == nil {
 		t.Fatalf("a machine in UTC with no zone saved should ask; the window shows %q", h.top())
 	}
 	said := h.top()
-	for _, want := range []string{"Which time zone is the clinic in?", "This computer is set to UTC",
+	for _, want := range []string{"Welcome to Referral Desk", "head every referral sheet",
 		"America/Chicago is proposed from the ZIP 60601 in the clinic's address."} {
 		if !strings.Contains(said, want) {
-			t.Errorf("the question does not say %q: %q", want, said)
+			t.Errorf("the form does not say %q: %q", want, said)
 		}
 	}
-	if q.zone.Text != "America/Chicago" {
-		t.Errorf("the question proposes %q, want the zone at the clinic's ZIP", q.zone.Text)
+	if f.name.Text != "Loop Recovery" || f.zone.Text != "America/Chicago" {
+		t.Errorf("the form starts with clinic %q and zone %q, want the saved name and the zone at its ZIP",
+			f.name.Text, f.zone.Text)
 	}
-	capture(t, m.win, "/tmp/zone-question.png")
+	capture(t, m.win, "/tmp/first-run.png")
 
-	q.zone.SetText("xyz")
-	test.Tap(q.ok)
-	if h.settings.saves != 0 || m.zoneQuestion != q || !q.problem.Visible() ||
-		!strings.Contains(q.problem.Text, `Time zone "xyz" is unknown`) {
-		t.Fatalf("OK with xyz: saved %d times, problem %q (shown %v)", h.settings.saves, q.problem.Text, q.problem.Visible())
+	f.zone.SetText("xyz")
+	test.Tap(f.save)
+	if h.settings.saves != 0 || m.firstRun != f || !f.problem.Visible() ||
+		!strings.Contains(f.problem.Text, `Time zone "xyz" is unknown`) {
+		t.Fatalf("Save with xyz: saved %d times, problem %q (shown %v)", h.settings.saves, f.problem.Text, f.problem.Visible())
 	}
 
-	// Someone changes another setting (the command line, say) before OK: OK
-	// must save the zone alone, into the settings as they are now.
+	// Someone changes another setting (the command line, say) before Save:
+	// Save must store the form's boxes alone, into the settings as they are now.
 	h.settings.mu.Lock()
 	h.settings.s.Counselor = "Sam Lee"
 	h.settings.mu.Unlock()
-	q.zone.SetText("America/Chicago")
-	test.Tap(q.ok)
+	f.zone.SetText("America/Chicago")
+	test.Tap(f.save)
 	got := h.settings.s
 	if h.settings.saves != 1 || got.ClinicTimeZone != "America/Chicago" || got.Counselor != "Sam Lee" ||
-		got.Clinic.Name != "Loop Recovery" {
-		t.Fatalf("OK saved %d times: zone %q, counselor %q, clinic %q", h.settings.saves, got.ClinicTimeZone,
-			got.Counselor, got.Clinic.Name)
+		got.Clinic.Name != "Loop Recovery" || got.Clinic.Address != "233 S Wacker Dr, Chicago, IL 60601" {
+		t.Fatalf("Save saved %d times: zone %q, counselor %q, clinic %+v", h.settings.saves, got.ClinicTimeZone,
+			got.Counselor, got.Clinic)
 	}
-	if h.top() != "" || m.zoneQuestion != nil {
-		t.Errorf("after OK the window still shows %q", h.top())
+	if h.top() != "" || m.firstRun != nil {
+		t.Errorf("after Save the window still shows %q", h.top())
 	}
 	if s := m.settings; s.clinicZone.Text != "America/Chicago" || !strings.Contains(s.clinicZoneHint.Text, "read and printed in this zone") {
 		t.Errorf("Settings show the clinic zone %q, hint %q", s.clinicZone.Text, s.clinicZoneHint.Text)
 	}
 	if n := h.matchAt("19107"); zoneName(n) != "America/Chicago" {
-		t.Errorf("after OK the Referral screen matches in %s", zoneName(n))
+		t.Errorf("after Save the Referral screen matches in %s", zoneName(n))
+	}
+	if m = h.start("UTC"); m.firstRun != nil {
+		t.Errorf("the next start asks again after Save: %q", h.top())
+	}
+}
+
+// A new clinic types its name and address by keys alone: the zone at the
+// address's ZIP is proposed as the address is typed, and Enter saves.
+func TestFirstStartProposesTheZoneOfTheTypedAddress(t *testing.T) {
+	h := newZoneHarness(t, referral.DefaultSettings(), zoneMap(t))
+	m := h.start("UTC")
+	f := m.firstRun
+	if f == nil {
+		t.Fatal("a new clinic on a machine in UTC is not asked about the clinic")
+	}
+	if f.zone.Text != "" || !strings.Contains(h.top(), "This computer is set to UTC") {
+		t.Errorf("with no address the form proposes %q and says %q", f.zone.Text, h.top())
+	}
+	if foc := m.win.Canvas().Focused(); foc != f.name {
+		t.Errorf("the form opens with %T focused, want the clinic name", foc)
+	}
+	test.Type(f.name, "Desert Hope")
+	test.Type(f.address, "1 N Central Ave, Phoenix, AZ 85004")
+	h.timers.fire()
+	if f.zone.Text != "America/Phoenix" || !strings.Contains(h.top(), "proposed from the ZIP 85004") {
+		t.Fatalf("after the address the zone box holds %q and the form says %q", f.zone.Text, h.top())
+	}
+	// A zone the counselor chose is never replaced by a later guess.
+	f.zone.SetText("America/Denver")
+	f.address.SetText("233 S Wacker Dr, Chicago, IL 60601")
+	h.timers.fire()
+	if f.zone.Text != "America/Denver" {
+		t.Errorf("a later address replaced the chosen zone with %q", f.zone.Text)
+	}
+	m.win.Canvas().Focus(f.address)
+	m.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	got := h.settings.s
+	if h.settings.saves != 1 || got.Clinic.Name != "Desert Hope" || got.ClinicTimeZone != "America/Denver" ||
+		!strings.HasPrefix(got.Clinic.Address, "233 S Wacker") {
+		t.Fatalf("Enter saved %d times: %+v, zone %q", h.settings.saves, got.Clinic, got.ClinicTimeZone)
+	}
+	if h.top() != "" {
+		t.Errorf("after Enter the window still shows %q", h.top())
 	}
 }
 
@@ -153,25 +197,25 @@ func TestFirstStartSkipIsRemembered(t *testing.T) {
 	st := referral.DefaultSettings() // no address: nothing to guess from
 	h := newZoneHarness(t, st, zoneMap(t))
 	m := h.start("")
-	q := m.zoneQuestion
-	if q == nil {
+	f := m.firstRun
+	if f == nil {
 		t.Fatal("a machine with no zone and none saved should ask")
 	}
-	if q.zone.Text != "" || !strings.Contains(h.top(), "This computer does not say which zone it is in.") ||
+	if f.zone.Text != "" || !strings.Contains(h.top(), "This computer does not say which zone it is in.") ||
 		strings.Contains(h.top(), "proposed") {
-		t.Errorf("with no ZIP to guess from the question proposes %q and says %q", q.zone.Text, h.top())
+		t.Errorf("with no ZIP to guess from the form proposes %q and says %q", f.zone.Text, h.top())
 	}
-	test.Tap(q.ok)
-	if h.settings.saves != 0 || !strings.Contains(q.problem.Text, "or Skip") {
-		t.Errorf("OK with nothing chosen: saved %d, says %q", h.settings.saves, q.problem.Text)
+	test.Tap(f.save)
+	if h.settings.saves != 0 || !strings.Contains(f.problem.Text, "or Skip") {
+		t.Errorf("Save with nothing typed: saved %d, says %q", h.settings.saves, f.problem.Text)
 	}
-	test.Tap(q.skip)
+	test.Tap(f.skip)
 	if h.settings.saves != 0 || h.top() != "" {
 		t.Fatalf("Skip saved %d times and left %q showing", h.settings.saves, h.top())
 	}
 
 	m = h.start("")
-	if m.zoneQuestion != nil || h.top() != "" {
+	if m.firstRun != nil || h.top() != "" {
 		t.Fatalf("the next start asks again after Skip: %q", h.top())
 	}
 	s := m.settings
@@ -182,23 +226,52 @@ func TestFirstStartSkipIsRemembered(t *testing.T) {
 	}
 }
 
-func TestFirstStartDoesNotAskAKnownZone(t *testing.T) {
+func TestFirstStartDoesNotAskAKnownClinic(t *testing.T) {
 	saved := chicagoClinic()
 	saved.ClinicTimeZone = "America/Denver"
 	for name, c := range map[string]struct {
 		st      referral.Settings
 		machine string
+		pref    string // an answer a start before remembered
 	}{
-		"machine in Chicago": {chicagoClinic(), "America/Chicago"},
-		"zone saved":         {saved, "UTC"},
+		"named clinic, machine in Chicago": {st: chicagoClinic(), machine: "America/Chicago"},
+		"named clinic, zone saved":         {st: saved, machine: "UTC"},
+		// A desk that answered the older zone-only question is not asked again.
+		"zone question answered before": {st: referral.DefaultSettings(), machine: "UTC", pref: askedClinicZoneKey},
+		"form answered before":          {st: referral.DefaultSettings(), machine: "UTC", pref: askedClinicKey},
 	} {
 		t.Run(name, func(t *testing.T) {
 			h := newZoneHarness(t, c.st, noZones(t))
+			if c.pref != "" {
+				h.app.Preferences().SetBool(c.pref, true)
+			}
 			m := h.start(c.machine)
-			if m.zoneQuestion != nil || h.top() != "" {
-				t.Fatalf("the start asks though the zone is known: %q", h.top())
+			if m.firstRun != nil || h.top() != "" {
+				t.Fatalf("the start asks though the clinic is known: %q", h.top())
 			}
 		})
+	}
+}
+
+// A clinic with its zone known but no name is asked its name; the zone box
+// shows the machine's zone.
+func TestFirstStartAsksAnUnnamedClinic(t *testing.T) {
+	h := newZoneHarness(t, referral.DefaultSettings(), noZones(t))
+	m := h.start("America/Chicago")
+	f := m.firstRun
+	if f == nil {
+		t.Fatal("a clinic with no name is not asked for it")
+	}
+	if f.zone.Text != "America/Chicago" || !strings.Contains(h.top(), "America/Chicago is this computer's zone.") {
+		t.Errorf("the zone box holds %q; the form says %q", f.zone.Text, h.top())
+	}
+	f.name.SetText("Lakeview Counseling")
+	test.Tap(f.save)
+	if got := h.settings.s; got.Clinic.Name != "Lakeview Counseling" || got.ClinicTimeZone != "America/Chicago" {
+		t.Errorf("Save stored clinic %q, zone %q", got.Clinic.Name, got.ClinicTimeZone)
+	}
+	if got := m.settings.name.Text; got != "Lakeview Counseling" {
+		t.Errorf("Settings show the clinic name %q after the form saved it", got)
 	}
 }
 
@@ -233,7 +306,7 @@ func TestSettingsClinicZone(t *testing.T) {
 func TestSettingsSayWhichZoneIsGuessed(t *testing.T) {
 	h := newZoneHarness(t, chicagoClinic(), zoneMap(t))
 	m := h.start("UTC")
-	test.Tap(m.zoneQuestion.skip)
+	test.Tap(m.firstRun.skip)
 	s := m.settings
 	for _, c := range []struct{ address, want string }{
 		{"233 S Wacker Dr, Chicago, IL 60601",
@@ -275,8 +348,8 @@ func TestReferralMatchesInTheSavedZone(t *testing.T) {
 func TestReferralMatchesInTheGuessedZone(t *testing.T) {
 	h := newZoneHarness(t, chicagoClinic(), zoneMap(t))
 	m := h.start("UTC")
-	test.Tap(m.zoneQuestion.skip)
-	asked := h.zones.calls() // the question's guess
+	test.Tap(m.firstRun.skip)
+	asked := h.zones.calls() // the form's guess
 	if n := h.matchAt("19107"); zoneName(n) != "America/Chicago" {
 		t.Fatalf("nothing saved, clinic at 60601: matched in %s", zoneName(n))
 	}
@@ -302,7 +375,7 @@ func TestReferralMatchesInTheGuessedZone(t *testing.T) {
 func TestReferralGuessesFromTheClientZIP(t *testing.T) {
 	h := newZoneHarness(t, referral.DefaultSettings(), zoneMap(t)) // no clinic address
 	m := h.start("Etc/UTC")
-	test.Tap(m.zoneQuestion.skip)
+	test.Tap(m.firstRun.skip)
 	if n := h.matchAt("85004"); zoneName(n) != "America/Phoenix" {
 		t.Errorf("no clinic ZIP, client at 85004: matched in %s", zoneName(n))
 	}
