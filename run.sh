@@ -8,10 +8,11 @@ cd "$(dirname "$0")"
 
 # Debian packages: the cgo toolchain and X11/Wayland/GL headers the window
 # needs, poppler-utils whose pdftotext the sheet tests read PDFs back with, and
-# Xvfb for looking at the window without a screen.
+# for .ci/window.sh, which tests the real window without a screen: Xvfb,
+# xdotool to press its keys and ImageMagick to take and measure screenshots.
 packages=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev
   libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev
-  libxkbcommon-dev poppler-utils xvfb xauth)
+  libxkbcommon-dev poppler-utils xvfb xauth xdotool imagemagick)
 
 install_missing() {
   local missing=()
@@ -46,7 +47,10 @@ if [ "${1:-}" = test ]; then
   # fails one of the two. -count=1: the test cache does not key on TZ, so a
   # result cached under one zone would stand in for the other.
   TZ=UTC go test -count=1 -race -tags ci ./...
-  exec env TZ=Pacific/Kiritimati go test -count=1 -race -tags ci . ./app/ ./referral/ ./referral/feed/ ./referral/pdf/ ./referral/sqlite/
+  TZ=Pacific/Kiritimati go test -count=1 -race -tags ci . ./app/ ./referral/ ./referral/feed/ ./referral/pdf/ ./referral/sqlite/
+  # Last, the real window (the cgo build) on a virtual screen, driven by
+  # keys through one referral; its screenshots go to a temp folder.
+  exec bash .ci/window.sh
 fi
 go build -o referraldesk .
 exec ./referraldesk "$@"
