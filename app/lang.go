@@ -144,3 +144,13 @@ func newSelect(options []string, changed func(string)) *widget.Select {
 	s.PlaceHolder = lang.L("(Select one)")
 	return s
 }
+
+// clockText is the time of day on a 12-hour clock in the window's
+// language: "8:30 PM", "8:30 p. m.". Go's layouts know English AM/PM only.
+func clockText(t time.Time) string {
+	half := "AM"
+	if t.Hour() >= 12 {
+		half = "PM"
+	}
+	return t.Format("3:04") + " " + lang.L(half)
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"text/template"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -627,5 +628,31 @@ func TestWindowLanguageIsKeptOnThisComputer(t *testing.T) {
 	w.settings.uiLanguage.SetSelected("Del sistema")
 	if got := prefs.String(languagePref); got != "" {
 		t.Errorf("choosing the system's language saves %q", got)
+	}
+}
+
+// laptopWidth is the narrowest screen a clinic desk is likely to have
+// (1366 pixels), less room for the window's frame.
+const laptopWidth = 1340
+
+// The window fits a laptop's screen in either language, with a client's
+// results and the Settings showing: Spanish words are longer, and a
+// window wider than the screen hides the results' right edge.
+func TestWindowFitsALaptopInEitherLanguage(t *testing.T) {
+	for _, code := range []string{"en", "es"} {
+		t.Run(code, func(t *testing.T) {
+			inLanguage(t, code)
+			h := newSheetHarness(t, directoryGroups())
+			test.Tap(h.f.moud)
+			test.Tap(h.f.days[time.Tuesday])
+			h.settle()
+			for _, tab := range h.main.tabs.Items {
+				h.main.tabs.Select(tab)
+				if w := h.main.win.Content().MinSize().Width; w > laptopWidth {
+					t.Errorf("in %s the %s tab needs a window %.0f pixels wide, more than a laptop's %d",
+						code, tab.Text, w, laptopWidth)
+				}
+			}
+		})
 	}
 }

@@ -213,8 +213,10 @@ func (f *needsForm) buildUI(defaultMiles float64) {
 	row(lang.L("Language"), container.NewGridWithColumns(2, f.spanish, f.otherLangs), "Languages")
 	row(lang.L("Needs"), container.NewGridWithColumns(3, f.wheelchair, f.asl, f.childcare))
 	row(lang.L("Medication"), f.moud, "MOUD")
-	row(lang.L("Approach"), container.NewGridWithColumns(2, f.approach,
-		container.NewBorder(nil, nil, widget.NewLabel(lang.L("List")), widget.NewLabel(lang.L("groups")), f.limit)))
+	// The list's length at its own width, the approach taking the rest: two
+	// equal columns would be twice the wider, and Spanish words are long.
+	row(lang.L("Approach"), container.NewBorder(nil, nil, nil,
+		container.NewHBox(widget.NewLabel(lang.L("List")), f.limit, widget.NewLabel(lang.L("groups"))), f.approach))
 	f.content = grid
 	f.wire()
 }

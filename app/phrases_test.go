@@ -23,20 +23,6 @@ import (
 	"referraldesk/referral/feed"
 )
 
-// speakIn makes the window speak code ("en", "es") for the rest of the test
-// and English after it.
-func speakIn(t *testing.T, code string) {
-	t.Helper()
-	if err := UseLanguage(code); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := UseLanguage("en"); err != nil {
-			t.Error(err)
-		}
-	})
-}
-
 // phraseFile reads translations/phrases.<lang>.json as key → each plural
 // form's template ("" for a plain text).
 func phraseFile(t *testing.T, lang string) map[string]map[string]string {
@@ -230,7 +216,7 @@ func TestSpanishWordsAreTheSheets(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, lang := range []string{"es", "en"} {
-		speakIn(t, lang)
+		inLanguage(t, lang)
 		for _, info := range referral.Programs {
 			want := info.Program.Title()
 			if lang == "es" {
@@ -287,7 +273,7 @@ func phraseNeeds() referral.Needs {
 // English the domain wrote before its sentences became codes, and the
 // window in English says the same.
 func TestEnglishPhrasesReadAsBefore(t *testing.T) {
-	speakIn(t, "en")
+	inLanguage(t, "en")
 	n := phraseNeeds()
 	n.MOUD = true
 	n.Languages = []string{"es"}
@@ -493,7 +479,7 @@ func TestReferralScreenInSpanish(t *testing.T) {
 		}
 	}
 	run := func(t *testing.T, lang string) *referralHarness {
-		speakIn(t, lang)
+		inLanguage(t, lang)
 		h := newReferralHarness(t, groups)
 		st := referral.DefaultSettings()
 		st.ClinicTimeZone = "America/Chicago" // the groups' times are not the client's
@@ -516,6 +502,10 @@ func TestReferralScreenInSpanish(t *testing.T) {
 	for _, c := range h.s.cards {
 		if !strings.HasPrefix(c.title.Text, "AA (Alcohólicos Anónimos) · ") {
 			t.Errorf("card title %q, want the fellowship named in Spanish", c.title.Text)
+		}
+		// Tuesday evening: "mar 7:30 p. m. EST", never Go's English "PM".
+		if !strings.Contains(c.when.Text, " p. m. ") || strings.Contains(c.when.Text, "PM") {
+			t.Errorf("card time %q, want the evening's hour with p. m.", c.when.Text)
 		}
 		leftover("reasons", c.reasons.Text)
 		reasons = append(reasons, c.reasons.Text)
@@ -574,7 +564,7 @@ func TestReferralScreenInSpanish(t *testing.T) {
 // most important, and "+3 more" shows the rest in place and hides them
 // again.
 func TestCardShowsTwoCautionsThenMore(t *testing.T) {
-	speakIn(t, "en")
+	inLanguage(t, "en")
 	messy := &referral.Group{ID: 50, Name: "Mixed Messages", Program: referral.ProgramNA, Attendance: referral.InPerson,
 		Sessions: at(time.Tuesday, 19), TimeZone: "America/New_York", Updated: time.Date(2021, 5, 1, 0, 0, 0, 0, time.UTC),
 		Place: referral.Place{City: "Philadelphia", Coords: nearby(0.2), Approximate: true}}

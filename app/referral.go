@@ -579,7 +579,7 @@ func whenText(c referral.Candidate, now time.Time) string {
 	if next.IsZero() {
 		return ""
 	}
-	at := lang.L(weekdayShort[next.Weekday()]) + " " + next.Format("3:04 PM MST")
+	at := lang.L(weekdayShort[next.Weekday()]) + " " + clockText(next) + " " + next.Format("MST")
 	today := now.In(next.Location())
 	d0 := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	d1 := time.Date(next.Year(), next.Month(), next.Day(), 0, 0, 0, 0, time.UTC)
