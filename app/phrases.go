@@ -57,6 +57,10 @@ func moreCautionsText(n int) string {
 
 func fewerCautionsText() string { return windowLang.say("card.fewer_cautions", nil, nil) }
 
+// radiusText is a distance the counselor typed, as the domain's phrases
+// word it in the window's language: "2.5", "2,5".
+func radiusText(miles float64) string { return windowLang.param(referral.Radius(miles)).(string) }
+
 // speaker says one entry of phrases.<lang>.json in some language: the
 // template of key filled with data, count (when not nil) choosing its
 // plural form. ok is false when no file has the key.

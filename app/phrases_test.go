@@ -615,3 +615,18 @@ func TestCardShowsTwoCautionsThenMore(t *testing.T) {
 		t.Error("the messy group should be one to walk into")
 	}
 }
+
+// The line saying what left most groups out words the typed distance as
+// the phrases do: a decimal comma in Spanish.
+func TestMostLeftOutDistanceInSpanish(t *testing.T) {
+	inLanguage(t, "es")
+	h := newReferralHarness(t, directoryGroups())
+	h.typeZIP("19107")
+	h.f.miles.SetText("0.2")
+	test.Tap(h.f.days[time.Tuesday])
+	test.Tap(h.f.times[2]) // evening
+	h.settle()
+	if got := h.notice(); !strings.Contains(got, "0,2 millas") || strings.Contains(got, "0.2") {
+		t.Errorf("the results side says %q, want the distance as 0,2 millas", got)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -651,7 +650,7 @@ func ruleWords(rule referral.Rule, n referral.Needs) string {
 		if n.MaxMiles == 1 {
 			return lang.L("farther than 1 mile")
 		}
-		return lang.L("farther than {{.Miles}} miles", map[string]any{"Miles": strconv.FormatFloat(n.MaxMiles, 'f', -1, 64)})
+		return lang.L("farther than {{.Miles}} miles", map[string]any{"Miles": radiusText(n.MaxMiles)})
 	case referral.RuleForWhom:
 		if n.For == referral.ForFamily {
 			return lang.L("closed meetings for people who use, not for family")
