@@ -47,7 +47,9 @@ if [ "${1:-}" = test ]; then
   # fails one of the two. -count=1: the test cache does not key on TZ, so a
   # result cached under one zone would stand in for the other.
   TZ=UTC go test -count=1 -race -tags ci ./...
-  TZ=Pacific/Kiritimati go test -count=1 -race -tags ci . ./app/ ./referral/ ./referral/feed/ ./referral/pdf/ ./referral/sqlite/
+  # The race detector has seen every test in the first pass; this one is
+  # about the clock alone, so it runs without it (about 3x faster).
+  TZ=Pacific/Kiritimati go test -count=1 -tags ci . ./app/ ./referral/ ./referral/feed/ ./referral/pdf/ ./referral/sqlite/
   # Last, the real window (the cgo build) on a virtual screen, driven by
   # keys through one referral; its screenshots go to a temp folder.
   exec bash .ci/window.sh
