@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -181,5 +183,30 @@ func TestImportAFolderSaysSo(t *testing.T) {
 	}
 	if groupsJSON(t, db) != before {
 		t.Error("importing a folder changed the directory")
+	}
+}
+
+// TestImportMemoryLimit checks the soft memory limit an import of a file
+// runs under: twice the file, never below the floor, never above a limit
+// already set (GOMEMLIMIT), and put back when the import is done.
+func TestImportMemoryLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	for _, c := range []struct{ size, want int64 }{
+		{1 << 20, 256 << 20},   // a real feed: the floor
+		{200 << 20, 400 << 20}, // a 200 MB feed: twice the file
+	} {
+		if got := importMemoryLimit(c.size); got != c.want {
+			t.Errorf("importMemoryLimit(%d MB) = %d MB, want %d MB", c.size>>20, got>>20, c.want>>20)
+		}
+	}
+	const set = 100 << 20
+	debug.SetMemoryLimit(set)
+	if got := importMemoryLimit(200 << 20); got != set {
+		t.Errorf("with GOMEMLIMIT at 100 MB, importMemoryLimit(200 MB) = %d MB, want it kept", got>>20)
+	}
+	db := filepath.Join(t.TempDir(), "desk.db")
+	importJSONOf(t, "--db", db, "import", "--program", "AA", "--source", "sepia", sepiaFeed)
+	if got := debug.SetMemoryLimit(-1); got != set {
+		t.Errorf("after an import the memory limit is %d MB, want it put back to %d MB", got>>20, set>>20)
 	}
 }

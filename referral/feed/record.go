@@ -28,12 +28,13 @@ type parser struct {
 	programs       map[string]referral.Program // program names read so far
 	serviceCodes   map[serviceKey]bool         // whether a code marks a service meeting
 	dated          []dated                     // listings whose last-changed time is still to read
+	texts          texts                       // one copy of each text the kept listings say
 }
 
 func newParser(ctx context.Context, opts Options, f Format) *parser {
 	p := &parser{ctx: ctx, opts: opts, format: f, seen: map[string]int{},
 		unknown: map[[2]string]int{}, zones: map[string]*time.Location{}, programs: map[string]referral.Program{},
-		serviceCodes: map[serviceKey]bool{}}
+		serviceCodes: map[serviceKey]bool{}, texts: texts{}}
 	p.res.Format = f
 	if f == BMLT {
 		p.defaultProgram = referral.ProgramNA
@@ -68,7 +69,10 @@ func (p *parser) result() *Result {
 	slices.SortFunc(p.res.UnknownTypes, func(a, b UnknownType) int {
 		return strings.Compare(a.Code+"\x00"+string(a.Program), b.Code+"\x00"+string(b.Program))
 	})
-	return &p.res
+	// A copy, so that the parser's maps (every id, every text) are freed
+	// while the caller stores the groups.
+	res := p.res
+	return &res
 }
 
 // draft is one record as a reader found it, in strings, before the rules
@@ -151,8 +155,9 @@ type recordCtx struct {
 }
 
 func (r *recordCtx) repair(field, format string, args ...any) {
+	// A repair is mostly the same sentence for thousands of records.
 	r.p.res.Repaired = append(r.p.res.Repaired, Repair{Index: r.index, SourceID: r.id, Name: r.name,
-		Field: field, What: message(format, args...)})
+		Field: field, What: r.p.texts.of(message(format, args...))})
 }
 
 // maxMessage bounds a report's sentence, in characters. Most quote a value
@@ -224,7 +229,7 @@ func (p *parser) add(d *draft) error {
 	if long {
 		r.id = referral.Truncate(r.id, 60) // for the report only: the record is skipped
 	}
-	r.name = r.prose(d.nameField, d.name, maxName)
+	r.name = p.texts.of(r.prose(d.nameField, d.name, maxName))
 	for _, pr := range d.problems {
 		r.repair(pr.field, "%s", pr.msg)
 	}
@@ -284,6 +289,7 @@ func (p *parser) add(d *draft) error {
 		return nil
 	}
 	p.seen[g.SourceID] = d.index
+	p.texts.share(g)
 	p.res.Groups = append(p.res.Groups, g)
 	p.res.Contradictions = append(p.res.Contradictions, r.contradictions...)
 	switch {
