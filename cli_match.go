@@ -156,7 +156,9 @@ func (c *cli) match(args []string) error {
 	}
 	needs.ClinicZone = c.clinicZone(settings, needs.Origin)
 	needs.PreferLang = settings.SheetLang
-	result, err := sqlite.NewGroupService(c.db).Match(context.Background(), needs, now)
+	// One answer, then the process exits: MatchOnce reads only what these
+	// needs can reach instead of indexing the whole directory.
+	result, err := sqlite.NewGroupService(c.db).MatchOnce(context.Background(), needs, now)
 	if err != nil {
 		return err
 	}

@@ -15,13 +15,21 @@ import (
 // match reads only the cells near the client and counts the rest in bulk.
 //
 // An Index from NewIndex holds the groups it was built from, one from
-// NewIndexFrom only their compact facts; either must be rebuilt when the
-// groups change. It is safe for concurrent use by Match calls.
+// NewIndexFrom only their compact facts. When a few groups change, Replace
+// brings it up to date in place of a rebuild (see index_replace.go). It is
+// safe for concurrent use: Match, Places and Len may run on many goroutines
+// at once, and Replace waits for the ones under way and holds the next until
+// it is done, so each sees the directory wholly before or wholly after it.
 type Index struct {
+	mu     sync.RWMutex // Replace writes; Match, Places and Len read
 	d      *directory
-	online int32   // slots [0, online) hold the available groups joinable online
+	online []int32 // slots of the available groups joinable online, ascending
 	byCell []int32 // slots of available in-person groups with coordinates, grouped by cell
 	cells  map[uint32]cellSpan
+	ids    map[int64]int32 // slot by group ID, made by the first Replace
+	gone   int             // slots Replace emptied (fRemoved)
+	// ownGroups: d.groups is the Index's own copy, which Replace may change.
+	ownGroups bool
 
 	scratch sync.Pool // of *scratch, one per concurrent Match
 
@@ -96,46 +104,20 @@ func newIndex(seq iter.Seq[*Group], kept []*Group) *Index {
 	perCell := map[uint32][]int32{}
 	var cellOrder []uint32
 	for i, f := range in.facts {
-		fl := f.flags
-		online, inPerson := fl&fJoinOnline != 0, fl&fInPerson != 0
-		placed := inPerson && fl&fCoords != 0
+		ix.count(f.flags, 1)
+		online, cell := scanned(f.flags)
 		switch {
-		case fl&fUnavailable != 0:
-			ix.unavailable++
-			rest = append(rest, int32(i))
-			continue
-		case fl&fService != 0:
-			ix.service++
-			rest = append(rest, int32(i))
-			continue
 		case online:
 			joinable = append(joinable, int32(i))
-		case !placed:
+		case !cell:
 			rest = append(rest, int32(i))
 		}
-		ix.available++
-		if online {
-			ix.joinOnline++
-		}
-		if online || inPerson {
-			ix.reachable++
-		}
-		switch {
-		case placed:
-			ix.placed++
-			if !online {
-				ix.placedOffline++
-			}
+		if cell {
 			c := cellOf(f.lat, f.lon)
 			if perCell[c] == nil {
 				cellOrder = append(cellOrder, c)
 			}
 			perCell[c] = append(perCell[c], int32(i))
-		case inPerson:
-			ix.unplaced++
-			if !online {
-				ix.unplacedOffline++
-			}
 		}
 	}
 	// Slots: online groups, then placed offline groups by cell, then the rest.
@@ -146,9 +128,9 @@ func newIndex(seq iter.Seq[*Group], kept []*Group) *Index {
 		order = append(order, i)
 	}
 	for _, i := range joinable {
+		ix.online = append(ix.online, int32(len(order)))
 		add(i)
 	}
-	ix.online = int32(len(order))
 	ix.byCell = make([]int32, 0, ix.placed)
 	for _, c := range cellOrder {
 		span := cellSpan{start: int32(len(ix.byCell))}
@@ -175,6 +157,51 @@ func newIndex(seq iter.Seq[*Group], kept []*Group) *Index {
 	markShared(in)
 	ix.d = in
 	return ix
+}
+
+// count adds a listing with flags fl to the sizes the scan counts in bulk
+// (by 1), or takes it away (by -1).
+func (ix *Index) count(fl uint32, by int) {
+	switch {
+	case fl&fRemoved != 0:
+		return
+	case fl&fUnavailable != 0:
+		ix.unavailable += by
+		return
+	case fl&fService != 0:
+		ix.service += by
+		return
+	}
+	online, inPerson := fl&fJoinOnline != 0, fl&fInPerson != 0
+	ix.available += by
+	if online {
+		ix.joinOnline += by
+	}
+	if online || inPerson {
+		ix.reachable += by
+	}
+	switch {
+	case inPerson && fl&fCoords != 0:
+		ix.placed += by
+		if !online {
+			ix.placedOffline += by
+		}
+	case inPerson:
+		ix.unplaced += by
+		if !online {
+			ix.unplacedOffline += by
+		}
+	}
+}
+
+// scanned reports whether a listing with flags fl is in the Index's online
+// list and whether it is in a grid cell; every other listing is counted in
+// bulk.
+func scanned(fl uint32) (online, cell bool) {
+	if fl&(fUnavailable|fService) != 0 {
+		return false, false
+	}
+	return fl&fJoinOnline != 0, fl&(fInPerson|fCoords) == fInPerson|fCoords
 }
 
 // permute moves the facts and keys into slot order in place: slot s takes
@@ -214,11 +241,17 @@ func markShared(d *directory) {
 }
 
 // Len reports how many groups the index holds.
-func (ix *Index) Len() int { return len(ix.d.facts) }
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.d.facts) - ix.gone
+}
 
 // Match is Match(needs, groups, now) over the indexed groups, with the same
 // result.
 func (ix *Index) Match(needs Needs, now time.Time) Result {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
 	sc, _ := ix.scratch.Get().(*scratch)
 	if sc == nil {
 		sc = new(scratch)
@@ -249,7 +282,7 @@ func (ix *Index) scan(p *plan, out []cand, counts *[numRules]int) []cand {
 	switch p.attend {
 	case AttendOnline:
 		counts[rAttendance] += ix.available - ix.joinOnline
-		for i := range ix.online {
+		for _, i := range ix.online {
 			eval(i)
 		}
 	case AttendInPerson:
@@ -260,7 +293,7 @@ func (ix *Index) scan(p *plan, out []cand, counts *[numRules]int) []cand {
 	default:
 		counts[rAttendance] += ix.available - ix.reachable
 		counts[rNoLocation] += ix.unplacedOffline
-		for i := range ix.online {
+		for _, i := range ix.online {
 			eval(i)
 		}
 		seen := ix.scanCells(p, true, eval)
@@ -346,9 +379,12 @@ type directory struct {
 	langs    map[int32][]string
 	verified map[int32]time.Time
 	// places holds, by folded city or region name (PlaceKey), the positions
-	// of the in-person listings there; placeNames the name as first listed.
+	// of the in-person listings there, ascending; placeNames the name as the
+	// listing with the lowest ID there spells it (the first listed, among
+	// equal IDs), and placeBy that listing's position.
 	places     map[string][]int32
 	placeNames map[string]string
+	placeBy    map[string]int32
 	zones      []*time.Location // facts.zone indexes it; -1 is the clinic's zone
 	keys       []uint64         // listingKey per group when precomputed (Index)
 	// Every group's valid sessions as minutes of its week, and their ends;
@@ -409,6 +445,7 @@ const (
 	fApproximate   // the address is approximate
 	fFromZIP       // the map point is the ZIP's Census point, not the door
 	fService       // a service meeting (Group.Service)
+	fRemoved       // Index only: a slot Replace emptied; no scan sees it
 	// The listing contradicts itself (OpenAndClosed, WomenAndMen): fOpen,
 	// fWomen and fMen stay unset, which is the safer reading, and these
 	// flags raise the caution.
@@ -471,7 +508,7 @@ func newBuilder(n int) *builder {
 	b := &builder{
 		d: &directory{facts: make([]facts, 0, n), lists: make([]listing, 0, n),
 			langs: map[int32][]string{}, verified: map[int32]time.Time{},
-			places: map[string][]int32{}, placeNames: map[string]string{}},
+			places: map[string][]int32{}, placeNames: map[string]string{}, placeBy: map[string]int32{}},
 		zoneIDs: map[string]int32{},
 		progIDs: make(map[Program]uint8, len(Programs)),
 	}
@@ -517,20 +554,29 @@ func (b *builder) add(g *Group) {
 func (b *builder) addPlaces(k int32, g *Group) {
 	d := b.d
 	for _, key := range placeKeys(g) {
-		if _, ok := d.placeNames[key]; !ok {
-			name := g.Place.City
-			if PlaceKey(name) != key {
-				for _, r := range g.Place.Regions {
-					if PlaceKey(r) == key {
-						name = r
-						break
-					}
-				}
-			}
-			d.placeNames[key] = strings.Join(strings.Fields(name), " ")
+		// The lowest ID names the place, so the name does not depend on
+		// the order the listings came in (Replace adds them at the end).
+		if by, ok := d.placeBy[key]; !ok || g.ID < d.lists[by].id {
+			d.placeNames[key] = placeSpelling(g, key)
+			d.placeBy[key] = k
 		}
 		d.places[key] = append(d.places[key], k)
 	}
+}
+
+// placeSpelling is the name of place key as g spells it: its city, or the
+// region of that key.
+func placeSpelling(g *Group, key string) string {
+	name := g.Place.City
+	if PlaceKey(name) != key {
+		for _, r := range g.Place.Regions {
+			if PlaceKey(r) == key {
+				name = r
+				break
+			}
+		}
+	}
+	return strings.Join(strings.Fields(name), " ")
 }
 
 // Places lists the names of the cities, towns and regions the index's
@@ -538,6 +584,8 @@ func (b *builder) addPlaces(k int32, g *Group) {
 // does), most groups first, at most limit of them: what a place field
 // completes from.
 func (ix *Index) Places(prefix string, limit int) []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
 	d := ix.d
 	want := PlaceKey(prefix)
 	var keys []string

@@ -66,6 +66,9 @@ type cand struct {
 
 func (d *directory) scanAll(p *plan, out []cand, counts *[numRules]int) []cand {
 	for i := range d.facts {
+		if d.facts[i].flags&fRemoved != 0 {
+			continue // emptied by Index.Replace: no longer a listing
+		}
 		r, c := d.evaluate(p, int32(i))
 		if r != pass {
 			counts[r]++

@@ -391,6 +391,8 @@ func TestFindGroups(t *testing.T) {
 			[]string{"apple tree", "Grupo Niño Feliz", "hidden gem", "Hope on Spruce", "Saturday Serenity"}, 5},
 		{"include inactive", referral.GroupFilter{IncludeInactive: true},
 			[]string{"apple tree", "closed down", "Grupo Niño Feliz", "Hope on Spruce", "Saturday Serenity"}, 5},
+		{"include hidden and inactive", referral.GroupFilter{IncludeHidden: true, IncludeInactive: true},
+			[]string{"apple tree", "closed down", "Grupo Niño Feliz", "hidden gem", "Hope on Spruce", "Saturday Serenity"}, 6},
 		{"program", referral.GroupFilter{Program: referral.ProgramAA}, []string{"apple tree", "Hope on Spruce"}, 2},
 		{"attendance online", referral.GroupFilter{Attendance: referral.Online}, []string{"Grupo Niño Feliz"}, 1},
 		{"attendance inactive asks for inactive", referral.GroupFilter{Attendance: referral.Inactive}, []string{"closed down"}, 1},

@@ -197,7 +197,7 @@ func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Sou
 			if err := w.insert(ctx, g); err != nil {
 				return err
 			}
-			if err := w.index(ctx, g); err != nil {
+			if err := w.indexNew(ctx, g); err != nil {
 				return err
 			}
 			counts.Added++

@@ -240,3 +240,106 @@ func floorInsert(ctx context.Context, db *sql.DB, records []floorRecord) error {
 	}
 	return tx.Commit()
 }
+
+// BenchmarkImportBare250k is the floor with no index at all: decode the same
+// file as BenchmarkImportFloor250k and insert the same rows into a table with
+// the columns of groups and neither the search index nor any other, batched
+// many rows to a statement in one transaction. What BenchmarkImport250k costs
+// beyond it is the indexes and the import's own checks and derivations.
+func BenchmarkImportBare250k(b *testing.B) {
+	data := sepiaFile(b)
+	b.ResetTimer() // the file is made once, on the first call
+	ctx := context.Background()
+	var rows int
+	var decode, insert time.Duration // the two halves, reported per op
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db, dir := freshStore(b)
+		db.Close()
+		raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "referraldesk.db")+
+			"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_txlock=immediate")
+		if err != nil {
+			b.Fatal(err)
+		}
+		// A table with the columns of groups and no index of any kind: the
+		// least a store of these rows can be.
+		if _, err := raw.ExecContext(ctx, `CREATE TABLE bare AS SELECT * FROM groups WHERE FALSE`); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		var records []floorRecord
+		if err := json.Unmarshal(data, &records); err != nil {
+			b.Fatal(err)
+		}
+		decoded := time.Now()
+		if err := bareInsert(ctx, raw, records); err != nil {
+			b.Fatal(err)
+		}
+		decode += decoded.Sub(start)
+		insert += time.Since(decoded)
+		b.StopTimer()
+		var n int
+		if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM bare`).Scan(&n); err != nil || n != len(records) {
+			b.Fatalf("%d rows stored of %d (%v)", n, len(records), err)
+		}
+		rows = n
+		raw.Close()
+		os.RemoveAll(dir)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(rows), "groups")
+	b.ReportMetric(decode.Seconds()/float64(b.N), "decode-s/op")
+	b.ReportMetric(insert.Seconds()/float64(b.N), "insert-s/op")
+}
+
+// bareInsert inserts records as floorInsert does, bareBatch rows to one
+// INSERT statement, and writes no search rows.
+func bareInsert(ctx context.Context, db *sql.DB, records []floorRecord) error {
+	const bareBatch = 100 // 13 values a row: far below SQLite's limit of variables
+	const cols = `(source, source_id, updated, name, program, attendance, timezone, days, lat, lon, data, created_at, modified_at)`
+	values := func(n int) string {
+		return strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), `, n), ", ")
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	full, err := tx.PrepareContext(ctx, `INSERT INTO bare `+cols+` VALUES `+values(bareBatch))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	const now = "2025-03-04T10:30:00.000000000Z"
+	args := make([]any, 0, 13*bareBatch)
+	for start := 0; start < len(records); start += bareBatch {
+		batch := records[start:min(start+bareBatch, len(records))]
+		args = args[:0]
+		for _, r := range batch {
+			days := 0
+			for _, c := range r.Day { // an int or a list of ints, 0–6
+				if c >= '0' && c <= '6' {
+					days |= 1 << (c - '0')
+				}
+			}
+			var lat, lon any
+			if r.Latitude != nil && r.Longitude != nil {
+				lat, lon = *r.Latitude, *r.Longitude
+			}
+			args = append(args, "aasepia", r.Slug, r.Updated, r.Name, r.Program, r.AttendanceOption,
+				r.Timezone, days, lat, lon, r.Notes, now, now)
+		}
+		st := full
+		if len(batch) < bareBatch { // the last, short batch
+			if st, err = tx.PrepareContext(ctx, `INSERT INTO bare `+cols+` VALUES `+values(len(batch))); err != nil {
+				return err
+			}
+			defer st.Close()
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}

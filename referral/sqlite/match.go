@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"iter"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,6 +27,23 @@ var _ referral.MatchService = (*GroupService)(nil)
 // command line beside the window). The Version is read before the groups
 // are, so a write that commits while they are being read makes the next
 // Match rebuild again rather than serve a stale index.
+//
+// A counselor's own edit does not rebuild: the writes of this GroupService
+// that change a few listings (CreateGroup, UpdateGroup, DeleteGroup,
+// SetCuration) note which (indexChange), read those listings back inside
+// their transaction and, once committed, replace them in the held index
+// (referral.Index.Replace) and mark it with the Version after the commit.
+// That is right only if nothing else was committed in between, so it is
+// done only when the index was current when the write took the write lock,
+// and no other connection committed from then until the Version was read
+// after the commit (see edit). Anything else, an import, a restore, a write
+// of another process, a declined Replace, leaves the index marked older
+// than the database, and the next Match rebuilds it as before.
+//
+// Concurrency: rebuilds and replacements take the build mutex, one at a
+// time. A Match running while a replacement lands sees the directory wholly
+// before or wholly after it (the Index's own lock); either is a directory
+// that was committed, and the groups it returns are read as stored now.
 type matchIndex struct {
 	current atomic.Pointer[builtIndex]
 	build   sync.Mutex // one rebuild at a time; concurrent Matches wait for it
@@ -117,23 +135,29 @@ func (s *GroupService) readCandidates(ctx context.Context, cands []referral.Cand
 // one held is missing or older than the last commit.
 func (s *GroupService) index(ctx context.Context) (*referral.Index, error) {
 	if ix, _, err := s.heldIndex(ctx); ix != nil || err != nil {
-		return ix, err
+		return nonEmpty(ix, err)
 	}
 	s.match.build.Lock()
 	defer s.match.build.Unlock()
 	// The Match this one waited for may have built it.
 	ix, version, err := s.heldIndex(ctx)
 	if ix != nil || err != nil {
-		return ix, err
+		return nonEmpty(ix, err)
 	}
 	if ix, err = s.buildIndex(ctx); err != nil {
 		return nil, err
 	}
-	if ix.Len() == 0 {
+	s.match.current.Store(&builtIndex{ix: ix, version: version})
+	return nonEmpty(ix, nil)
+}
+
+// nonEmpty passes ix on unless it holds no group (the last ones may have
+// been deleted since it was built): then it is an ENOTFOUND error.
+func nonEmpty(ix *referral.Index, err error) (*referral.Index, error) {
+	if err == nil && ix.Len() == 0 {
 		return nil, referral.Errorf(referral.ENOTFOUND, "The directory is empty. Import a directory first.")
 	}
-	s.match.current.Store(&builtIndex{ix: ix, version: version})
-	return ix, nil
+	return ix, err
 }
 
 // heldIndex returns the index held when nothing was committed since it was
@@ -196,4 +220,313 @@ func (s *GroupService) Places(ctx context.Context, prefix string, limit int) ([]
 		return nil, err
 	}
 	return ix.Places(prefix, limit), nil
+}
+
+// indexChange is what one write of this GroupService changed in the
+// directory, for edit to replace in the held match index.
+type indexChange struct {
+	ids  []int64  // listings written or deleted
+	keys []string // groups (referral.GroupKey) whose curation was written: all their listings
+}
+
+// listing notes that the listing id was written or deleted.
+func (c *indexChange) listing(id int64) { c.ids = append(c.ids, id) }
+
+// group notes that every listing of the group with key may have changed.
+func (c *indexChange) group(key string) { c.keys = append(c.keys, key) }
+
+// maxReplace is the most listings a write may change and still be replaced
+// in the held index rather than rebuilt: an edit changes one group's few
+// listings; a batch as big as a feed is an import, which rebuilds.
+const maxReplace = 500
+
+// replacement is what edit read inside a write's transaction to bring the
+// held index up to date after the commit.
+type replacement struct {
+	index  *builtIndex       // the index held when the write took the write lock
+	ids    []int64           // listings to drop
+	groups []*referral.Group // the changed listings as committed
+	seen   int64             // PRAGMA data_version of the writing connection, in the transaction
+}
+
+// edit runs fn as DB.write does, on a connection of its own held until
+// after the commit, and then replaces in the held match index the listings
+// fn noted in its indexChange (see matchIndex), so the next Match does not
+// rebuild the index. A write that cannot be replaced (no index held, one
+// older than the database, too many listings) is committed all the same;
+// the next Match rebuilds.
+//
+// The writing connection's PRAGMA data_version moves with the commits of
+// every other connection, and not its own: read inside the transaction and
+// again after the commit and the Version, the same number says nothing but
+// this write was committed since the held index was current.
+func (s *GroupService) edit(ctx context.Context, fn func(tx *sql.Tx, now string, ch *indexChange) error) error {
+	if err := s.db.writable(); err != nil {
+		return err
+	}
+	conn, err := s.db.db.Conn(ctx)
+	if err != nil {
+		return s.db.fault(err)
+	}
+	defer conn.Close()
+	var r *replacement
+	err = s.db.fault(s.db.transact(ctx, conn.BeginTx, func(tx *sql.Tx, now string) error {
+		var ch indexChange
+		if err := fn(tx, now, &ch); err != nil {
+			return err
+		}
+		r = s.readReplacement(ctx, tx, ch)
+		return nil
+	}))
+	if err != nil || r == nil {
+		return err
+	}
+	version, err := s.db.Version(ctx)
+	if err != nil {
+		return nil // committed; the next Match rebuilds
+	}
+	var seen int64
+	if err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&seen); err != nil || seen != r.seen {
+		return nil // another connection committed too: the next Match rebuilds
+	}
+	s.match.build.Lock()
+	defer s.match.build.Unlock()
+	// A rebuild since the write began may have read the listings as
+	// committed already; Replace gives the same index either way.
+	if s.match.current.Load() == r.index && r.index.ix.Replace(r.ids, r.groups) {
+		s.match.current.Store(&builtIndex{ix: r.index.ix, version: version})
+	}
+	return nil
+}
+
+// readReplacement reads, in the write's transaction tx, the listings ch
+// names as they will be committed; nil when the held index cannot take them
+// (see edit). It holds the write lock, so no other connection commits while
+// it reads the Version.
+func (s *GroupService) readReplacement(ctx context.Context, tx *sql.Tx, ch indexChange) *replacement {
+	held := s.match.current.Load()
+	n := len(ch.ids) + len(ch.keys)
+	if held == nil || n == 0 || n > maxReplace {
+		return nil
+	}
+	if v, err := s.db.Version(ctx); err != nil || v != held.version {
+		return nil
+	}
+	r := &replacement{index: held, ids: ch.ids}
+	if err := tx.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&r.seen); err != nil {
+		return nil
+	}
+	args := make([]any, 0, n)
+	for _, id := range ch.ids {
+		args = append(args, id)
+	}
+	for _, k := range ch.keys {
+		args = append(args, k)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM groups g `+curationJoin+
+		` WHERE g.id IN (NULL`+strings.Repeat(", ?", len(ch.ids))+`) OR g.group_key IN (NULL`+strings.Repeat(", ?", len(ch.keys))+`)`, args...)
+	if err != nil {
+		return nil
+	}
+	if r.groups, err = scanGroups(rows); err != nil || len(r.groups) > maxReplace {
+		return nil
+	}
+	return r
+}
+
+// MatchOnce is Match for a program that matches once and exits, the command
+// line: building the index of 250,000 rows for one answer takes seconds, and
+// most of that is decoding every row's JSON. Unless this GroupService holds
+// a current index already, it reads in full only the rows a match for the
+// needs reads one by one, those that meet online and those in the needs'
+// area (referral.AreaOf), and only counts the others from their columns
+// (readUnread), in one read transaction; referral.MatchPart gives the Result
+// the whole index would. Needs that reach everywhere (a place, no ZIP) read
+// the whole directory as Match does.
+//
+// The window keeps Match: it matches many times, and one index serves them all.
+func (s *GroupService) MatchOnce(ctx context.Context, needs referral.Needs, now time.Time) (referral.Result, error) {
+	if err := needs.Validate(); err != nil {
+		return referral.Result{}, err
+	}
+	area, ok := referral.AreaOf(needs)
+	if !ok {
+		return s.Match(ctx, needs, now)
+	}
+	if ix, _, err := s.heldIndex(ctx); ix != nil || err != nil {
+		return s.Match(ctx, needs, now)
+	}
+	for retried := false; ; retried = true {
+		res, err := s.matchPart(ctx, needs, area, now)
+		if err == nil {
+			err = s.readCandidates(ctx, res.Candidates)
+		}
+		if referral.ErrorCode(err) == referral.ECONFLICT && !retried {
+			continue // a candidate was deleted since: read again
+		}
+		if err != nil {
+			return referral.Result{}, err
+		}
+		return res, nil
+	}
+}
+
+// inPart is the SQL condition of the rows MatchPart must be given: those
+// that meet online and those with a map point in the area (4 arguments:
+// partArgs). The latitude index finds the area's rows, but the online ones
+// are found by reading every row's columns, which is fast next to decoding.
+// The IS NOT NULL terms keep it true or false, never NULL, so that NOT
+// inPart holds every other row.
+const inPart = `(g.attendance IN ('online', 'hybrid') OR
+	(g.lat IS NOT NULL AND g.lon IS NOT NULL AND g.lat BETWEEN ? AND ? AND g.lon BETWEEN ? AND ?))`
+
+func partArgs(a referral.Area) []any { return []any{a.MinLat, a.MaxLat, a.MinLon, a.MaxLon} }
+
+// matchPart reads the part of the directory a match for needs reads and
+// counts the rest, in one snapshot, and matches.
+func (s *GroupService) matchPart(ctx context.Context, needs referral.Needs, area referral.Area, now time.Time) (referral.Result, error) {
+	var res referral.Result
+	err := s.db.read(ctx, func(tx *sql.Tx) error {
+		rest, err := readUnread(ctx, tx, area)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM groups g `+curationJoin+
+			` WHERE `+inPart+` ORDER BY g.id`, partArgs(area)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var scanErr error
+		read := 0
+		res, _ = referral.MatchPart(needs, func(yield func(*referral.Group) bool) {
+			for g := range decodeAside(rows, &scanErr) {
+				read++
+				if !yield(g) {
+					return
+				}
+			}
+		}, rest, now)
+		if scanErr != nil {
+			return scanErr
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if read+rest.Unavailable+rest.Service+rest.Placed+rest.Unplaced == 0 {
+			return referral.Errorf(referral.ENOTFOUND, "The directory is empty. Import a directory first.")
+		}
+		return nil
+	})
+	if err != nil && referral.ErrorCode(err) != referral.ENOTFOUND {
+		return res, fmt.Errorf("load directory for matching: %w", err)
+	}
+	return res, err
+}
+
+// readUnread counts the rows outside the part (see inPart) by what turns
+// them away (referral.Unread), from their columns and without decoding
+// them. They are met in person only or inactive. A row is unavailable when
+// inactive, hidden, or with no session (days = 0: every stored session is
+// a valid one, as Validate checks before any write). A service meeting is
+// told by the end of its stored JSON: encodeData writes groupRecord's
+// fields in order and leaves out false ones, so Service, the last field,
+// ends the document as "service":true} exactly when it is set (no object
+// inside it has a field of that name). Reading the last bytes of a blob
+// costs nothing; searching 100 MB of JSON for the key took a second.
+// Hidden rows are few: they are found through the curation tables, not by
+// joining every row with them.
+func readUnread(ctx context.Context, tx *sql.Tx, area referral.Area) (referral.Unread, error) {
+	const (
+		gone    = `(g.attendance = 'inactive' OR g.days = 0)`
+		service = `substr(CAST(g.data AS BLOB), -15) = CAST('"service":true}' AS BLOB)`
+		placed  = `(g.lat IS NOT NULL AND g.lon IS NOT NULL)`
+	)
+	var u referral.Unread
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(`+gone+`), 0),
+		coalesce(sum(NOT `+gone+` AND `+service+`), 0),
+		coalesce(sum(NOT `+gone+` AND NOT `+service+` AND `+placed+`), 0),
+		coalesce(sum(NOT `+gone+` AND NOT `+service+` AND NOT `+placed+`), 0)
+		FROM groups g WHERE NOT `+inPart, partArgs(area)...).Scan(&u.Unavailable, &u.Service, &u.Placed, &u.Unplaced)
+	if err != nil {
+		return u, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+service+`, `+placed+` FROM groups g `+curationJoin+`
+		WHERE g.group_key IN (SELECT group_key FROM curation WHERE hidden UNION SELECT group_key FROM published_curation WHERE hidden)
+		AND coalesce(`+shownHidden+`, 0) AND NOT `+gone+` AND NOT `+inPart, partArgs(area)...)
+	if err != nil {
+		return u, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var isService, isPlaced bool
+		if err := rows.Scan(&isService, &isPlaced); err != nil {
+			return u, err
+		}
+		u.Unavailable++
+		switch {
+		case isService:
+			u.Service--
+		case isPlaced:
+			u.Placed--
+		default:
+			u.Unplaced--
+		}
+	}
+	return u, rows.Err()
+}
+
+// decodeAside yields the groups of rows (of groupColumns), reading the rows
+// on another goroutine while this one decodes their JSON, the larger part
+// of the work: on two cores the two overlap. The groups are reused, as
+// referral.NewIndexFrom allows. The first error is left in *err once the
+// sequence ends.
+func decodeAside(rows *sql.Rows, err *error) iter.Seq[*referral.Group] {
+	return func(yield func(*referral.Group) bool) {
+		const depth = 64
+		free := make(chan *referral.Group, depth+2)
+		for range depth + 2 {
+			free <- new(referral.Group)
+		}
+		pending := make(chan scannedGroup, depth)
+		stop := make(chan struct{})
+		var readErr error
+		go func() {
+			defer close(pending)
+			for rows.Next() {
+				var g *referral.Group
+				select {
+				case g = <-free:
+				case <-stop:
+					return
+				}
+				sg, err := scanColumns(rows, g)
+				if err != nil {
+					readErr = err
+					return
+				}
+				select {
+				case pending <- sg:
+				case <-stop:
+					return
+				}
+			}
+		}()
+		defer func() {
+			close(stop)
+			for range pending { // wait for the reader to stop using rows
+			}
+		}()
+		for sg := range pending {
+			if e := sg.finish(); e != nil {
+				*err = e
+				return
+			}
+			if !yield(sg.g) {
+				return
+			}
+			free <- sg.g
+		}
+		*err = readErr // the reader has ended: pending is closed
+	}
 }

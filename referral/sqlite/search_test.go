@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"testing"
@@ -299,6 +300,156 @@ func TestTextHitsSayWhyTheStoreFoundAGroup(t *testing.T) {
 	} {
 		if got := referral.TextHits(g, tt.text); !slices.Equal(got, tt.want) {
 			t.Errorf("TextHits(%q) = %+v, want %+v", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestListTotalLeavesOutOnce: the unfiltered list counts every group less
+// those it leaves out; a group both hidden and inactive is left out once.
+func TestListTotalLeavesOutOnce(t *testing.T) {
+	db, _ := openTestDB(t)
+	s := sqlite.NewGroupService(db)
+	ctx := context.Background()
+	both := group("Gone and Hidden", referral.ProgramAA, referral.Inactive, time.Monday, "Camden", "feed", "1")
+	both.Curation.Hidden = true
+	hidden := group("Hidden Only", referral.ProgramAA, referral.InPerson, time.Monday, "Camden", "feed", "2")
+	hidden.Curation.Hidden = true
+	shown := group("Shown", referral.ProgramAA, referral.InPerson, time.Monday, "Camden", "feed", "3")
+	if err := s.CreateGroups(ctx, []*referral.Group{both, hidden, shown}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		f    referral.GroupFilter
+		want []string
+	}{
+		{referral.GroupFilter{}, []string{"Shown"}},
+		{referral.GroupFilter{IncludeHidden: true}, []string{"Hidden Only", "Shown"}},
+		{referral.GroupFilter{IncludeInactive: true}, []string{"Shown"}},
+		{referral.GroupFilter{IncludeHidden: true, IncludeInactive: true}, []string{"Gone and Hidden", "Hidden Only", "Shown"}},
+	} {
+		groups, total, err := s.FindGroups(ctx, c.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(groups); !slices.Equal(got, c.want) || total != len(c.want) {
+			t.Errorf("FindGroups(%+v) = %q, total %d; want %q, %d", c.f, got, total, c.want, len(c.want))
+		}
+	}
+	// Shown again by a person: counted again.
+	if _, err := s.SetCuration(ctx, hidden.ID, referral.Curation{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, total, err := s.FindGroups(ctx, referral.GroupFilter{}); err != nil || total != 2 {
+		t.Errorf("after showing %q: total %d, %v; want 2", hidden.Name, total, err)
+	}
+}
+
+// TestSearchTotalMatchesPageWhileWriting: the total and the page are read
+// in two transactions (see FindGroups); while another writer commits, every
+// answer must still be one directory's, its page as long as its total.
+func TestSearchTotalMatchesPageWhileWriting(t *testing.T) {
+	db, _ := openTestDB(t)
+	s := sqlite.NewGroupService(db)
+	ctx := context.Background()
+	var seed []*referral.Group
+	for i := range 200 {
+		seed = append(seed, group(fmt.Sprintf("Serenity %03d", i), referral.ProgramAA, referral.InPerson, time.Monday, "Camden", "feed", fmt.Sprint(i)))
+	}
+	if err := s.CreateGroups(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		for i := range 100 {
+			g := group(fmt.Sprintf("Serenity new %03d", i), referral.ProgramAA, referral.InPerson, time.Monday, "Camden", "feed", fmt.Sprint("n", i))
+			if err := s.CreateGroup(ctx, g); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for writing := true; writing; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			writing = false
+		default:
+		}
+		for _, text := range []string{"", "serenity"} {
+			groups, total, err := s.FindGroups(ctx, referral.GroupFilter{Text: text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(groups) != total || total < 200 || total > 300 {
+				t.Fatalf("FindGroups(%q) while writing: %d groups, total %d", text, len(groups), total)
+			}
+		}
+	}
+}
+
+// TestSearchIndexBuffer: the search index gathers an import's text in a
+// large buffer (migration 0010), written into its own configuration.
+func TestSearchIndexBuffer(t *testing.T) {
+	db, path := openTestDB(t)
+	db.Close()
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var size int
+	if err := raw.QueryRow(`SELECT v FROM groups_fts_config WHERE k = 'hashsize'`).Scan(&size); err != nil || size != 64<<20 {
+		t.Errorf("hashsize = %d, %v; want %d", size, err, 64<<20)
+	}
+}
+
+// TestSearchPageOfABigRank: a short page of a rank with many more matches
+// than rows (counted only so far, and walked in name order) is still that
+// part of the one ranked list, with the total of all of it.
+func TestSearchPageOfABigRank(t *testing.T) {
+	db, _ := openTestDB(t)
+	s := sqlite.NewGroupService(db)
+	ctx := context.Background()
+	var groups []*referral.Group
+	for i := range 45 {
+		g := group(fmt.Sprintf("Serenity %02d", 44-i), referral.ProgramAA, referral.InPerson, time.Monday, "Camden", "feed", fmt.Sprint(i))
+		g.Updated = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+		groups = append(groups, g)
+	}
+	for i, name := range []string{"Hope", "Basics", "Unity"} {
+		g := group(name, referral.ProgramAA, referral.InPerson, time.Monday, "Serenity Springs", "feed", fmt.Sprint("p", i))
+		g.Updated = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+		groups = append(groups, g)
+	}
+	if err := s.CreateGroups(ctx, groups); err != nil {
+		t.Fatal(err)
+	}
+	for _, base := range []referral.GroupFilter{
+		{Text: "seren"},
+		{Text: "seren", UpdatedBefore: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}, // counted in the groups table
+	} {
+		all, total, err := s.FindGroups(ctx, base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 48 || len(all) != 48 || all[0].Name != "Serenity 00" || all[45].Name != "Basics" {
+			t.Fatalf("FindGroups(%+v) = %d groups from %q, total %d; want 48 from \"Serenity 00\", places after the names", base, len(all), all[0].Name, total)
+		}
+		for _, limit := range []int{1, 2} {
+			for _, offset := range []int{0, 1, 44, 45, 47} {
+				f := base
+				f.Offset, f.Limit = offset, limit
+				page, total, err := s.FindGroups(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := names(all[offset:min(offset+limit, len(all))]); !slices.Equal(names(page), want) || total != 48 {
+					t.Errorf("FindGroups(%+v) = %q, total %d; want %q, 48", f, names(page), total, want)
+				}
+			}
 		}
 	}
 }
