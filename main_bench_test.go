@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -210,10 +211,24 @@ var (
 		go func() {
 			for f := range uiCalls {
 				f()
+				lastUICall.Store(time.Now().UnixNano())
 			}
 		}()
 	})
+	lastUICall atomic.Int64 // when the UI goroutine last ran a call
 )
+
+// settle waits until the UI goroutine has had nothing to run for a
+// moment (10 s at most): the screens' first loads, which report there,
+// have all answered, so the store may be closed under no load in flight.
+func settle() {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		if time.Since(time.Unix(0, lastUICall.Load())) > 300*time.Millisecond {
+			return
+		}
+	}
+}
 
 func newUIApp(a fyne.App) *uiApp {
 	startUILoop()
@@ -246,6 +261,7 @@ func (sw *startedWindow) showDirectory() {
 }
 
 func (sw *startedWindow) close() {
+	settle()
 	fyne.DoAndWait(sw.win.Close)
 	sw.db.Close()
 }

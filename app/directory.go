@@ -65,12 +65,13 @@ type directoryScreen struct {
 	emptyActions *fyne.Container // Add group and Import… under the welcome text
 	content      *fyne.Container
 
-	shown    []*referral.Group    // the rows of the list
-	hits     [][]referral.TextHit // for each row, where the search found it beyond its name
-	tallRows []widget.ListItemID  // the rows made tall for their matched-in line
-	total    int                  // how many groups match, beyond listLimit too
-	leftOut  int                  // how many more would match with hidden and inactive ones
-	editing  bool                 // the form is showing a group
+	shown      []*referral.Group    // the rows of the list
+	hits       [][]referral.TextHit // for each row, where the search found it beyond its name
+	tallRows   []widget.ListItemID  // the rows made tall for their matched-in line
+	rowHeights [2]float32           // a row without and with its matched-in line
+	total      int                  // how many groups match, beyond listLimit too
+	leftOut    int                  // how many more would match with hidden and inactive ones
+	editing    bool                 // the form is showing a group
 
 	seq          int                // numbers queries so a stale answer is dropped
 	cancelQuery  context.CancelFunc // cancels the query in flight, if any
@@ -195,10 +196,15 @@ func (s *directoryScreen) updateGroupRow(id widget.ListItemID, o fyne.CanvasObje
 // fitRowHeights makes the rows with a matched-in line tall enough for it,
 // and the rows that had one before and have none now as short as the rest.
 func (s *directoryScreen) fitRowHeights() {
-	row := newGroupRow().(*fyne.Container)
-	short := row.MinSize().Height
-	row.Objects[1].Show()
-	tall := row.MinSize().Height
+	if s.rowHeights == [2]float32{} {
+		// Measured once, from a row as the list makes them: the theme and
+		// text size do not change while the window is open.
+		row := newGroupRow().(*fyne.Container)
+		s.rowHeights[0] = row.MinSize().Height
+		row.Objects[1].Show()
+		s.rowHeights[1] = row.MinSize().Height
+	}
+	short, tall := s.rowHeights[0], s.rowHeights[1]
 	for _, id := range s.tallRows {
 		if id >= len(s.hits) || len(s.hits[id]) == 0 {
 			s.list.SetItemHeight(id, short)
