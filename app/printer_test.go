@@ -41,6 +41,18 @@ func newCUPS(t *testing.T) *cups {
 	return c
 }
 
+// newPrintHarness is the Sheet bar of a computer whose CUPS lists
+// lpstatListing and whose lp takes every job; a test changes either by
+// installing it again.
+func newPrintHarness(t *testing.T) (*sheetHarness, *cups) {
+	c := newCUPS(t)
+	c.lpstat(lpstatListing, "", 0)
+	c.lp("", 0)
+	h := newSheetHarness(t, directoryGroups())
+	h.bar.runPrint = runCommand // the stand-ins on PATH, not the harness's "no CUPS"
+	return h, c
+}
+
 // lpstat installs an lpstat that prints out and errOut and exits with code.
 func (c *cups) lpstat(out, errOut string, code int) {
 	c.write("lpstat.out", out)
@@ -112,11 +124,7 @@ func (h *sheetHarness) wantLp(c *cups, printer, copies string) {
 }
 
 func TestPrintOffersThePrintersWithTheDefaultChosen(t *testing.T) {
-	c := newCUPS(t)
-	c.lpstat(lpstatListing, "", 0)
-	c.lp("", 0)
-	h := newSheetHarness(t, directoryGroups())
-	h.bar.runPrint = runCommand // the stand-ins on PATH, not the harness's "no CUPS"
+	h, c := newPrintHarness(t)
 	test.Tap(h.bar.print)
 	d := h.bar.printing
 	if d == nil {
@@ -150,11 +158,7 @@ func TestPrintOffersThePrintersWithTheDefaultChosen(t *testing.T) {
 // Enter in the dialog prints one copy on the default printer: the cursor
 // starts in Copies.
 func TestPrintEnterPrintsOneCopyOnTheDefault(t *testing.T) {
-	c := newCUPS(t)
-	c.lpstat(lpstatListing, "", 0)
-	c.lp("", 0)
-	h := newSheetHarness(t, directoryGroups())
-	h.bar.runPrint = runCommand // the stand-ins on PATH, not the harness's "no CUPS"
+	h, c := newPrintHarness(t)
 	test.Tap(h.bar.print)
 	focused := h.win.Canvas().Focused()
 	if h.bar.printing == nil || focused != h.bar.printing.copies {
@@ -168,11 +172,7 @@ func TestPrintEnterPrintsOneCopyOnTheDefault(t *testing.T) {
 }
 
 func TestPrintCopiesMustBeANumber(t *testing.T) {
-	c := newCUPS(t)
-	c.lpstat(lpstatListing, "", 0)
-	c.lp("", 0)
-	h := newSheetHarness(t, directoryGroups())
-	h.bar.runPrint = runCommand // the stand-ins on PATH, not the harness's "no CUPS"
+	h, c := newPrintHarness(t)
 	test.Tap(h.bar.print)
 	d := h.bar.printing
 	for _, bad := range []string{"0", "two", "", "100", "-1"} {
@@ -197,11 +197,7 @@ func TestPrintCopiesMustBeANumber(t *testing.T) {
 }
 
 func TestPrintCancelPrintsAndLogsNothing(t *testing.T) {
-	c := newCUPS(t)
-	c.lpstat(lpstatListing, "", 0)
-	c.lp("", 0)
-	h := newSheetHarness(t, directoryGroups())
-	h.bar.runPrint = runCommand // the stand-ins on PATH, not the harness's "no CUPS"
+	h, c := newPrintHarness(t)
 	test.Tap(h.bar.print)
 	test.Tap(h.bar.printing.cancel)
 	if c.lpArgs() != nil || len(h.log.logged) != 0 || len(h.printFolders()) != 0 {
@@ -213,11 +209,8 @@ func TestPrintCancelPrintsAndLogsNothing(t *testing.T) {
 }
 
 func TestPrintWhenLpFails(t *testing.T) {
-	c := newCUPS(t)
-	c.lpstat(lpstatListing, "", 0)
+	h, c := newPrintHarness(t)
 	c.lp("lp: The printer or class does not exist.\n", 1)
-	h := newSheetHarness(t, directoryGroups())
-	h.bar.runPrint = runCommand // the stand-ins on PATH, not the harness's "no CUPS"
 	test.Tap(h.bar.print)
 	test.Tap(h.bar.printing.print)
 	said := h.said()
@@ -238,11 +231,8 @@ func TestPrintWhenLpFails(t *testing.T) {
 
 // CUPS with no queues (lpstat exits 1 saying so) leaves the PDF viewer.
 func TestPrintWithNoPrinterOpensTheViewer(t *testing.T) {
-	c := newCUPS(t)
+	h, c := newPrintHarness(t)
 	c.lpstat("no system default destination\n", "lpstat: No destinations added.\n", 1)
-	c.lp("", 0)
-	h := newSheetHarness(t, directoryGroups())
-	h.bar.runPrint = runCommand // the stand-ins on PATH, not the harness's "no CUPS"
 	test.Tap(h.bar.print)
 	if h.bar.printing != nil || len(h.opened) != 1 || c.lpArgs() != nil {
 		t.Fatalf("with no printer: dialog %v, viewer got %v, lp ran with %q", h.bar.printing != nil, h.opened, c.lpArgs())
@@ -261,7 +251,7 @@ func TestPrintWithNoPrinterOpensTheViewer(t *testing.T) {
 func TestPrintWithoutPrinterSystemOpensTheViewer(t *testing.T) {
 	newCUPS(t) // a PATH with neither lp nor lpstat
 	h := newSheetHarness(t, directoryGroups())
-	h.bar.runPrint = runCommand // the stand-ins on PATH, not the harness's "no CUPS"
+	h.bar.runPrint = runCommand
 	test.Tap(h.bar.print)
 	if h.bar.printing != nil || len(h.opened) != 1 {
 		t.Fatalf("without CUPS: dialog %v, viewer got %v", h.bar.printing != nil, h.opened)
