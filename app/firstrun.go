@@ -252,3 +252,12 @@ func (f *firstRunForm) resize() {
 		f.dialog.Resize(fyne.NewSize(560, f.dialog.MinSize().Height))
 	}
 }
+
+// problemText is the first problem an EINVALID error names, as a sentence,
+// else its message.
+func problemText(err error) string {
+	if ps := referral.ErrorProblems(err); len(ps) > 0 {
+		return sentence(problemWords(ps[0]))
+	}
+	return sentence(referral.ErrorMessage(err))
+}

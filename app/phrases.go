@@ -61,6 +61,10 @@ func fewerCautionsText() string { return windowLang.say("card.fewer_cautions", n
 // word it in the window's language: "2.5", "2,5".
 func radiusText(miles float64) string { return windowLang.param(referral.Radius(miles)).(string) }
 
+// distanceWords is how far a group is, to a tenth, as the reasons word it:
+// "0.4", "0,4".
+func distanceWords(miles float64) string { return windowLang.param(referral.Distance(miles)).(string) }
+
 // speaker says one entry of phrases.<lang>.json in some language: the
 // template of key filled with data, count (when not nil) choosing its
 // plural form. ok is false when no file has the key.

@@ -503,6 +503,9 @@ func TestReferralScreenInSpanish(t *testing.T) {
 		if !strings.HasPrefix(c.title.Text, "AA (Alcohólicos Anónimos) · ") {
 			t.Errorf("card title %q, want the fellowship named in Spanish", c.title.Text)
 		}
+		if d := c.distance.Text; strings.Contains(d, ".") {
+			t.Errorf("card distance %q, want a decimal comma", d)
+		}
 		// Tuesday evening: "mar 7:30 p. m. EST", never Go's English "PM".
 		if !strings.Contains(c.when.Text, " p. m. ") || strings.Contains(c.when.Text, "PM") {
 			t.Errorf("card time %q, want the evening's hour with p. m.", c.when.Text)

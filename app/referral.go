@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -568,7 +567,7 @@ func distanceText(c referral.Candidate) string {
 	case c.JoinOnline || math.IsNaN(c.DistanceMiles):
 		return lang.L("online")
 	}
-	return lang.L("{{.Miles}} mi", map[string]any{"Miles": fmt.Sprintf("%.1f", c.DistanceMiles)})
+	return lang.L("{{.Miles}} mi", map[string]any{"Miles": distanceWords(c.DistanceMiles)})
 }
 
 // whenText is the next meeting in the group's own time zone and how far off

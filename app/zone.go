@@ -105,12 +105,3 @@ func (z *clinicZones) location(name string) *time.Location {
 	z.locs[name] = l
 	return l
 }
-
-// problemText is the first problem an EINVALID error names, as a sentence,
-// else its message.
-func problemText(err error) string {
-	if ps := referral.ErrorProblems(err); len(ps) > 0 {
-		return sentence(ps[0].Message)
-	}
-	return sentence(referral.ErrorMessage(err))
-}
