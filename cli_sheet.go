@@ -117,6 +117,9 @@ func (c *cli) sheet(args []string) error {
 		return fmt.Errorf("the sheet was saved as %s but could not be added to the referral log: %w", *out, err)
 	}
 	fmt.Fprintf(c.stdout, "%s: %d groups, %s, %s%s\n", *out, len(chosen), sheet.Language(), sheet.PaperSize(), map[bool]string{true: ", large print"}[*large])
+	if entry.ID == 0 {
+		fmt.Fprintln(c.stdout, "Another program is writing the database (an import): the referral is kept beside it and goes into the log once that is done.")
+	}
 	return nil
 }
 

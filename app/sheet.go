@@ -489,10 +489,14 @@ func (b *sheetBar) removeLater(path string, exited <-chan error, handedOver bool
 // logs the referral, then reports back.
 func (b *sheetBar) finish(job sheetJob, err error, done string) {
 	var logErr error
-	logged := false
+	logged, later := false, false
 	if err == nil {
-		logErr = b.history.LogReferral(context.Background(), referral.NewReferral(job.sheet, job.needs, job.label))
+		entry := referral.NewReferral(job.sheet, job.needs, job.label)
+		logErr = b.history.LogReferral(context.Background(), entry)
 		logged = logErr == nil
+		// Kept while another program writes the database (an import);
+		// History lists it once that is done.
+		later = logged && entry.ID == 0
 	}
 	fyne.Do(func() {
 		b.setBusy(false)
@@ -510,7 +514,11 @@ func (b *sheetBar) finish(job sheetJob, err error, done string) {
 			b.logged()
 			// The sheet is in the client's hands: the next thing to do is
 			// the next client, so that is the main button (Enter).
-			askChoice(b.win, lang.L("Sheet ready"), wrapped(done+" "+lang.L("Added to the referral log."), widget.MediumImportance),
+			added := lang.L("Added to the referral log.")
+			if later {
+				added = lang.L("Added to the referral log; History shows it once the import under way has finished.")
+			}
+			askChoice(b.win, lang.L("Sheet ready"), wrapped(done+" "+added, widget.MediumImportance),
 				lang.L("Close"), lang.L("New client"), func() {}, b.nextClient)
 		default:
 			dialog.ShowInformation(lang.L("Sheet ready"), done, b.win)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"image"
@@ -26,6 +27,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"referraldesk/referral"
+	"referraldesk/referral/sqlite"
 )
 
 // fakeSheets is a referral.SheetRenderer that writes a small text "PDF"
@@ -84,8 +86,8 @@ func (f *fakeLog) LogReferral(_ context.Context, r *referral.Referral) error {
 	if f.err != nil {
 		return f.err
 	}
+	r.ID = int64(len(f.logged) + 1) // entered at once, as a store with no other writer does
 	c := *r
-	c.ID = int64(len(f.logged) + 1)
 	f.logged = append(f.logged, &c)
 	return nil
 }
@@ -810,5 +812,59 @@ func TestSheetSaveButtonOpensTheFileDialog(t *testing.T) {
 	test.Tap(h.bar.save) // a file dialog sized before it is shown panics in Fyne 2.8
 	if h.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("Save PDF… should open a file dialog")
+	}
+}
+
+// TestSheetSavedWhileAnotherProgramWrites: while another program holds the
+// database for writing (an import on the command line), a saved sheet is
+// not held up by it: the window says it is in the referral log and that
+// History shows it once the import is done, and it is listed then.
+func TestSheetSavedWhileAnotherProgramWrites(t *testing.T) {
+	h := newSheetHarness(t, directoryGroups())
+	path := filepath.Join(t.TempDir(), "desk.db")
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	history := sqlite.NewHistoryService(db)
+	h.bar.history = history
+
+	holder, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	tx, err := holder.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err := h.bar.job()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := storage.Writer(storage.NewFileURI(filepath.Join(t.TempDir(), "sheet.pdf")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.bar.onFileChosen(w, job)
+	if said := h.said(); !strings.Contains(said, "Saved. Added to the referral log; History shows it once the import under way has finished.") {
+		t.Errorf("with another program writing, the window says %q", said)
+	}
+	if h.logHook != 1 {
+		t.Errorf("the window heard of %d logged referrals, want 1", h.logHook)
+	}
+
+	tx.Rollback()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		list, _, err := history.FindReferrals(context.Background(), referral.ReferralFilter{})
+		if err == nil && len(list) == 1 && list[0].Needs.ZIP == "19107" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("20 s after the other program was done, History lists %d entries (%v); want the sheet", len(list), err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -329,6 +329,9 @@ type ReferralFilter struct {
 type HistoryService interface {
 	// LogReferral validates and stores a new entry, setting its ID and
 	// Created. Any FollowUp on r is ignored; record it with RecordFollowUp.
+	// A store that another writer holds may keep the entry and enter it
+	// in the log once that writer is done: ID is then 0, Created set, and
+	// the entry is not listed until it is entered.
 	LogReferral(ctx context.Context, r *Referral) error
 	// FindReferrals returns entries newest first and how many there are in
 	// all (ignoring Offset and Limit).

@@ -38,6 +38,10 @@ func NewHistoryService(db *DB) *HistoryService {
 // (the database clock). Any FollowUp on r is dropped: a follow-up happens at
 // a later visit and is recorded with RecordFollowUp. Expired entries are
 // purged in the same transaction.
+//
+// When another writer holds the file past logPatience (an import), the
+// entry is kept on disk beside it and entered once the writer is done
+// (pending.go): r.Created is set, and r.ID stays 0 until then.
 func (s *HistoryService) LogReferral(ctx context.Context, r *referral.Referral) error {
 	entry := *r
 	entry.FollowUp = nil
@@ -54,8 +58,15 @@ func (s *HistoryService) LogReferral(ctx context.Context, r *referral.Referral) 
 	}
 	var id int64
 	var created time.Time
+	var entered []string
 	label := strings.TrimSpace(r.ClientLabel)
-	err = s.db.writeErasing(ctx, func(tx *sql.Tx, now time.Time) (int, error) {
+	err = s.db.erasingWith(ctx, s.db.writeSoon, func(tx *sql.Tx, now time.Time) (int, error) {
+		// Entries kept while another writer held the file go in first,
+		// as they were made first.
+		var err error
+		if entered, err = enterPending(ctx, tx, s.db.pendingEntries()); err != nil {
+			return 0, err
+		}
 		purged, err := purgeExpired(ctx, tx, now)
 		if err != nil {
 			return 0, err
@@ -70,9 +81,17 @@ func (s *HistoryService) LogReferral(ctx context.Context, r *referral.Referral) 
 		created = now
 		return purged, err
 	})
+	if errors.Is(err, errHeld) {
+		// Another writer (an import) holds the file: the entry waits
+		// beside it, on disk, and is entered once the writer is done.
+		created, _ = time.Parse(timeLayout, formatTime(s.db.Now()))
+		err = s.db.keepPending(pendingEntry{Created: formatTime(created), Label: label, Lang: string(r.Lang),
+			Paper: string(r.Paper), Large: r.Large, Needs: needs, Referred: referred})
+	}
 	if err != nil {
 		return err
 	}
+	s.db.removePending(entered)
 	r.ID, r.Created, r.ClientLabel, r.FollowUp = id, created, label, nil
 	return nil
 }
@@ -207,8 +226,15 @@ func (s *HistoryService) PurgeExpired(ctx context.Context) (int, error) {
 // and truncated after commit, since its old frames are the pages as they were
 // before the delete.
 func (db *DB) writeErasing(ctx context.Context, fn func(tx *sql.Tx, now time.Time) (erased int, err error)) error {
+	return db.erasingWith(ctx, db.write, fn)
+}
+
+// erasingWith is writeErasing writing with write (DB.write or one of its
+// kin that waits otherwise for the lock).
+func (db *DB) erasingWith(ctx context.Context, write func(context.Context, func(*sql.Tx, string) error) error,
+	fn func(tx *sql.Tx, now time.Time) (erased int, err error)) error {
 	erased := 0
-	err := db.write(ctx, func(tx *sql.Tx, now string) error {
+	err := write(ctx, func(tx *sql.Tx, now string) error {
 		var was int
 		if err := tx.QueryRowContext(ctx, `PRAGMA secure_delete`).Scan(&was); err != nil {
 			return fmt.Errorf("secure delete: %w", err)

@@ -18,7 +18,10 @@
 // transactions (the _txlock DSN key) and wait for the write lock as long as it
 // is held — each attempt waits busyTimeout, then the next begins — until their
 // context ends or lockPatience runs out; DB.OnWait lets the window say what it
-// is waiting for. A person never sees "database is locked".
+// is waiting for. A person never sees "database is locked". The one write
+// made while a client waits, the referral of a printed sheet, does not wait
+// for an import: it is kept on disk beside the file and entered once the
+// lock is free (pending.go).
 //
 // Other writers seen. DB.Version is PRAGMA data_version on a connection of its
 // own that never writes: the number moves with every commit of any other
@@ -146,6 +149,18 @@ type DB struct {
 	waitMu  sync.Mutex
 	waiters int // writes waiting for the write lock now
 
+	seenVersion atomic.Int64 // the last Version read
+
+	// pending enters the referrals kept while another writer held the
+	// lock (pending.go); ctx ends when the DB closes.
+	pending struct {
+		once sync.Once
+		kick chan struct{}
+		ctx  context.Context
+		stop context.CancelFunc
+		done sync.WaitGroup
+	}
+
 	// Now returns the current time; tests replace it to fix the clock. It
 	// stamps the local created/modified columns, never the feed's dates.
 	Now func() time.Time
@@ -189,6 +204,8 @@ func Open(path string) (*DB, error) {
 		log.Printf("database %s opened %s: it could not be opened for writing (%v)", path, c.way, c.why)
 	}
 	db := &DB{db: c.db, path: path, refuse: c.refuse, Now: time.Now}
+	db.pending.kick = make(chan struct{}, 1)
+	db.pending.ctx, db.pending.stop = context.WithCancel(context.Background())
 	ctx := context.Background()
 	if err := db.migrate(ctx); err != nil {
 		c.db.Close()
@@ -199,6 +216,11 @@ func Open(path string) (*DB, error) {
 		return nil, db.fault(fmt.Errorf("open database %s: %w", path, err))
 	}
 	db.tightenFolder()
+	// Referrals kept while another writer held the file, here or by a
+	// program since closed, go into the log once the lock is free.
+	if db.writable() == nil && len(db.pendingEntries()) > 0 {
+		db.enterPendingLater()
+	}
 	return db, nil
 }
 
@@ -268,6 +290,9 @@ func emptyLog(path string) bool {
 // Close closes the database. SQLite checkpoints the WAL into the main file when
 // the last connection closes. Closing twice does nothing more.
 func (db *DB) Close() error {
+	// Kept referrals not entered yet stay on disk for the next Open.
+	db.pending.stop()
+	db.pending.done.Wait()
 	db.watchMu.Lock()
 	var errs []error
 	if db.watch != nil {
@@ -288,7 +313,19 @@ var _ referral.ChangeWatcher = (*DB)(nil)
 // PRAGMA data_version on a connection of its own: SQLite moves that number
 // for the commits of every connection but the one asking, and this one
 // never writes.
+//
+// A moved number is also when a writer may have let go of the lock: the
+// referrals kept meanwhile, by this program or another (a command line
+// that has ended since), are entered then.
 func (db *DB) Version(ctx context.Context) (int64, error) {
+	v, err := db.version(ctx)
+	if err == nil && db.seenVersion.Swap(v) != v && db.writable() == nil && len(db.pendingEntries()) > 0 {
+		db.enterPendingLater()
+	}
+	return v, err
+}
+
+func (db *DB) version(ctx context.Context) (int64, error) {
 	db.watchMu.Lock()
 	defer db.watchMu.Unlock()
 	if db.watch == nil {
@@ -400,7 +437,7 @@ func (db *DB) ownFolder(dir string) bool {
 		path := filepath.Join(dir, e.Name())
 		switch {
 		case slices.Contains(companions(filepath.Clean(db.path)), path) && !e.IsDir():
-		case path == db.backupDir() && e.IsDir():
+		case (path == db.backupDir() || path == db.pendingDir()) && e.IsDir():
 		case e.Type().IsRegular() && ourTemporary(e.Name()):
 		default:
 			return false
@@ -643,7 +680,22 @@ type beginner func(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
 // transact runs fn in a write transaction begun by begin, waiting for the
 // write lock, and commits when fn returns nil.
 func (db *DB) transact(ctx context.Context, begin beginner, fn func(tx *sql.Tx, now string) error) error {
-	tx, err := db.beginWrite(ctx, begin)
+	return db.transactWaiting(ctx, begin, patient, fn)
+}
+
+// lockWait is how a write waits for the write lock: for how long in all,
+// and whether OnWait hears of it.
+type lockWait struct {
+	patience time.Duration
+	tell     bool
+}
+
+// patient is how a person's write waits: as long as lockPatience, saying so.
+var patient = lockWait{patience: lockPatience, tell: true}
+
+// transactWaiting is transact, waiting for the write lock as w says.
+func (db *DB) transactWaiting(ctx context.Context, begin beginner, w lockWait, fn func(tx *sql.Tx, now string) error) error {
+	tx, err := db.beginWrite(ctx, begin, w)
 	if err != nil {
 		return err
 	}
@@ -658,8 +710,9 @@ func (db *DB) transact(ctx context.Context, begin beginner, fn func(tx *sql.Tx, 
 // as another connection holds the write lock: each attempt waits
 // busyTimeout inside SQLite, so after the first one failed the write has
 // waited a second and OnWait hears of it. It stops when ctx ends (with
-// ctx's error) or after lockPatience (SQLITE_BUSY, which fault words).
-func (db *DB) beginWrite(ctx context.Context, begin beginner) (*sql.Tx, error) {
+// ctx's error) or after w.patience (SQLITE_BUSY, which fault words); a
+// patience of 0 makes one attempt. OnWait hears only when w.tell.
+func (db *DB) beginWrite(ctx context.Context, begin beginner, w lockWait) (*sql.Tx, error) {
 	start := time.Now()
 	waiting := false
 	defer func() {
@@ -674,10 +727,10 @@ func (db *DB) beginWrite(ctx context.Context, begin beginner) (*sql.Tx, error) {
 			return tx, err
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
-		case time.Since(start) >= lockPatience:
+		case time.Since(start) >= w.patience:
 			return nil, err
 		}
-		if !waiting {
+		if !waiting && w.tell {
 			waiting = true
 			db.wait(true)
 		}

@@ -1,0 +1,302 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"referraldesk/referral"
+)
+
+// Referrals logged while another writer holds the database.
+//
+// SQLite lets one connection write at a time, and an import of 250,000
+// listings holds the write lock for its whole transaction, many seconds. A
+// sheet is made while the client waits, so logging it must not wait for
+// that. LogReferral waits logPatience for the lock, enough for any edit or
+// settings save to end; when another writer still holds it, the entry is
+// written as a file of its own into the pending folder beside the database
+// (the file's name with "-pending"), synced to disk before LogReferral
+// returns, and entered into the log once the lock is free: by a goroutine
+// of this DB that waits for it, by the next LogReferral, or by the next
+// Open, of this program or another.
+//
+// Entering is idempotent: the file's name is the entry's pending_key, unique
+// in the referrals table, and the file is removed only after the commit that
+// entered it. A crash in between leaves the file, whose next entering finds
+// the key taken and adds nothing. A file that cannot be read as an entry is
+// left where it is and logged, never deleted, so a person can look at it;
+// it does not stop the others.
+//
+// The alternatives were weighed: committing the import in parts lets a
+// crash leave half a feed in the directory, and a referral log in a
+// database file of its own would split every backup and restore in two.
+
+// logPatience is how long LogReferral waits for another writer before it
+// keeps the entry beside the database instead.
+const logPatience = 250 * time.Millisecond
+
+// pendingEntry is a referral kept in the pending folder: the referrals row
+// but its id, which entering it gives.
+type pendingEntry struct {
+	Created  string          `json:"created_at"`
+	Label    string          `json:"client_label"`
+	Lang     string          `json:"lang"`
+	Paper    string          `json:"paper"`
+	Large    bool            `json:"large"`
+	Needs    json.RawMessage `json:"needs"`
+	Referred json.RawMessage `json:"referred"`
+}
+
+// pendingFile is an entry read from the pending folder, by its key (the
+// file's name without .json).
+type pendingFile struct {
+	key   string
+	entry pendingEntry
+}
+
+// pendingSuffix ends every kept entry's file name; pendingTemp names one
+// being written.
+const (
+	pendingSuffix = ".json"
+	pendingTemp   = ".entry-*.tmp"
+)
+
+// pendingDir is the folder of referrals waiting to be entered into the log.
+func (db *DB) pendingDir() string { return db.path + "-pending" }
+
+// errHeld says that another writer held the write lock for all of
+// logPatience.
+var errHeld = errors.New("another writer holds the database")
+
+// writeSoon is DB.write waiting for another writer at most logPatience,
+// without telling OnWait; errHeld when the lock stayed held.
+func (db *DB) writeSoon(ctx context.Context, fn func(tx *sql.Tx, now string) error) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return db.fault(err)
+	}
+	defer conn.Close()
+	// busy_timeout is the connection's; it goes back to the pool's own.
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, logPatience.Milliseconds())); err != nil {
+		return db.fault(err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA busy_timeout = %d`, busyTimeout.Milliseconds()))
+	err = db.transactWaiting(ctx, conn.BeginTx, lockWait{}, fn)
+	if isBusy(err) {
+		return errHeld
+	}
+	return db.fault(err)
+}
+
+// writeQuietly is DB.write without telling OnWait: a write nobody waits for.
+func (db *DB) writeQuietly(ctx context.Context, fn func(tx *sql.Tx, now string) error) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
+	return db.fault(db.transactWaiting(ctx, db.db.BeginTx, lockWait{patience: lockPatience}, fn))
+}
+
+// keepPending writes e into the pending folder, synced, and has it entered
+// once the write lock is free.
+func (db *DB) keepPending(e pendingEntry) error {
+	if err := db.writePending(e); err != nil {
+		return referral.Errorf(referral.EINVALID,
+			"Another program is writing the database, and the referral could not be kept beside it until then: %s. Try again once that program is done.", reason(err))
+	}
+	db.enterPendingLater()
+	return nil
+}
+
+func (db *DB) writePending(e pendingEntry) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	dir := db.pendingDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, pendingTemp)
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	// The name orders entries by when they were made; the temporary
+	// file's random part keeps two made at once apart.
+	random := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(tmp), ".entry-"), ".tmp")
+	name := filepath.Join(dir, time.Now().UTC().Format("20060102T150405.000000000")+"-"+random+pendingSuffix)
+	if err == nil {
+		err = os.Rename(tmp, name)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync() // the rename, on file systems that need it
+		d.Close()
+	}
+	return nil
+}
+
+// pendingEntries reads the entries in the pending folder, oldest first. A
+// file that is not an entry is logged and left out; a folder that cannot be
+// read has none.
+func (db *DB) pendingEntries() []pendingFile {
+	dirents, err := os.ReadDir(db.pendingDir())
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			log.Printf("referral log: cannot read the referrals kept in %s: %v", db.pendingDir(), err)
+		}
+		return nil
+	}
+	var files []pendingFile
+	for _, d := range dirents {
+		name := d.Name()
+		if !d.Type().IsRegular() || strings.HasPrefix(name, ".") || !strings.HasSuffix(name, pendingSuffix) {
+			continue
+		}
+		path := filepath.Join(db.pendingDir(), name)
+		data, err := os.ReadFile(path)
+		var e pendingEntry
+		if err == nil {
+			err = json.Unmarshal(data, &e)
+		}
+		if err == nil {
+			_, err = time.Parse(timeLayout, e.Created)
+		}
+		if err != nil {
+			log.Printf("referral log: %s is not a referral this program kept (%v); it is left as it is", path, err)
+			continue
+		}
+		files = append(files, pendingFile{key: strings.TrimSuffix(name, pendingSuffix), entry: e})
+	}
+	slices.SortFunc(files, func(a, b pendingFile) int { return strings.Compare(a.key, b.key) })
+	return files
+}
+
+// enterPending enters the kept entries into the log in tx and returns their
+// keys, for removePending once tx has committed. An entry entered before
+// (its file outlived the commit) is not entered twice.
+func enterPending(ctx context.Context, tx *sql.Tx, files []pendingFile) ([]string, error) {
+	keys := make([]string, 0, len(files))
+	for _, f := range files {
+		e := f.entry
+		needs, referred := string(e.Needs), string(e.Referred)
+		if needs == "" || needs == "null" {
+			needs = "{}"
+		}
+		if referred == "" || referred == "null" {
+			referred = "[]"
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO referrals (created_at, client_label, lang, paper, large, needs, referred, pending_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pending_key) DO NOTHING`,
+			e.Created, e.Label, e.Lang, e.Paper, e.Large, needs, referred, f.key)
+		if err != nil {
+			return nil, fmt.Errorf("log referral kept during another write: %w", err)
+		}
+		keys = append(keys, f.key)
+	}
+	return keys, nil
+}
+
+// removePending removes the files of entries entered into the log. Their
+// bytes are overwritten first: they hold client data, which the log
+// erases with secure_delete.
+func (db *DB) removePending(keys []string) {
+	for _, key := range keys {
+		path := filepath.Join(db.pendingDir(), key+pendingSuffix)
+		if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
+			if info, err := f.Stat(); err == nil {
+				f.WriteAt(make([]byte, info.Size()), 0)
+				f.Sync()
+			}
+			f.Close()
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			log.Printf("referral log: entered %s, but could not remove it: %v", path, err)
+		}
+	}
+}
+
+// enterPendingLater has the goroutine that enters kept entries wait for the
+// write lock and enter them; started by the first call.
+func (db *DB) enterPendingLater() {
+	db.pending.once.Do(func() {
+		db.pending.done.Add(1)
+		go db.enterPendingLoop()
+	})
+	select {
+	case db.pending.kick <- struct{}{}:
+	default: // it will look again anyway
+	}
+}
+
+// enterPendingLoop enters the kept entries each time it is kicked, until the
+// DB closes. A failure (other than a closed, damaged or read-only file) is
+// tried again a minute later; what is not entered by Close stays on disk
+// for the next Open.
+func (db *DB) enterPendingLoop() {
+	defer db.pending.done.Done()
+	ctx := db.pending.ctx
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-db.pending.kick:
+		}
+		for {
+			err := db.enterPendingNow(ctx)
+			if err == nil || ctx.Err() != nil || db.writable() != nil {
+				break
+			}
+			log.Printf("referral log: could not enter the referrals kept during another write (%v); trying again in a minute", err)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Minute):
+			}
+		}
+	}
+}
+
+// enterPendingNow waits for the write lock, as long as a write may, and
+// enters every kept entry, purging what has expired as LogReferral does.
+func (db *DB) enterPendingNow(ctx context.Context) error {
+	if len(db.pendingEntries()) == 0 {
+		return nil
+	}
+	var keys []string
+	err := db.erasingWith(ctx, db.writeQuietly, func(tx *sql.Tx, now time.Time) (int, error) {
+		var err error
+		// Read again with the lock held: another process may have entered
+		// some meanwhile, or LogReferral here.
+		if keys, err = enterPending(ctx, tx, db.pendingEntries()); err != nil {
+			return 0, err
+		}
+		return purgeExpired(ctx, tx, now)
+	})
+	if err == nil {
+		db.removePending(keys)
+	}
+	return err
+}

@@ -1,0 +1,239 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"referraldesk/referral"
+	"referraldesk/referral/sqlite"
+)
+
+// writeHolder is another program holding the database's write lock, as an
+// import does for the length of its transaction.
+type writeHolder struct {
+	db   *sql.DB
+	conn *sql.Conn
+}
+
+func holdWriteLock(t *testing.T, path string) *writeHolder {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := raw.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A write, so that its commit moves the others' data_version as an
+	// import's does.
+	for _, q := range []string{`BEGIN IMMEDIATE`, `UPDATE migrations SET name = name`} {
+		if _, err := conn.ExecContext(context.Background(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := &writeHolder{db: raw, conn: conn}
+	t.Cleanup(h.release)
+	return h
+}
+
+// release commits and lets go of the lock; twice does nothing more.
+func (h *writeHolder) release() {
+	if h.conn == nil {
+		return
+	}
+	h.conn.ExecContext(context.Background(), `COMMIT`)
+	h.conn.Close()
+	h.db.Close()
+	h.conn = nil
+}
+
+// keptFiles lists the referrals waiting beside the database at path.
+func keptFiles(t *testing.T, path string) []string {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(path+"-pending", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+// awaitLogged waits until the log lists n entries, failing after 20 s, and
+// returns them newest first.
+func awaitLogged(t testing.TB, h *sqlite.HistoryService, n int) []*referral.Referral {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		list, total, err := h.FindReferrals(context.Background(), referral.ReferralFilter{})
+		if err != nil {
+			t.Fatalf("FindReferrals: %v", err)
+		}
+		if total == n {
+			return list
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the referral log lists %d entries 20 s on, want %d", total, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestReferralLoggedWhileAnotherWriterHolds: a sheet's referral, logged while
+// another program holds the write lock, is not waited for: it is kept on
+// disk beside the database, listed once the lock is free, as it was made,
+// and its file is gone. OnWait hears nothing, as nothing waits.
+func TestReferralLoggedWhileAnotherWriterHolds(t *testing.T) {
+	db, path := openTestDB(t)
+	db.Now = func() time.Time { return fixedNow }
+	var waits waitLog
+	db.OnWait = waits.onWait
+	h := sqlite.NewHistoryService(db)
+	first := logReferral(t, h, fullReferral())
+
+	holder := holdWriteLock(t, path)
+	r := fullReferral()
+	r.ClientLabel = "during the import"
+	start := time.Now()
+	if err := h.LogReferral(context.Background(), r); err != nil {
+		t.Fatalf("LogReferral while another program writes: %v", err)
+	}
+	t.Logf("LogReferral returned after %v with the lock held elsewhere", time.Since(start).Round(time.Millisecond))
+	if r.ID != 0 || !r.Created.Equal(fixedNow) {
+		t.Errorf("a kept referral has ID %d and Created %v; want 0 (not entered yet) and %v", r.ID, r.Created, fixedNow)
+	}
+	if kept := keptFiles(t, path); len(kept) != 1 {
+		t.Fatalf("%d referrals kept beside the database, want 1: %v", len(kept), kept)
+	}
+	if mode(t, path+"-pending") != 0o700 || mode(t, keptFiles(t, path)[0]) != 0o600 {
+		t.Errorf("kept referral folder %v, file %v; want 0700 and 0600: they hold client data",
+			mode(t, path+"-pending"), mode(t, keptFiles(t, path)[0]))
+	}
+	if _, total, _ := h.FindReferrals(context.Background(), referral.ReferralFilter{}); total != 1 {
+		t.Errorf("the log lists %d entries while the other writer holds it, want the 1 entered before", total)
+	}
+
+	holder.release()
+	list := awaitLogged(t, h, 2)
+	got := list[0]
+	if got.ID <= first.ID || got.ClientLabel != "during the import" || !got.Created.Equal(fixedNow) ||
+		got.Lang != r.Lang || got.Paper != r.Paper || !got.Large || len(got.Groups) != 2 ||
+		!slices.Equal(got.Needs.Days, r.Needs.Days) || got.Needs.ZIP != "19107" {
+		t.Errorf("entered as %+v; want the referral as it was made, after entry %d", got, first.ID)
+	}
+	if kept := keptFiles(t, path); len(kept) != 0 {
+		t.Errorf("entered, yet still kept: %v", kept)
+	}
+	if told := waits.told(); len(told) != 0 {
+		t.Errorf("OnWait was told %v; a kept referral waits for nothing", told)
+	}
+}
+
+// TestKeptReferralEnteredAtNextOpen: a referral kept while another program
+// wrote, by a window closed before it was done, is entered by the next
+// Open once the lock is free; nothing is lost.
+func TestKeptReferralEnteredAtNextOpen(t *testing.T) {
+	db, path := openTestDB(t)
+	db.Now = func() time.Time { return fixedNow }
+	h := sqlite.NewHistoryService(db)
+	holder := holdWriteLock(t, path)
+	logReferral(t, h, fullReferral())
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if kept := keptFiles(t, path); len(kept) != 1 {
+		t.Fatalf("after Close %d referrals are kept, want the 1 not entered", len(kept))
+	}
+	holder.release()
+
+	awaitLogged(t, sqlite.NewHistoryService(reopen(t, path)), 1)
+	if kept := keptFiles(t, path); len(kept) != 0 {
+		t.Errorf("entered at Open, yet still kept: %v", kept)
+	}
+}
+
+// TestKeptReferralEnteredOnce: when a crash leaves a kept referral's file
+// after the commit that entered it, entering it again adds nothing; and a
+// file in the folder that is not a referral is left there, not deleted, and
+// does not stop the others.
+func TestKeptReferralEnteredOnce(t *testing.T) {
+	db, path := openTestDB(t)
+	db.Now = func() time.Time { return fixedNow }
+	h := sqlite.NewHistoryService(db)
+	holder := holdWriteLock(t, path)
+	logReferral(t, h, fullReferral())
+	kept := keptFiles(t, path)
+	if len(kept) != 1 {
+		t.Fatalf("%d kept, want 1", len(kept))
+	}
+	saved, err := os.ReadFile(kept[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger := filepath.Join(path+"-pending", "notes.json")
+	if err := os.WriteFile(stranger, []byte("not a referral"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	holder.release()
+	awaitLogged(t, h, 1)
+
+	// The file as a crash after the commit would have left it.
+	if err := os.WriteFile(kept[0], saved, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	second := logReferral(t, h, fullReferral())
+	if second.ID == 0 {
+		t.Fatal("with no other writer, LogReferral entered nothing at once")
+	}
+	list := awaitLogged(t, h, 2)
+	if list[0].ID != second.ID {
+		t.Errorf("newest entry %d, want %d", list[0].ID, second.ID)
+	}
+	left := keptFiles(t, path)
+	if len(left) != 1 || left[0] != stranger {
+		t.Errorf("left in the folder: %v; want only %s, which is not a referral", left, stranger)
+	}
+	if data, _ := os.ReadFile(stranger); !strings.Contains(string(data), "not a referral") {
+		t.Errorf("the stranger's file was changed: %q", data)
+	}
+}
+
+// TestKeptByAnotherProgramEntered: a referral kept by the command line while
+// another program wrote, the command line having ended since, is entered by
+// the window's store once the writer commits: the window's watch reads
+// Version, which sees the commit.
+func TestKeptByAnotherProgramEntered(t *testing.T) {
+	ctx := context.Background()
+	window, path := openTestDB(t)
+	window.Now = func() time.Time { return fixedNow }
+	if _, err := window.Version(ctx); err != nil {
+		t.Fatal(err)
+	}
+	holder := holdWriteLock(t, path)
+	command := reopen(t, path)
+	logReferral(t, sqlite.NewHistoryService(command), fullReferral())
+	if err := command.Close(); err != nil {
+		t.Fatal(err)
+	}
+	holder.release()
+
+	h := sqlite.NewHistoryService(window)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, err := window.Version(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, total, _ := h.FindReferrals(ctx, referral.ReferralFilter{}); total == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("20 s after the writer committed, the window's log still misses the kept referral (kept: %v)", keptFiles(t, path))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
