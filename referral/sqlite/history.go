@@ -217,7 +217,8 @@ func (s *HistoryService) PurgeExpired(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// writeErasing is DB.write for transactions that write or delete client data.
+// writeErasing is DB.writeAside for transactions that write or delete client
+// data (which is never a listing).
 // With secure_delete on, SQLite overwrites deleted and replaced content instead
 // of leaving it in free space, where a copy of the file would still carry it.
 // The pragma belongs to a connection, so it is set back before the connection
@@ -226,7 +227,7 @@ func (s *HistoryService) PurgeExpired(ctx context.Context) (int, error) {
 // and truncated after commit, since its old frames are the pages as they were
 // before the delete.
 func (db *DB) writeErasing(ctx context.Context, fn func(tx *sql.Tx, now time.Time) (erased int, err error)) error {
-	return db.erasingWith(ctx, db.write, fn)
+	return db.erasingWith(ctx, db.writeAside, fn)
 }
 
 // erasingWith is writeErasing writing with write (DB.write or one of its

@@ -167,7 +167,12 @@ func (s *GroupService) heldIndex(ctx context.Context) (*referral.Index, int64, e
 	if err != nil {
 		return nil, 0, err
 	}
-	if b := s.match.current.Load(); b != nil && b.version == version {
+	if b := s.match.current.Load(); b != nil && s.db.asideOnly(b.version, version) {
+		if b.version != version {
+			// Only writes beside the directory since: the same index, now
+			// current at version.
+			s.match.current.CompareAndSwap(b, &builtIndex{ix: b.ix, version: version})
+		}
 		return b.ix, version, nil
 	}
 	return nil, version, nil
@@ -309,7 +314,7 @@ func (s *GroupService) readReplacement(ctx context.Context, tx *sql.Tx, ch index
 	if held == nil || n == 0 || n > maxReplace {
 		return nil
 	}
-	if v, err := s.db.Version(ctx); err != nil || v != held.version {
+	if v, err := s.db.Version(ctx); err != nil || !s.db.asideOnly(held.version, v) {
 		return nil
 	}
 	r := &replacement{index: held, ids: ch.ids}

@@ -36,6 +36,13 @@ func removeMatchStore() {
 // three feeds' groups copied onto US ZIP centroids, imported source by source.
 func matchDirectory(b *testing.B) (*sqlite.GroupService, string) {
 	b.Helper()
+	_, s := matchStoreDB(b)
+	return s, matchStore.path
+}
+
+// matchStoreDB opens the match benchmarks' store, with its group service.
+func matchStoreDB(b *testing.B) (*sqlite.DB, *sqlite.GroupService) {
+	b.Helper()
 	matchStore.once.Do(func() {
 		if matchStore.dir, matchStore.err = os.MkdirTemp("", "referraldesk-match-"); matchStore.err != nil {
 			return
@@ -54,7 +61,7 @@ func matchDirectory(b *testing.B) (*sqlite.GroupService, string) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	return sqlite.NewGroupService(db), matchStore.path
+	return db, sqlite.NewGroupService(db)
 }
 
 func buildMatchStore(b *testing.B, path string) error {
@@ -159,6 +166,39 @@ func BenchmarkMatchAfterEdit250k(b *testing.B) {
 		if err != nil || len(res.Candidates) == 0 {
 			b.Fatalf("Match = %d candidates, %v", len(res.Candidates), err)
 		}
+	}
+}
+
+// BenchmarkMatchAfterSheet250k is the next client's match after a sheet's
+// referral was logged: a write beside the directory, after which the held
+// index stays current (aside.go). Compare with a warm BenchmarkMatch250k;
+// it was a rebuild of about 3 s.
+func BenchmarkMatchAfterSheet250k(b *testing.B) {
+	db, s := matchStoreDB(b)
+	h := sqlite.NewHistoryService(db)
+	ctx, needs := context.Background(), opioidNeeds()
+	res, err := s.Match(ctx, needs, benchNow) // builds the index
+	if err != nil || len(res.Candidates) == 0 {
+		b.Fatalf("Match = %d candidates, %v", len(res.Candidates), err)
+	}
+	entry := func() *referral.Referral {
+		return &referral.Referral{Needs: needs, Lang: referral.English, Paper: referral.Letter,
+			Groups: []referral.ReferredGroup{{GroupID: res.Candidates[0].Group.ID, Name: res.Candidates[0].Group.Name,
+				Program: res.Candidates[0].Group.Program}}}
+	}
+	defer referraltest.ReportCPU(b)()
+	for b.Loop() {
+		if err := h.LogReferral(ctx, entry()); err != nil {
+			b.Fatal(err)
+		}
+		res, err := s.Match(ctx, needs, benchNow)
+		if err != nil || len(res.Candidates) == 0 {
+			b.Fatalf("Match = %d candidates, %v", len(res.Candidates), err)
+		}
+	}
+	// The store is shared with the other benchmarks: the log goes again.
+	if _, err := h.PurgeReferrals(ctx, time.Now().Add(time.Hour)); err != nil {
+		b.Error(err)
 	}
 }
 

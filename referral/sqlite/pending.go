@@ -77,35 +77,24 @@ func (db *DB) pendingDir() string { return db.path + "-pending" }
 // logPatience.
 var errHeld = errors.New("another writer holds the database")
 
-// writeSoon is DB.write waiting for another writer at most logPatience,
-// without telling OnWait; errHeld when the lock stayed held.
+// writeSoon is DB.writeAside waiting for another writer at most
+// logPatience, without telling OnWait; errHeld when the lock stayed held.
 func (db *DB) writeSoon(ctx context.Context, fn func(tx *sql.Tx, now string) error) error {
-	if err := db.writable(); err != nil {
-		return err
-	}
-	conn, err := db.db.Conn(ctx)
-	if err != nil {
+	return db.onAsideConn(ctx, logPatience, func(conn *sql.Conn) error {
+		err := db.transactAside(ctx, conn, lockWait{}, fn)
+		if isBusy(err) {
+			return errHeld
+		}
 		return db.fault(err)
-	}
-	defer conn.Close()
-	// busy_timeout is the connection's; it goes back to the pool's own.
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, logPatience.Milliseconds())); err != nil {
-		return db.fault(err)
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA busy_timeout = %d`, busyTimeout.Milliseconds()))
-	err = db.transactWaiting(ctx, conn.BeginTx, lockWait{}, fn)
-	if isBusy(err) {
-		return errHeld
-	}
-	return db.fault(err)
+	})
 }
 
-// writeQuietly is DB.write without telling OnWait: a write nobody waits for.
+// writeQuietly is DB.writeAside without telling OnWait: a write nobody
+// waits for.
 func (db *DB) writeQuietly(ctx context.Context, fn func(tx *sql.Tx, now string) error) error {
-	if err := db.writable(); err != nil {
-		return err
-	}
-	return db.fault(db.transactWaiting(ctx, db.db.BeginTx, lockWait{patience: lockPatience}, fn))
+	return db.onAsideConn(ctx, 0, func(conn *sql.Conn) error {
+		return db.fault(db.transactAside(ctx, conn, lockWait{patience: lockPatience}, fn))
+	})
 }
 
 // keepPending writes e into the pending folder, synced, and has it entered

@@ -27,7 +27,9 @@
 // own that never writes: the number moves with every commit of any other
 // connection, this process's pool and other processes alike, so the window
 // and the match index (GroupService.Match) notice what the command line
-// changed.
+// changed. This program's own writes that change no listing (the referral
+// log, settings, subscriptions: aside.go) note the step they made, so the
+// match index is not rebuilt after each of them.
 //
 // The Directory search (FindGroups) keeps its full-text index as it was,
 // prefix indexes of 1, 2 and 3 characters and all: without the 1-character
@@ -150,6 +152,7 @@ type DB struct {
 	waiters int // writes waiting for the write lock now
 
 	seenVersion atomic.Int64 // the last Version read
+	aside       asideSteps   // the Version steps of writeAside (aside.go)
 
 	// pending enters the referrals kept while another writer held the
 	// lock (pending.go); ctx ends when the DB closes.

@@ -69,7 +69,7 @@ func (s *SubscriptionStore) Subscribe(ctx context.Context, sub referral.Subscrip
 	if err := sub.Validate(); err != nil {
 		return err
 	}
-	return s.db.write(ctx, func(tx *sql.Tx, now string) error {
+	return s.db.writeAside(ctx, func(tx *sql.Tx, now string) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sources WHERE name = ?`, sub.Source).Scan(&n); err != nil {
 			return fmt.Errorf("subscribe %s: %w", sub.Source, err)
@@ -104,7 +104,7 @@ func (s *SubscriptionStore) Subscribe(ctx context.Context, sub referral.Subscrip
 // RefreshUnchanged only those the server sent again replace them; a failed
 // attempt keeps them. ENOTFOUND when the source has no subscription.
 func (s *SubscriptionStore) RecordAttempt(ctx context.Context, source string, status referral.RefreshStatus, result, etag, lastModified string) error {
-	return s.db.write(ctx, func(tx *sql.Tx, now string) error {
+	return s.db.writeAside(ctx, func(tx *sql.Tx, now string) error {
 		var res sql.Result
 		var err error
 		switch status {
@@ -152,7 +152,7 @@ func stampCurrent(ctx context.Context, tx *sql.Tx, source, now string) error {
 // Unsubscribe forgets a source's subscription; its listings stay.
 // ENOTFOUND when it has none.
 func (s *SubscriptionStore) Unsubscribe(ctx context.Context, source string) error {
-	return s.db.write(ctx, func(tx *sql.Tx, _ string) error {
+	return s.db.writeAside(ctx, func(tx *sql.Tx, _ string) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM subscriptions WHERE source = ?`, source)
 		if err != nil {
 			return fmt.Errorf("unsubscribe %s: %w", source, err)

@@ -1,0 +1,125 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Writes beside the directory.
+//
+// The match index is held while DB.Version stays where it was when the
+// index was built, and any commit moves Version. Most commits change no
+// listing at all: a referral logged for each sheet, a follow-up, the
+// settings, a subscription's last attempt. After each of those, rebuilding
+// the index from every row (3 s at 250,000 listings) would make the next
+// client's match wait. So these writes go through writeAside, which notes
+// the Version before and after its commit when nothing else committed in
+// between (the same reading of the writing connection's data_version that
+// GroupService.edit makes), and the index stays current across such
+// steps (asideOnly).
+
+// asideSteps holds at most this many steps; more are forgotten, and an
+// index built before them is rebuilt, as after any other commit.
+const maxAsideSteps = 1024
+
+// asideSteps maps a Version to the Version one commit of writeAside moved
+// it to.
+type asideSteps struct {
+	mu   sync.Mutex
+	next map[int64]int64
+}
+
+func (a *asideSteps) add(before, after int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.next == nil || len(a.next) >= maxAsideSteps {
+		a.next = make(map[int64]int64)
+	}
+	a.next[before] = after
+}
+
+// asideOnly reports whether every commit from Version from to Version to
+// was one of writeAside: the directory read at from is the one at to.
+func (db *DB) asideOnly(from, to int64) bool {
+	db.aside.mu.Lock()
+	defer db.aside.mu.Unlock()
+	for range maxAsideSteps {
+		if from == to {
+			return true
+		}
+		next, ok := db.aside.next[from]
+		if !ok {
+			return false
+		}
+		from = next
+	}
+	return false
+}
+
+// writeAside is DB.write for a write that changes no listing and no
+// curation (see above).
+func (db *DB) writeAside(ctx context.Context, fn func(tx *sql.Tx, now string) error) error {
+	return db.onAsideConn(ctx, 0, func(conn *sql.Conn) error {
+		return db.fault(db.transactAside(ctx, conn, patient, fn))
+	})
+}
+
+// onAsideConn runs fn on a connection of its own, for writeAside and its
+// kin, once the file is known writable. busy, when not 0, replaces
+// busyTimeout on the connection for each attempt at the lock.
+func (db *DB) onAsideConn(ctx context.Context, busy time.Duration, fn func(conn *sql.Conn) error) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return db.fault(err)
+	}
+	defer conn.Close()
+	if busy != 0 {
+		// busy_timeout is the connection's; it goes back to the pool's own.
+		if err := setBusyTimeout(ctx, conn, busy); err != nil {
+			return db.fault(err)
+		}
+		defer setBusyTimeout(context.WithoutCancel(ctx), conn, busyTimeout)
+	}
+	return fn(conn)
+}
+
+// transactAside runs fn in a write transaction on conn, waiting for the lock
+// as w says, and notes the step its commit made in Version when no other
+// connection committed meanwhile. Its errors are SQLite's as they came.
+func (db *DB) transactAside(ctx context.Context, conn *sql.Conn, w lockWait, fn func(tx *sql.Tx, now string) error) error {
+	var before, seen int64
+	noted := false
+	err := db.transactWaiting(ctx, conn.BeginTx, w, func(tx *sql.Tx, now string) error {
+		if err := fn(tx, now); err != nil {
+			return err
+		}
+		// The write lock is held: nobody else commits until this does.
+		var err error
+		if before, err = db.version(ctx); err == nil {
+			noted = tx.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&seen) == nil
+		}
+		return nil
+	})
+	if err != nil || !noted {
+		return err
+	}
+	// The writing connection's data_version moves with every other
+	// connection's commit, not its own: unmoved, only this one happened.
+	after, verr := db.version(ctx)
+	var seenAfter int64
+	if verr == nil && conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&seenAfter) == nil && seenAfter == seen {
+		db.aside.add(before, after)
+	}
+	return nil
+}
+
+func setBusyTimeout(ctx context.Context, conn *sql.Conn, d time.Duration) error {
+	_, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, d.Milliseconds()))
+	return err
+}
