@@ -330,7 +330,7 @@ func formatUpdated(g *referral.Group) string {
 	}
 	loc := time.UTC
 	if g.TimeZone != "" {
-		if l, err := time.LoadLocation(g.TimeZone); err == nil {
+		if l, err := referral.LoadZone(g.TimeZone); err == nil {
 			loc = l
 		}
 	}

@@ -150,3 +150,20 @@ func BenchmarkParseMemory(b *testing.B) {
 	b.ReportMetric(per(held), "held-B/B")
 	b.ReportMetric(per(allocated), "alloc-B/B")
 }
+
+// BenchmarkWriteMeetingGuide is an export of 10,000 SEPIA listings as a
+// Meeting Guide feed; B/op is what it allocates (each listing's updated
+// date is written on its own zone's clock).
+func BenchmarkWriteMeetingGuide(b *testing.B) {
+	data := replicatedSEPIA(b, 10_000, WriteMeetingGuide)
+	res, err := Parse(context.Background(), bytes.NewReader(data), sepiaOpts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteMeetingGuide(io.Discard, res.Groups); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
