@@ -72,7 +72,8 @@ func (c *cli) sheet(args []string) error {
 		if *lang != "" {
 			needs.PreferLang = referral.Lang(strings.ToLower(*lang))
 		}
-		result, err := groups.Match(context.Background(), needs, now)
+		// One answer, then the process exits, as for `match`.
+		result, err := groups.MatchOnce(context.Background(), needs, now)
 		if err != nil {
 			return err
 		}
