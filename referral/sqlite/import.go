@@ -65,14 +65,19 @@ func (s *GroupService) ReplaceSourceChecked(ctx context.Context, src referral.So
 		return ImportCounts{}, err
 	}
 	// The writer sets IDs and curation as it goes; a failed import must hand
-	// the groups back as they came.
+	// the groups back as they came. A feed's groups come with none of
+	// them, mostly: only the others are kept (all of them would be 40 MB
+	// for 240,000 listings, a tenth of what an import may hold).
 	type before struct {
+		i    int
 		id   int64
 		c, p referral.Curation
 	}
-	saved := make([]before, len(groups))
+	var saved []before
 	for i, g := range groups {
-		saved[i] = before{g.ID, g.Curation, g.Published}
+		if g.ID != 0 || g.Curation != (referral.Curation{}) || g.Published != (referral.Curation{}) {
+			saved = append(saved, before{i, g.ID, g.Curation, g.Published})
+		}
 	}
 	var counts ImportCounts
 	err = s.db.writeBulk(ctx, func(tx *sql.Tx, now string) error {
@@ -83,8 +88,12 @@ func (s *GroupService) ReplaceSourceChecked(ctx context.Context, src referral.So
 		discard() // nothing changed: the copy holds what the database still does
 	}
 	if err != nil {
-		for i, g := range groups {
-			g.ID, g.Curation, g.Published = saved[i].id, saved[i].c, saved[i].p
+		for _, g := range groups {
+			g.ID, g.Curation, g.Published = 0, referral.Curation{}, referral.Curation{}
+		}
+		for _, b := range saved {
+			g := groups[b.i]
+			g.ID, g.Curation, g.Published = b.id, b.c, b.p
 		}
 		if ctx.Err() != nil {
 			// Whatever the driver made of the interruption, the cause is
