@@ -142,6 +142,7 @@ func startWindow(path string) (*startedWindow, error) {
 		return nil, err
 	}
 	a := newUIApp(fyneapp.NewWithID(appID))
+	windowClosed.Store(false)
 	var w fyne.Window
 	fyne.DoAndWait(func() {
 		w = app.NewMainWindow(a, s)
@@ -206,17 +207,30 @@ type uiDriver struct {
 
 // uiCalls feeds the one UI goroutine of the process; see uiApp.
 var (
-	uiCalls     = make(chan func(), 1024)
+	uiCalls     = make(chan uiCall, 1024)
 	startUILoop = sync.OnceFunc(func() {
 		go func() {
-			for f := range uiCalls {
-				f()
+			for c := range uiCalls {
+				// A load that answers after its window closed (settle
+				// waits only so long) has no canvas to draw on: in the
+				// program, closing the window ends the process.
+				if c.wait || !windowClosed.Load() {
+					c.f()
+				}
 				lastUICall.Store(time.Now().UnixNano())
 			}
 		}()
 	})
-	lastUICall atomic.Int64 // when the UI goroutine last ran a call
+	lastUICall   atomic.Int64 // when the UI goroutine last ran a call
+	windowClosed atomic.Bool  // the started window was closed: its late loads are dropped
 )
+
+// uiCall is a function for the UI goroutine; wait when its caller waits
+// for it (it always runs).
+type uiCall struct {
+	f    func()
+	wait bool
+}
 
 // settle waits until the UI goroutine has had nothing to run for a
 // moment (10 s at most): the screens' first loads, which report there,
@@ -243,11 +257,11 @@ func (a *uiApp) Driver() fyne.Driver { return a.driver }
 // Like the real driver's, it must not be called with wait from f itself.
 func (uiDriver) DoFromGoroutine(f func(), wait bool) {
 	if !wait {
-		uiCalls <- f
+		uiCalls <- uiCall{f: f}
 		return
 	}
 	done := make(chan struct{})
-	uiCalls <- func() { defer close(done); f() }
+	uiCalls <- uiCall{f: func() { defer close(done); f() }, wait: true}
 	<-done
 }
 
@@ -262,7 +276,10 @@ func (sw *startedWindow) showDirectory() {
 
 func (sw *startedWindow) close() {
 	settle()
-	fyne.DoAndWait(sw.win.Close)
+	fyne.DoAndWait(func() {
+		sw.win.Close()
+		windowClosed.Store(true)
+	})
 	sw.db.Close()
 }
 
