@@ -565,15 +565,18 @@ func TestBackgroundRefresh(t *testing.T) {
 	}
 
 	setDays(2)
+	// The window hears what the background refresh did. Stopping it at
+	// once could cancel it after it refreshed but before it told, so the
+	// test waits for its report, as the window does.
+	reported := make(chan []referral.RefreshReport, 1)
+	stop := startBackgroundRefresh(settings, subs, time.Now(), func(r []referral.RefreshReport) { reported <- r })
 	var got []referral.RefreshReport
-	stop := startBackgroundRefresh(settings, subs, time.Now(), func(r []referral.RefreshReport) { got = r })
-	stop() // waits for it; a refresh already under way may be cancelled, so ask again below
-	if len(got) == 0 {
-		got, err = refreshStale(ctx, settings, subs, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
+	select {
+	case got = <-reported:
+	case <-time.After(30 * time.Second):
+		t.Error("the background refresh did not report in 30 s")
 	}
+	stop()
 	if len(got) != 1 || got[0].Source != "alanon" || got[0].Status != referral.RefreshUnchanged {
 		t.Errorf("feed.refresh_days=2, refreshed 50 hours ago: %+v; want alanon refreshed (unchanged)", got)
 	}
