@@ -201,7 +201,7 @@ func TestInvalidFormShowsProblemsAndSavesNothing(t *testing.T) {
 	}
 	for field, want := range map[string]string{
 		"Name":             "needs a name",
-		"Program":          "choose the group's program",
+		"Program":          "Choose the group's program",
 		"Online.URL":       "must start with http:// or https://",
 		"Place.Coords.Lat": "decimal degrees",
 	} {

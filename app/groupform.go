@@ -609,7 +609,7 @@ func (f *groupForm) showProblems(ps []referral.Problem) {
 		if _, seen := msgs[l]; !seen {
 			order = append(order, l)
 		}
-		msgs[l] = append(msgs[l], p.Message)
+		msgs[l] = append(msgs[l], sentence(problemWords(p)))
 		if n := fieldName(p.Field); !slices.Contains(names, n) {
 			names = append(names, n)
 		}

@@ -656,3 +656,57 @@ func TestWindowFitsALaptopInEitherLanguage(t *testing.T) {
 		})
 	}
 }
+
+// TestProblemsInSpanish: what the domain finds wrong with the settings or a
+// group is said beside the field in the window's language, as the needs'
+// problems are, not in the English the command line prints.
+func TestProblemsInSpanish(t *testing.T) {
+	inLanguage(t, "es")
+	t.Run("settings", func(t *testing.T) {
+		h := newDeskHarness(t, clinicSettings(), nil)
+		s := h.main.settings
+		h.open(s.content)
+		s.website.SetText("riverside.example.org")
+		s.retention.SetText("0")
+		s.feedZone.SetText("Mars/Olympus")
+		test.Tap(s.save)
+		for field, want := range map[string]string{
+			"Clinic.Website": `El sitio web de la clínica "riverside.example.org" debe empezar con http:// o https://.`,
+			"RetentionDays":  "Guarde el registro de referencias entre 1 y 3650 días (se escribió 0).",
+			"FeedTimeZone":   `La zona horaria "Mars/Olympus" no se conoce`,
+		} {
+			if l := s.problems.labels[field]; !l.Visible() || !strings.Contains(l.Text, want) {
+				t.Errorf("beside %s: %q (shown %v), want %q", field, l.Text, l.Visible(), want)
+			}
+		}
+		if h.settings.saves != 0 {
+			t.Error("invalid settings were saved")
+		}
+	})
+	t.Run("group", func(t *testing.T) {
+		h := newHarness(t)
+		f := h.dir.form
+		test.Tap(h.dir.add)
+		test.Tap(f.addSession)
+		f.sessions[0].day.SetSelected(lang.L("Friday"))
+		test.Type(f.sessions[0].start, "20:00")
+		test.Type(f.sessions[0].end, "19:00")
+		test.Type(f.url, "zoom.us/j/42")
+		test.Tap(f.save)
+		for field, want := range map[string]string{
+			"Name":       "El grupo necesita un nombre.",
+			"Program":    "Elija el programa del grupo",
+			"Online.URL": `El enlace "zoom.us/j/42" debe empezar con http:// o https://.`,
+		} {
+			if l := f.problems[field]; !l.Visible() || !strings.Contains(l.Text, want) {
+				t.Errorf("beside %s: %q (shown %v), want %q", field, l.Text, l.Visible(), want)
+			}
+		}
+		if p := f.sessions[0].problem; !p.Visible() || !strings.Contains(p.Text, "La hora de fin 19:00 no es posterior a la de inicio 20:00") {
+			t.Errorf("beside the meeting time: %q", p.Text)
+		}
+		if h.fake.writes != 0 {
+			t.Error("an invalid group was written")
+		}
+	})
+}

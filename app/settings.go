@@ -723,7 +723,7 @@ func (p *problemLabels) show(ps []referral.Problem) []string {
 		if l.Text != "" {
 			l.Text += "\n"
 		}
-		l.SetText(l.Text + sentence(pr.Message))
+		l.SetText(l.Text + sentence(problemWords(pr)))
 		l.Show()
 	}
 	if p.other.Visible() {

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // SourceManual is the Source of groups typed in by hand rather than imported.
@@ -514,38 +516,48 @@ type GroupService interface {
 
 // Validate reports every problem with the group in one EINVALID error that names
 // each field, or nil.
+//
+// Each problem carries its sentence twice, as Needs.Validate's do: Message
+// in English, for the error's text and the command line, and Phrase, for a
+// window that words it in its language.
 func (g *Group) Validate() error {
 	var ps []Problem
-	add := func(field, format string, args ...any) {
-		ps = append(ps, Problem{Field: field, Message: fmt.Sprintf(format, args...)})
+	add := func(field string, ph Phrase, format string, args ...any) {
+		ps = append(ps, Problem{Field: field, Message: fmt.Sprintf(format, args...), Phrase: ph})
 	}
 	if strings.TrimSpace(g.Name) == "" {
-		add("Name", "the group needs a name")
+		add("Name", say("group.name"), "the group needs a name")
 	}
-	if g.Program == "" {
-		add("Program", "choose the group's program (for example AA, NA or SMART Recovery)")
-	} else if err := g.Program.validate(); err != nil {
-		add("Program", "%s", ErrorMessage(err))
+	switch n := utf8.RuneCountInString(string(g.Program)); {
+	case g.Program == "":
+		add("Program", say("group.program"), "choose the group's program (for example AA, NA or SMART Recovery)")
+	case strings.TrimSpace(string(g.Program)) == "":
+		add("Program", say("group.program_blank"), "the program needs a name, for example AA, NA or SMART Recovery")
+	case n > MaxProgram:
+		add("Program", say("group.program_long", "Got", n, "Max", MaxProgram),
+			"the program's name is %d characters long; shorten it to %d or fewer", n, MaxProgram)
 	}
 	if g.TimeZone != "" {
 		if !knownZone(g.TimeZone) {
-			add("TimeZone", "time zone %q is unknown; use an IANA name such as America/New_York", g.TimeZone)
+			add("TimeZone", say("group.zone", "Value", strconv.Quote(g.TimeZone)),
+				"time zone %q is unknown; use an IANA name such as America/New_York", g.TimeZone)
 		}
 	}
 	switch g.Attendance {
 	case InPerson, Online, Hybrid, Inactive:
 	default:
-		add("Attendance", "attendance %q must be in person, online, hybrid or inactive", g.Attendance)
+		add("Attendance", say("group.attendance", "Value", strconv.Quote(string(g.Attendance))),
+			"attendance %q must be in person, online, hybrid or inactive", g.Attendance)
 	}
 	for i, s := range g.Sessions {
 		ps = append(ps, s.problems(fmt.Sprintf("Sessions[%d]", i))...)
 	}
 	if c := g.Place.Coords; c != nil {
 		if !(c.Lat >= -90 && c.Lat <= 90) {
-			add("Place.Coords.Lat", "latitude %v must be between -90 and 90", c.Lat)
+			add("Place.Coords.Lat", say("group.latitude", "Value", fmt.Sprint(c.Lat)), "latitude %v must be between -90 and 90", c.Lat)
 		}
 		if !(c.Lon >= -180 && c.Lon <= 180) {
-			add("Place.Coords.Lon", "longitude %v must be between -180 and 180", c.Lon)
+			add("Place.Coords.Lon", say("group.longitude", "Value", fmt.Sprint(c.Lon)), "longitude %v must be between -180 and 180", c.Lon)
 		}
 	}
 	for field, link := range map[string]string{
@@ -554,16 +566,16 @@ func (g *Group) Validate() error {
 		"Contact.FeedbackURL": g.Contact.FeedbackURL,
 	} {
 		if link != "" && !isWebLink(link) {
-			add(field, "link %q must start with http:// or https://", link)
+			add(field, say("group.link", "Value", strconv.Quote(link)), "link %q must start with http:// or https://", link)
 		}
 	}
 	for field, phone := range map[string]string{"Online.Phone": g.Online.Phone, "Contact.Phone": g.Contact.Phone} {
 		if phone != "" && !isPhone(phone) {
-			add(field, "phone %q may hold only digits, spaces and + ( ) - . , # *", phone)
+			add(field, say("group.phone", "Value", strconv.Quote(phone)), "phone %q may hold only digits, spaces and + ( ) - . , # *", phone)
 		}
 	}
 	if e := g.Contact.Email; e != "" && (!strings.Contains(e, "@") || strings.ContainsAny(e, " \t<>")) {
-		add("Contact.Email", "email %q is not an address like name@example.org", e)
+		add("Contact.Email", say("group.email", "Value", strconv.Quote(e)), "email %q is not an address like name@example.org", e)
 	}
 	for field, m := range map[string]MedicationFriendly{
 		"Curation.MedicationFriendly":  g.Curation.MedicationFriendly,
@@ -572,7 +584,7 @@ func (g *Group) Validate() error {
 		switch m {
 		case "", MedicationUnknown, MedicationYes, MedicationNo:
 		default:
-			add(field, "medication-friendly must be yes, no or unknown")
+			add(field, say("group.medication"), "medication-friendly must be yes, no or unknown")
 		}
 	}
 	sortProblems(ps)
@@ -609,17 +621,20 @@ func knownZone(name string) bool {
 func (s Session) problems(field string) []Problem {
 	var ps []Problem
 	if s.Day < time.Sunday || s.Day > time.Saturday {
-		ps = append(ps, Problem{Field: field + ".Day", Message: fmt.Sprintf("weekday %d is unknown; use Sunday to Saturday", int(s.Day))})
+		ps = append(ps, Problem{Field: field + ".Day", Message: fmt.Sprintf("weekday %d is unknown; use Sunday to Saturday", int(s.Day)),
+			Phrase: say("session.weekday", "Value", int(s.Day))})
 	}
 	if s.Start < 0 || s.Start >= 24*60 {
-		ps = append(ps, Problem{Field: field + ".Start", Message: "the start time must be a time of day from 00:00 to 23:59"})
+		ps = append(ps, Problem{Field: field + ".Start", Message: "the start time must be a time of day from 00:00 to 23:59",
+			Phrase: say("session.start")})
 	}
 	if s.End != NoTime {
 		switch {
 		case s.End < 0 || s.End > 48*60:
-			ps = append(ps, Problem{Field: field + ".End", Message: "the end time must be a time of day"})
+			ps = append(ps, Problem{Field: field + ".End", Message: "the end time must be a time of day", Phrase: say("session.end")})
 		case s.End <= s.Start:
-			ps = append(ps, Problem{Field: field + ".End", Message: fmt.Sprintf("the end time %s is not after the start time %s", s.End, s.Start)})
+			ps = append(ps, Problem{Field: field + ".End", Message: fmt.Sprintf("the end time %s is not after the start time %s", s.End, s.Start),
+				Phrase: say("session.end_before", "End", s.End.String(), "Start", s.Start.String())})
 		}
 	}
 	return ps

@@ -199,60 +199,72 @@ func (s Settings) Validate() error {
 
 func (s Settings) problems() []Problem {
 	var ps []Problem
-	add := func(field, format string, args ...any) {
-		ps = append(ps, Problem{Field: field, Message: fmt.Sprintf(format, args...)})
+	add := func(field string, ph Phrase, format string, args ...any) {
+		ps = append(ps, Problem{Field: field, Message: fmt.Sprintf(format, args...), Phrase: ph})
 	}
 	tooLong := map[string]bool{} // a value too long to be one is not also said to be malformed
 	for _, t := range []struct {
-		field, what, text string
-		max               int
+		field, code, what, text string
+		max                     int
 	}{
-		{"Clinic.Name", "the clinic's name", s.Clinic.Name, maxClinicName},
-		{"Clinic.Address", "the clinic's address", s.Clinic.Address, maxClinicAddress},
-		{"Clinic.Website", "the clinic website", s.Clinic.Website, maxClinicWebsite},
-		{"Clinic.Phone", "the clinic phone", s.Clinic.Phone, maxClinicPhone},
+		{"Clinic.Name", "settings.name_long", "the clinic's name", s.Clinic.Name, maxClinicName},
+		{"Clinic.Address", "settings.address_long", "the clinic's address", s.Clinic.Address, maxClinicAddress},
+		{"Clinic.Website", "settings.website_long", "the clinic website", s.Clinic.Website, maxClinicWebsite},
+		{"Clinic.Phone", "settings.phone_long", "the clinic phone", s.Clinic.Phone, maxClinicPhone},
 	} {
 		if n := utf8.RuneCountInString(strings.TrimSpace(t.text)); n > t.max {
-			add(t.field, "%s is too long (%d letters; at most %d)", t.what, n, t.max)
+			add(t.field, say(t.code, "Got", n, "Max", t.max), "%s is too long (%d letters; at most %d)", t.what, n, t.max)
 			tooLong[t.field] = true
 		}
 	}
 	if w := s.Clinic.Website; w != "" && !tooLong["Clinic.Website"] && !isWebLink(w) {
-		add("Clinic.Website", "the clinic website %s must start with http:// or https://", Quote(w))
+		add("Clinic.Website", say("settings.website", "Value", Quote(w)),
+			"the clinic website %s must start with http:// or https://", Quote(w))
 	}
 	if p := s.Clinic.Phone; p != "" && !tooLong["Clinic.Phone"] && !isPhone(p) {
-		add("Clinic.Phone", "the clinic phone %s may hold only digits, spaces and + ( ) - . , # *", Quote(p))
+		add("Clinic.Phone", say("settings.phone", "Value", Quote(p)),
+			"the clinic phone %s may hold only digits, spaces and + ( ) - . , # *", Quote(p))
 	}
 	switch logo := s.Clinic.Logo; {
 	case len(logo) == 0:
 	case !IsLogoImage(logo):
-		add("Clinic.Logo", "the clinic logo must be a PNG or JPEG picture")
+		add("Clinic.Logo", say("settings.logo_kind"), "the clinic logo must be a PNG or JPEG picture")
 	case len(logo) > MaxLogoBytes:
-		add("Clinic.Logo", "the clinic logo is %.1f MB; use a picture of at most 2 MB", float64(len(logo))/(1<<20))
+		mb := float64(len(logo)) / (1 << 20)
+		add("Clinic.Logo", say("settings.logo_size", "Size", fmt.Sprintf("%.1f", mb)),
+			"the clinic logo is %.1f MB; use a picture of at most 2 MB", mb)
 	}
 	if utf8.RuneCountInString(strings.TrimSpace(s.Counselor)) > maxCounselor {
-		add("Counselor", "the counselor's name is too long (at most %d letters)", maxCounselor)
+		add("Counselor", say("settings.counselor_long", "Max", maxCounselor),
+			"the counselor's name is too long (at most %d letters)", maxCounselor)
 	}
 	if !(s.DefaultMiles > 0 && s.DefaultMiles <= MaxMiles) {
-		add("DefaultMiles", "the default distance must be more than 0 and at most %d miles (got %v)", MaxMiles, s.DefaultMiles)
+		add("DefaultMiles", say("settings.miles", "Max", MaxMiles, "Got", Radius(s.DefaultMiles)),
+			"the default distance must be more than 0 and at most %d miles (got %v)", MaxMiles, s.DefaultMiles)
 	}
 	if !isLang(s.SheetLang) {
-		add("SheetLang", "sheet language %s is not available; use en (English) or es (Spanish)", Quote(string(s.SheetLang)))
+		add("SheetLang", say("settings.sheet_lang", "Value", Quote(string(s.SheetLang))),
+			"sheet language %s is not available; use en (English) or es (Spanish)", Quote(string(s.SheetLang)))
 	}
 	if !isPaper(s.SheetPaper) {
-		add("SheetPaper", "paper %s is unknown; use letter or a4", Quote(string(s.SheetPaper)))
+		add("SheetPaper", say("settings.paper", "Value", Quote(string(s.SheetPaper))),
+			"paper %s is unknown; use letter or a4", Quote(string(s.SheetPaper)))
 	}
 	if s.RetentionDays < 1 || s.RetentionDays > MaxRetentionDays {
-		add("RetentionDays", "keep the referral log between 1 and %d days (got %d)", MaxRetentionDays, s.RetentionDays)
+		add("RetentionDays", say("settings.retention", "Max", MaxRetentionDays, "Got", s.RetentionDays),
+			"keep the referral log between 1 and %d days (got %d)", MaxRetentionDays, s.RetentionDays)
 	}
 	if s.ClinicTimeZone != "" && !isIANAZone(s.ClinicTimeZone) {
-		add("ClinicTimeZone", "time zone %s is unknown; use an IANA name such as America/Chicago", Quote(s.ClinicTimeZone))
+		add("ClinicTimeZone", say("settings.clinic_zone", "Value", Quote(s.ClinicTimeZone)),
+			"time zone %s is unknown; use an IANA name such as America/Chicago", Quote(s.ClinicTimeZone))
 	}
 	if s.FeedTimeZone != "" && !isIANAZone(s.FeedTimeZone) {
-		add("FeedTimeZone", "time zone %s is unknown; use an IANA name such as America/New_York, or leave it empty for the clinic's zone", Quote(s.FeedTimeZone))
+		add("FeedTimeZone", say("settings.feed_zone", "Value", Quote(s.FeedTimeZone)),
+			"time zone %s is unknown; use an IANA name such as America/New_York, or leave it empty for the clinic's zone", Quote(s.FeedTimeZone))
 	}
 	if s.RefreshDays < 0 || s.RefreshDays > MaxRefreshDays {
-		add("RefreshDays", "refresh subscribed feeds every 1 to %d days, or 0 for only when asked (got %d)", MaxRefreshDays, s.RefreshDays)
+		add("RefreshDays", say("settings.refresh", "Max", MaxRefreshDays, "Got", s.RefreshDays),
+			"refresh subscribed feeds every 1 to %d days, or 0 for only when asked (got %d)", MaxRefreshDays, s.RefreshDays)
 	}
 	return ps
 }
