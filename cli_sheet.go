@@ -119,7 +119,7 @@ func (c *cli) sheet(args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "%s: %d groups, %s, %s%s\n", *out, len(chosen), sheet.Language(), sheet.PaperSize(), map[bool]string{true: ", large print"}[*large])
 	if entry.ID == 0 {
-		fmt.Fprintln(c.stdout, "Another program is writing the database (an import): the referral is kept beside it and goes into the log once that is done.")
+		fmt.Fprintln(c.stdout, "The referral log is busy with an import: this referral goes into it once the import is done.")
 	}
 	return nil
 }

@@ -196,11 +196,20 @@ func (s *HistoryService) DeleteReferral(ctx context.Context, id int64) error {
 // returns how many it removed.
 func (s *HistoryService) PurgeReferrals(ctx context.Context, before time.Time) (int, error) {
 	var n int
+	var entered []string
 	err := s.db.writeErasing(ctx, func(tx *sql.Tx, now time.Time) (int, error) {
+		// Entries kept during another write are in the log first, so that
+		// the purge reaches them too.
 		var err error
+		if entered, err = enterPending(ctx, tx, s.db.pendingEntries()); err != nil {
+			return 0, err
+		}
 		n, err = purgeBefore(ctx, tx, before)
 		return n, err
 	})
+	if err == nil {
+		s.db.removePending(entered)
+	}
 	return n, err
 }
 
@@ -209,11 +218,18 @@ func (s *HistoryService) PurgeReferrals(ctx context.Context, before time.Time) (
 // starts, so a log nobody adds to still empties on time.
 func (s *HistoryService) PurgeExpired(ctx context.Context) (int, error) {
 	var n int
+	var entered []string
 	err := s.db.writeErasing(ctx, func(tx *sql.Tx, now time.Time) (int, error) {
 		var err error
+		if entered, err = enterPending(ctx, tx, s.db.pendingEntries()); err != nil {
+			return 0, err
+		}
 		n, err = purgeExpired(ctx, tx, now)
 		return n, err
 	})
+	if err == nil {
+		s.db.removePending(entered)
+	}
 	return n, err
 }
 
@@ -264,6 +280,9 @@ func (db *DB) erasingWith(ctx context.Context, write func(context.Context, func(
 func purgeExpired(ctx context.Context, tx *sql.Tx, now time.Time) (int, error) {
 	st, err := loadSettings(ctx, tx)
 	if err != nil {
+		return 0, err
+	}
+	if err := forgetEntered(ctx, tx, st.RetentionCutoff(now)); err != nil {
 		return 0, err
 	}
 	return purgeBefore(ctx, tx, st.RetentionCutoff(now))

@@ -101,8 +101,8 @@ func (db *DB) writeQuietly(ctx context.Context, fn func(tx *sql.Tx, now string) 
 // once the write lock is free.
 func (db *DB) keepPending(e pendingEntry) error {
 	if err := db.writePending(e); err != nil {
-		return referral.Errorf(referral.EINVALID,
-			"Another program is writing the database, and the referral could not be kept beside it until then: %s. Try again once that program is done.", reason(err))
+		return referral.Errorf(referral.EUNAVAILABLE,
+			"The referral log is busy with an import, and the referral could not be kept for it until then: %s. The sheet is fine; make it again once the import is done to log it.", reason(err))
 	}
 	db.enterPendingLater()
 	return nil
@@ -132,7 +132,7 @@ func (db *DB) writePending(e pendingEntry) error {
 	// The name orders entries by when they were made; the temporary
 	// file's random part keeps two made at once apart.
 	random := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(tmp), ".entry-"), ".tmp")
-	name := filepath.Join(dir, time.Now().UTC().Format("20060102T150405.000000000")+"-"+random+pendingSuffix)
+	name := filepath.Join(dir, time.Now().UTC().Format(pendingKeyLayout)+"-"+random+pendingSuffix)
 	if err == nil {
 		err = os.Rename(tmp, name)
 	}
@@ -161,10 +161,18 @@ func (db *DB) pendingEntries() []pendingFile {
 	var files []pendingFile
 	for _, d := range dirents {
 		name := d.Name()
+		path := filepath.Join(db.pendingDir(), name)
+		if ok, _ := filepath.Match(pendingTemp, name); ok && d.Type().IsRegular() {
+			// One a crash left half written: never entered, and it holds
+			// client data. A minute is far longer than writing one takes.
+			if info, err := d.Info(); err == nil && time.Since(info.ModTime()) > time.Minute {
+				erase(path)
+			}
+			continue
+		}
 		if !d.Type().IsRegular() || strings.HasPrefix(name, ".") || !strings.HasSuffix(name, pendingSuffix) {
 			continue
 		}
-		path := filepath.Join(db.pendingDir(), name)
 		data, err := os.ReadFile(path)
 		var e pendingEntry
 		if err == nil {
@@ -174,7 +182,9 @@ func (db *DB) pendingEntries() []pendingFile {
 			_, err = time.Parse(timeLayout, e.Created)
 		}
 		if err != nil {
-			log.Printf("referral log: %s is not a referral this program kept (%v); it is left as it is", path, err)
+			if _, said := db.pending.bad.LoadOrStore(path, true); !said {
+				log.Printf("referral log: %s is not a referral this program kept (%v); it is left as it is", path, err)
+			}
 			continue
 		}
 		files = append(files, pendingFile{key: strings.TrimSuffix(name, pendingSuffix), entry: e})
@@ -185,27 +195,52 @@ func (db *DB) pendingEntries() []pendingFile {
 
 // enterPending enters the kept entries into the log in tx and returns their
 // keys, for removePending once tx has committed. An entry entered before
-// (its file outlived the commit) is not entered twice.
+// (its file outlived the commit) is not entered twice, even when its row
+// has been deleted or purged since: its key is in pending_entered.
 func enterPending(ctx context.Context, tx *sql.Tx, files []pendingFile) ([]string, error) {
 	keys := make([]string, 0, len(files))
 	for _, f := range files {
-		e := f.entry
-		needs, referred := string(e.Needs), string(e.Referred)
-		if needs == "" || needs == "null" {
-			needs = "{}"
+		res, err := tx.ExecContext(ctx, `INSERT INTO pending_entered (key) VALUES (?) ON CONFLICT DO NOTHING`, f.key)
+		var n int64
+		if err == nil {
+			n, err = res.RowsAffected()
 		}
-		if referred == "" || referred == "null" {
-			referred = "[]"
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO referrals (created_at, client_label, lang, paper, large, needs, referred, pending_key)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pending_key) DO NOTHING`,
-			e.Created, e.Label, e.Lang, e.Paper, e.Large, needs, referred, f.key)
 		if err != nil {
 			return nil, fmt.Errorf("log referral kept during another write: %w", err)
+		}
+		if n == 1 {
+			e := f.entry
+			needs, referred := []byte(e.Needs), []byte(e.Referred) // stored as LogReferral stores them
+			if len(needs) == 0 || string(needs) == "null" {
+				needs = []byte("{}")
+			}
+			if len(referred) == 0 || string(referred) == "null" {
+				referred = []byte("[]")
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO referrals (created_at, client_label, lang, paper, large, needs, referred, pending_key)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				e.Created, e.Label, e.Lang, e.Paper, e.Large, needs, referred, f.key)
+			if err != nil {
+				return nil, fmt.Errorf("log referral kept during another write: %w", err)
+			}
 		}
 		keys = append(keys, f.key)
 	}
 	return keys, nil
+}
+
+// pendingKeyLayout starts a kept entry's key: when its file was written,
+// in UTC, so that keys sort and compare as times.
+const pendingKeyLayout = "20060102T150405.000000000"
+
+// forgetEntered drops from pending_entered the keys of files written before
+// the retention cutoff: an entry that old is purged as soon as it is
+// entered (enterPending runs before the purge), so none can come back.
+func forgetEntered(ctx context.Context, tx *sql.Tx, cutoff time.Time) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM pending_entered WHERE key < ?`, cutoff.UTC().Format(pendingKeyLayout)); err != nil {
+		return fmt.Errorf("purge referrals: %w", err)
+	}
+	return nil
 }
 
 // removePending removes the files of entries entered into the log. Their
@@ -213,27 +248,37 @@ func enterPending(ctx context.Context, tx *sql.Tx, files []pendingFile) ([]strin
 // erases with secure_delete.
 func (db *DB) removePending(keys []string) {
 	for _, key := range keys {
-		path := filepath.Join(db.pendingDir(), key+pendingSuffix)
-		if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
-			if info, err := f.Stat(); err == nil {
-				f.WriteAt(make([]byte, info.Size()), 0)
-				f.Sync()
-			}
-			f.Close()
+		erase(filepath.Join(db.pendingDir(), key+pendingSuffix))
+	}
+}
+
+// erase overwrites the file at path with zeros and removes it.
+func erase(path string) {
+	if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
+		if info, err := f.Stat(); err == nil {
+			f.WriteAt(make([]byte, info.Size()), 0)
+			f.Sync()
 		}
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			log.Printf("referral log: entered %s, but could not remove it: %v", path, err)
-		}
+		f.Close()
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		log.Printf("referral log: could not remove %s: %v", path, err)
 	}
 }
 
 // enterPendingLater has the goroutine that enters kept entries wait for the
 // write lock and enter them; started by the first call.
 func (db *DB) enterPendingLater() {
-	db.pending.once.Do(func() {
+	db.pending.mu.Lock()
+	defer db.pending.mu.Unlock()
+	if db.pending.closed {
+		return // the next Open enters them
+	}
+	if !db.pending.started {
+		db.pending.started = true
 		db.pending.done.Add(1)
 		go db.enterPendingLoop()
-	})
+	}
 	select {
 	case db.pending.kick <- struct{}{}:
 	default: // it will look again anyway
@@ -268,14 +313,34 @@ func (db *DB) enterPendingLoop() {
 	}
 }
 
+// stopEntering stops the goroutine that enters kept entries, for Close,
+// and makes one last short attempt (logPatience) to enter what is kept: a
+// command line that kept an entry while the window imported enters it
+// itself when the import has just committed. What is still kept stays on
+// disk for the next Open.
+func (db *DB) stopEntering() {
+	db.pending.mu.Lock()
+	db.pending.closed = true
+	db.pending.mu.Unlock()
+	db.pending.stop()
+	db.pending.done.Wait()
+	if db.writable() == nil {
+		db.enterPendingWith(context.Background(), db.writeSoon)
+	}
+}
+
 // enterPendingNow waits for the write lock, as long as a write may, and
 // enters every kept entry, purging what has expired as LogReferral does.
 func (db *DB) enterPendingNow(ctx context.Context) error {
+	return db.enterPendingWith(ctx, db.writeQuietly)
+}
+
+func (db *DB) enterPendingWith(ctx context.Context, write func(context.Context, func(*sql.Tx, string) error) error) error {
 	if len(db.pendingEntries()) == 0 {
 		return nil
 	}
 	var keys []string
-	err := db.erasingWith(ctx, db.writeQuietly, func(tx *sql.Tx, now time.Time) (int, error) {
+	err := db.erasingWith(ctx, write, func(tx *sql.Tx, now time.Time) (int, error) {
 		var err error
 		// Read again with the lock held: another process may have entered
 		// some meanwhile, or LogReferral here.

@@ -201,6 +201,80 @@ func TestKeptReferralEnteredOnce(t *testing.T) {
 	if data, _ := os.ReadFile(stranger); !strings.Contains(string(data), "not a referral") {
 		t.Errorf("the stranger's file was changed: %q", data)
 	}
+
+	// Deleted by the counselor, then the leftover file again: the entry
+	// does not come back.
+	if err := h.DeleteReferral(context.Background(), list[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(kept[0], saved, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	logReferral(t, h, fullReferral())
+	if list := awaitLogged(t, h, 2); list[1].ID != second.ID {
+		t.Errorf("after a delete and the leftover file, the log holds %d and %d; the deleted entry came back", list[0].ID, list[1].ID)
+	}
+	if left := keptFiles(t, path); len(left) != 1 {
+		t.Errorf("the leftover file stays: %v", left)
+	}
+}
+
+// TestKeptReferralStoredAsLogged: an entry kept during another write is
+// stored exactly as one logged directly, column by column and type by type.
+func TestKeptReferralStoredAsLogged(t *testing.T) {
+	db, path := openTestDB(t)
+	db.Now = func() time.Time { return fixedNow }
+	h := sqlite.NewHistoryService(db)
+	direct := logReferral(t, h, fullReferral())
+	holder := holdWriteLock(t, path)
+	logReferral(t, h, fullReferral())
+	holder.release()
+	list := awaitLogged(t, h, 2)
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	row := func(id int64) string {
+		var s string
+		err := raw.QueryRow(`SELECT created_at || '|' || client_label || '|' || lang || '|' || paper || '|' || large || '|' ||
+			typeof(needs) || ':' || CAST(needs AS TEXT) || '|' || typeof(referred) || ':' || CAST(referred AS TEXT)
+			FROM referrals WHERE id = ?`, id).Scan(&s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if a, b := row(direct.ID), row(list[0].ID); a != b {
+		t.Errorf("stored directly:\n%s\nkept, then entered:\n%s", a, b)
+	}
+}
+
+// TestPurgeReachesKeptReferrals: a purge of the whole log also removes an
+// entry kept during another write and not entered yet: it does not turn
+// up in the log afterwards.
+func TestPurgeReachesKeptReferrals(t *testing.T) {
+	db, path := openTestDB(t)
+	db.Now = func() time.Time { return fixedNow }
+	holder := holdWriteLock(t, path)
+	logReferral(t, sqlite.NewHistoryService(db), fullReferral())
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	holder.release()
+
+	db = reopen(t, path)
+	h := sqlite.NewHistoryService(db)
+	if _, err := h.PurgeReferrals(context.Background(), fixedNow.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the entering goroutine, had it anything left
+	if _, total, _ := h.FindReferrals(context.Background(), referral.ReferralFilter{}); total != 0 {
+		t.Errorf("after purging everything the log lists %d entries", total)
+	}
+	if kept := keptFiles(t, path); len(kept) != 0 {
+		t.Errorf("after purging everything, still kept: %v", kept)
+	}
 }
 
 // TestKeptByAnotherProgramEntered: a referral kept by the command line while
@@ -235,5 +309,24 @@ func TestKeptByAnotherProgramEntered(t *testing.T) {
 			t.Fatalf("20 s after the writer committed, the window's log still misses the kept referral (kept: %v)", keptFiles(t, path))
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestKeptByAnotherProgramEnteredAtItsClose: the command line kept an entry
+// while another program wrote; that writer is done before the command line
+// ends, so the command line enters the entry itself as it closes, and the
+// window lists it without waiting for any other commit.
+func TestKeptByAnotherProgramEnteredAtItsClose(t *testing.T) {
+	window, path := openTestDB(t)
+	window.Now = func() time.Time { return fixedNow }
+	holder := holdWriteLock(t, path)
+	command := reopen(t, path)
+	logReferral(t, sqlite.NewHistoryService(command), fullReferral())
+	holder.release()
+	if err := command.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, total, _ := sqlite.NewHistoryService(window).FindReferrals(context.Background(), referral.ReferralFilter{}); total != 1 {
+		t.Errorf("the window lists %d entries once the command line has closed, want the 1 it kept (kept: %v)", total, keptFiles(t, path))
 	}
 }

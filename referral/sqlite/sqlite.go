@@ -157,11 +157,14 @@ type DB struct {
 	// pending enters the referrals kept while another writer held the
 	// lock (pending.go); ctx ends when the DB closes.
 	pending struct {
-		once sync.Once
-		kick chan struct{}
-		ctx  context.Context
-		stop context.CancelFunc
-		done sync.WaitGroup
+		mu      sync.Mutex
+		started bool // the goroutine runs
+		closed  bool // Close has stopped it; none starts again
+		kick    chan struct{}
+		ctx     context.Context
+		stop    context.CancelFunc
+		done    sync.WaitGroup
+		bad     sync.Map // files logged as not being entries, by path
 	}
 
 	// Now returns the current time; tests replace it to fix the clock. It
@@ -293,9 +296,8 @@ func emptyLog(path string) bool {
 // Close closes the database. SQLite checkpoints the WAL into the main file when
 // the last connection closes. Closing twice does nothing more.
 func (db *DB) Close() error {
-	// Kept referrals not entered yet stay on disk for the next Open.
-	db.pending.stop()
-	db.pending.done.Wait()
+	// Kept referrals not entered by then stay on disk for the next Open.
+	db.stopEntering()
 	db.watchMu.Lock()
 	var errs []error
 	if db.watch != nil {
