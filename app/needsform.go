@@ -429,7 +429,7 @@ func (f *needsForm) located(seq int, zip string, loc referral.ZIPLocation, err e
 		if referral.ErrorCode(err) == referral.EINTERNAL {
 			fyne.LogError("locate ZIP", err)
 		}
-		f.zipState, f.zipErr = zipNotFound, referral.ErrorMessage(err)
+		f.zipState, f.zipErr = zipNotFound, zipProblem(zip, err)
 		f.setZIPStatus(f.zipErr, widget.DangerImportance)
 		f.onChanged()
 		return
@@ -443,6 +443,19 @@ func (f *needsForm) located(seq int, zip string, loc referral.ZIPLocation, err e
 		f.setZIPStatus(lang.L("ZIP found"), widget.SuccessImportance)
 	}
 	f.onChanged()
+}
+
+// zipProblem says in the window's language why the ZIP could not be
+// placed: the lookup's own words are English, for the command line.
+func zipProblem(zip string, err error) string {
+	z := strings.TrimSpace(zip)
+	switch referral.ErrorCode(err) {
+	case referral.EINVALID:
+		return lang.L("ZIP {{.ZIP}} must be 5 digits, like 19107", map[string]any{"ZIP": strconv.Quote(z)})
+	case referral.ENOTFOUND:
+		return lang.L("ZIP {{.ZIP}} is not a US ZIP code we know; check it, or use the ZIP of a nearby town", map[string]any{"ZIP": z})
+	}
+	return referral.ErrorMessage(err)
 }
 
 func (f *needsForm) setZIPStatus(text string, importance widget.Importance) {

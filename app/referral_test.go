@@ -700,3 +700,18 @@ func TestNewClientClearsEverything(t *testing.T) {
 		t.Errorf("the next client starts with %q ticked, want the best %d", got, preTicked)
 	}
 }
+
+// TestReferralUnknownZIPInSpanish: a ZIP the lookup does not know is said in
+// the window's language, under the box and on the results side.
+func TestReferralUnknownZIPInSpanish(t *testing.T) {
+	inLanguage(t, "es")
+	h := newReferralHarness(t, directoryGroups())
+	h.typeZIP("00000")
+	want := "El ZIP 00000 no es un código postal de EE. UU. que conozcamos"
+	if got := h.f.zipStatus.Text; !strings.Contains(got, want) {
+		t.Errorf("unknown ZIP: status %q, want %q", got, want)
+	}
+	if got := h.notice(); !strings.Contains(got, want) {
+		t.Errorf("unknown ZIP: results side %q, want %q", got, want)
+	}
+}
