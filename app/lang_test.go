@@ -682,6 +682,7 @@ func TestProblemsInSpanish(t *testing.T) {
 		if h.settings.saves != 0 {
 			t.Error("invalid settings were saved")
 		}
+		capture(t, h.win, "/tmp/settings-problems-es.png")
 	})
 	t.Run("group", func(t *testing.T) {
 		h := newHarness(t)
@@ -708,5 +709,6 @@ func TestProblemsInSpanish(t *testing.T) {
 		if h.fake.writes != 0 {
 			t.Error("an invalid group was written")
 		}
+		capture(t, h.win, "/tmp/group-problems-es.png")
 	})
 }
