@@ -1,7 +1,11 @@
 package geo_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/ringsaturn/tzf"
 
 	"referraldesk/referral"
 	"referraldesk/referral/geo"
@@ -45,5 +49,56 @@ func TestZIPZone(t *testing.T) {
 		if got := geo.ZIPZone(zip); got != want {
 			t.Errorf("ZIPZone(%s) = %q, want %q", zip, got, want)
 		}
+	}
+}
+
+// TestZoneAtAsTzfDefaultFinder: ZoneAt, which loads tzf's border polygons
+// only when its tile index says nothing, answers as tzf's DefaultFinder,
+// which loads both, at every ZIP point of the table and at points near
+// borders, on coasts and at sea.
+func TestZoneAtAsTzfDefaultFinder(t *testing.T) {
+	def, err := tzf.NewDefaultFinder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := func(p referral.Point) string {
+		name := def.GetTimezoneName(p.Lon, p.Lat)
+		if strings.HasPrefix(name, "Etc/") {
+			return ""
+		}
+		return name
+	}
+	points := []referral.Point{
+		{Lat: 41.7, Lon: -86.9},  // Indiana, near the Central/Eastern line
+		{Lat: 37.5, Lon: -85.9},  // Kentucky's split
+		{Lat: 43.6, Lon: -116.2}, // Boise
+		{Lat: 44.0, Lon: -116.9}, // the Oregon/Idaho line
+		{Lat: 40.6, Lon: -73.9},  // New York's shore
+		{Lat: 39.0, Lon: -70.0},  // the Atlantic
+		{Lat: 1.87, Lon: -157.4}, // Kiritimati
+		{Lat: 21.3, Lon: -157.8}, // Honolulu
+	}
+	seen := map[string]bool{}
+	for n := 0; n < 100_000; n += 7 {
+		r, err := geo.Lookup(fmt.Sprintf("%05d", n))
+		if err != nil || seen[r.ZCTA] {
+			continue
+		}
+		seen[r.ZCTA] = true
+		points = append(points, r.Point)
+	}
+	if len(points) < 5_000 {
+		t.Fatalf("only %d points to compare", len(points))
+	}
+	differ := 0
+	for _, p := range points {
+		if got, w := geo.ZoneAt(p), want(p); got != w {
+			if differ++; differ <= 10 {
+				t.Errorf("ZoneAt(%v) = %q, tzf's DefaultFinder %q", p, got, w)
+			}
+		}
+	}
+	if differ > 0 {
+		t.Errorf("%d of %d points differ", differ, len(points))
 	}
 }
