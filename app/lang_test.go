@@ -711,4 +711,20 @@ func TestProblemsInSpanish(t *testing.T) {
 		}
 		capture(t, h.win, "/tmp/group-problems-es.png")
 	})
+	t.Run("follow-up", func(t *testing.T) {
+		h, s := newHistoryHarness(t, referralLog())
+		s.selectID(t, 2)
+		f := h.recordFollowUp(lang.L("Yes"), "Tuesday Hope", lang.L("Yes"), true, strings.Repeat("x", referral.MaxFollowUpNotes+1))
+		for field, want := range map[string]string{
+			"FollowUp.NotWelcomeOnMedication": "La persona no puede sentirse bienvenida y a la vez no ser bienvenida por tomar medicación",
+			"FollowUp.Notes":                  "Las notas del seguimiento son demasiado largas (como máximo 200 letras).",
+		} {
+			if l := f.problems.labels[field]; !l.Visible() || !strings.Contains(l.Text, want) {
+				t.Errorf("beside %s: %q, want %q", field, l.Text, want)
+			}
+		}
+		if h.history.entry(2).FollowUp != nil {
+			t.Error("an invalid follow-up was recorded")
+		}
+	})
 }

@@ -240,34 +240,38 @@ func (r *Referral) Validate() error {
 
 func (r *Referral) followUpProblems(f FollowUp) []Problem {
 	var ps []Problem
-	add := func(field, msg string) { ps = append(ps, Problem{Field: "FollowUp." + field, Message: msg}) }
+	add := func(field string, ph Phrase, msg string) {
+		ps = append(ps, Problem{Field: "FollowUp." + field, Message: msg, Phrase: ph})
+	}
 	if !isAnswer(f.Went) {
-		add("Went", "whether the client went must be yes, no or unknown")
+		add("Went", say("followup.went"), "whether the client went must be yes, no or unknown")
 	}
 	if !isAnswer(f.FeltWelcome) {
-		add("FeltWelcome", "whether the client felt welcome must be yes, no or unknown")
+		add("FeltWelcome", say("followup.welcome"), "whether the client felt welcome must be yes, no or unknown")
 	}
 	went := f.Went == AnswerYes
 	if f.GroupID != 0 {
 		if _, ok := r.Referred(f.GroupID); !ok {
-			add("GroupID", "the group the client went to must be one of the groups referred")
+			add("GroupID", say("followup.group_referred"), "the group the client went to must be one of the groups referred")
 		} else if !went {
-			add("GroupID", "a group the client went to is recorded only when they went")
+			add("GroupID", say("followup.group_went"), "a group the client went to is recorded only when they went")
 		}
 	}
 	if f.FeltWelcome != AnswerUnknown && !went {
-		add("FeltWelcome", "whether the client felt welcome is asked only when they went")
+		add("FeltWelcome", say("followup.welcome_went"), "whether the client felt welcome is asked only when they went")
 	}
 	if f.NotWelcomeOnMedication {
 		switch {
 		case !went:
-			add("NotWelcomeOnMedication", "not being welcome on medication is recorded only when the client went")
+			add("NotWelcomeOnMedication", say("followup.medication_went"), "not being welcome on medication is recorded only when the client went")
 		case f.FeltWelcome == AnswerYes:
-			add("NotWelcomeOnMedication", "the client cannot both feel welcome and not be welcome on medication; change one answer")
+			add("NotWelcomeOnMedication", say("followup.medication_welcome"),
+				"the client cannot both feel welcome and not be welcome on medication; change one answer")
 		}
 	}
 	if utf8.RuneCountInString(strings.TrimSpace(f.Notes)) > MaxFollowUpNotes {
-		add("Notes", fmt.Sprintf("the follow-up notes are too long (at most %d letters)", MaxFollowUpNotes))
+		add("Notes", say("followup.notes_long", "Max", MaxFollowUpNotes),
+			fmt.Sprintf("the follow-up notes are too long (at most %d letters)", MaxFollowUpNotes))
 	}
 	return ps
 }

@@ -221,6 +221,16 @@ var phraseParams = map[string][]string{
 	"session.end":         nil,
 	"session.end_before":  {"End", "Start"},
 
+	// What is wrong with a follow-up (Referral.Validate of its FollowUp).
+	"followup.went":               nil,
+	"followup.welcome":            nil,
+	"followup.group_referred":     nil,
+	"followup.group_went":         nil,
+	"followup.welcome_went":       nil,
+	"followup.medication_went":    nil,
+	"followup.medication_welcome": nil,
+	"followup.notes_long":         {"Max"},
+
 	// What is wrong with the settings (Settings.Validate).
 	"settings.name_long":      {"Got", "Max"},
 	"settings.address_long":   {"Got", "Max"},
