@@ -105,6 +105,9 @@ func (s *directoryScreen) buildUI() {
 	s.stale = widget.NewCheck(lang.L("Not updated for a year"), s.onShowAllChanged)
 	s.count = widget.NewLabel("")
 	s.count.Importance = widget.LowImportance
+	// Wrapped, so that its longest form (what the list shows of how many,
+	// and what it leaves out) never widens the window.
+	s.count.Wrapping = fyne.TextWrapWord
 	s.add = widget.NewButtonWithIcon(lang.L("Add group"), theme.ContentAddIcon(), s.onAdd)
 
 	s.list = widget.NewList(s.listLength, newGroupRow, s.updateGroupRow)

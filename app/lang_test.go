@@ -646,11 +646,24 @@ func TestWindowFitsALaptopInEitherLanguage(t *testing.T) {
 			test.Tap(h.f.moud)
 			test.Tap(h.f.days[time.Tuesday])
 			h.settle()
+			// The Directory's count line at its longest, as a national
+			// directory makes it.
+			h.main.directory.count.SetText(countText(listLimit, 250_000, 13_700))
 			for _, tab := range h.main.tabs.Items {
 				h.main.tabs.Select(tab)
 				if w := h.main.win.Content().MinSize().Width; w > laptopWidth {
 					t.Errorf("in %s the %s tab needs a window %.0f pixels wide, more than a laptop's %d",
 						code, tab.Text, w, laptopWidth)
+				}
+				// The Directory's group form, open on a new group with a
+				// meeting time, is the widest thing a tab shows.
+				if tab.Content == h.main.directory.content {
+					test.Tap(h.main.directory.add)
+					test.Tap(h.main.directory.form.addSession)
+					if w := h.main.win.Content().MinSize().Width; w > laptopWidth {
+						t.Errorf("in %s the Directory with a group's form needs a window %.0f pixels wide, more than a laptop's %d",
+							code, w, laptopWidth)
+					}
 				}
 			}
 		})
