@@ -119,6 +119,28 @@ func (db *DB) transactAside(ctx context.Context, conn *sql.Conn, w lockWait, fn 
 	return nil
 }
 
+// checkpointAside truncates the write-ahead log (writeErasing does, after
+// erasing client data). A checkpoint commits nothing, yet resetting the log
+// moves the other connections' data_version, so it is noted as a step of
+// its own, when no other connection committed meanwhile.
+func (db *DB) checkpointAside(ctx context.Context) {
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	var seen, seenAfter int64
+	before, verr := db.version(ctx)
+	noted := verr == nil && conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&seen) == nil
+	if _, err := conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil || !noted {
+		return
+	}
+	after, verr := db.version(ctx)
+	if verr == nil && after != before && conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&seenAfter) == nil && seenAfter == seen {
+		db.aside.add(before, after)
+	}
+}
+
 func setBusyTimeout(ctx context.Context, conn *sql.Conn, d time.Duration) error {
 	_, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, d.Milliseconds()))
 	return err

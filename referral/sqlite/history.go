@@ -270,7 +270,7 @@ func (db *DB) erasingWith(ctx context.Context, write func(context.Context, func(
 	if err == nil && erased > 0 {
 		// Best effort: a reader still on an old snapshot can keep the WAL
 		// from being truncated now; a later checkpoint or Close does it.
-		db.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+		db.checkpointAside(ctx)
 	}
 	return err
 }

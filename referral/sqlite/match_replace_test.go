@@ -362,6 +362,13 @@ func TestMatchKeptAcrossWritesBesideTheDirectory(t *testing.T) {
 			_, err := h.RecordFollowUp(ctx, r.ID, referral.FollowUp{Went: referral.AnswerYes, GroupID: r.Groups[0].GroupID})
 			return err
 		}},
+		{"a referral deleted (erased, and the log checkpointed)", func() error {
+			extra := fullReferral()
+			if err := h.LogReferral(ctx, extra); err != nil {
+				return err
+			}
+			return h.DeleteReferral(ctx, extra.ID)
+		}},
 		{"the settings saved", func() error { return sqlite.NewSettingsService(db).SaveSettings(ctx, referral.DefaultSettings()) }},
 		{"a subscription's attempt", func() error {
 			return sqlite.NewSubscriptionStore(db).Subscribe(ctx, referral.Subscription{Source: "aasepia",
