@@ -741,3 +741,26 @@ func TestProblemsInSpanish(t *testing.T) {
 		}
 	})
 }
+
+// TestDecimalsInSpanish: a latitude out of range and a logo too big are said
+// with the Spanish decimal comma, as distances are.
+func TestDecimalsInSpanish(t *testing.T) {
+	inLanguage(t, "es")
+	g := referral.Group{Name: "Esperanza", Program: referral.ProgramNA, Attendance: referral.InPerson,
+		Place: referral.Place{Coords: &referral.Point{Lat: 91.25, Lon: -75.5}}}
+	ps := referral.ErrorProblems(g.Validate())
+	if len(ps) != 1 || problemWords(ps[0]) != "la latitud 91,25 debe estar entre -90 y 90" {
+		t.Errorf("latitude 91.25: %q", ps)
+	}
+	st := referral.DefaultSettings()
+	st.Clinic.Logo = append(append([]byte{}, logoPNG()...), make([]byte, 5<<19)...) // 2.5 MB
+	for _, p := range referral.ErrorProblems(st.Validate()) {
+		if p.Field == "Clinic.Logo" {
+			if got, want := problemWords(p), "el logotipo de la clínica ocupa 2,5 MB; use una imagen de 2 MB como máximo"; got != want {
+				t.Errorf("a 2.5 MB logo: %q, want %q", got, want)
+			}
+			return
+		}
+	}
+	t.Error("a 2.5 MB logo is not refused")
+}

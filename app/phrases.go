@@ -202,6 +202,8 @@ func (s speaker) param(v any) any {
 		return s.word("language."+code, code)
 	case referral.Distance:
 		return s.number(strconv.FormatFloat(float64(v), 'f', 1, 64))
+	case referral.Decimal:
+		return s.number(strconv.FormatFloat(float64(v), 'f', -1, 64))
 	case referral.Radius:
 		// To a tenth, as a distance is typed: 10, 2.5.
 		t := strconv.FormatFloat(float64(v), 'f', 1, 64)

@@ -496,23 +496,26 @@ func (s *settingsScreen) onLogoChosen(file io.ReadCloser) {
 // the picture decodes; otherwise it says why beside the logo and changes
 // nothing.
 func (s *settingsScreen) logoRead(b []byte, img image.Image, err error) {
-	refuse := func(msg string) {
+	refuse := func(p referral.Problem) {
+		p.Field = "Clinic.Logo"
 		s.problems.clear("Clinic.Logo")
-		s.problems.show([]referral.Problem{{Field: "Clinic.Logo", Message: msg}})
+		s.problems.show([]referral.Problem{p})
 	}
 	var probe referral.Settings
 	switch perr := probe.SetLogo(b); {
 	case len(b) == 0 && err == nil:
-		refuse(lang.L("the file is empty; choose a PNG or JPEG picture"))
+		refuse(referral.Problem{Message: lang.L("the file is empty; choose a PNG or JPEG picture")})
 	case perr != nil:
-		msg := referral.ErrorMessage(perr)
+		// The domain's problem, phrase and all, so that it is said in the
+		// window's language.
+		p := referral.Problem{Message: referral.ErrorMessage(perr)}
 		if ps := referral.ErrorProblems(perr); len(ps) > 0 {
-			msg = ps[0].Message
+			p = ps[0]
 		}
-		refuse(msg)
+		refuse(p)
 	case err != nil:
 		fyne.LogError("settings: read logo", err)
-		refuse(lang.L("the file could not be read as a picture; choose another PNG or JPEG file"))
+		refuse(referral.Problem{Message: lang.L("the file could not be read as a picture; choose another PNG or JPEG file")})
 	default:
 		s.problems.clear("Clinic.Logo")
 		s.showLogo(b, img)

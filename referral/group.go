@@ -554,10 +554,10 @@ func (g *Group) Validate() error {
 	}
 	if c := g.Place.Coords; c != nil {
 		if !(c.Lat >= -90 && c.Lat <= 90) {
-			add("Place.Coords.Lat", say("group.latitude", "Value", fmt.Sprint(c.Lat)), "latitude %v must be between -90 and 90", c.Lat)
+			add("Place.Coords.Lat", say("group.latitude", "Value", Decimal(c.Lat)), "latitude %v must be between -90 and 90", c.Lat)
 		}
 		if !(c.Lon >= -180 && c.Lon <= 180) {
-			add("Place.Coords.Lon", say("group.longitude", "Value", fmt.Sprint(c.Lon)), "longitude %v must be between -180 and 180", c.Lon)
+			add("Place.Coords.Lon", say("group.longitude", "Value", Decimal(c.Lon)), "longitude %v must be between -180 and 180", c.Lon)
 		}
 	}
 	for field, link := range map[string]string{

@@ -31,6 +31,7 @@ import (
 //   - Language: a language, by its ISO 639 code
 //   - Distance: how far the client travels, to a tenth of a mile
 //   - Radius: a distance the counselor set, as set ("10", "2.5")
+//   - Decimal: any other number with a fraction, as given ("91.25")
 //   - time.Time: a date
 //   - int: a number as it is; a parameter named Count also chooses the
 //     phrase's plural form ("1 does", "2 do")
@@ -48,6 +49,11 @@ type Distance float64
 // Radius is a distance in miles the counselor set, in a Phrase: worded as
 // set, with no trailing zeros ("10", "2.5").
 type Radius float64
+
+// Decimal is a number with a fraction in a Phrase that is neither a
+// Distance nor a Radius (a latitude, a file's size): worded as given, with
+// the reader's decimal mark ("91.25", "91,25").
+type Decimal float64
 
 // Language is a language in a Phrase, by its ISO 639 code ("es", "hmn"),
 // worded by its name ("Spanish"; an unknown code as the code).

@@ -3,6 +3,7 @@ package referral
 import (
 	"context"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -230,8 +231,8 @@ func (s Settings) problems() []Problem {
 	case !IsLogoImage(logo):
 		add("Clinic.Logo", say("settings.logo_kind"), "the clinic logo must be a PNG or JPEG picture")
 	case len(logo) > MaxLogoBytes:
-		mb := float64(len(logo)) / (1 << 20)
-		add("Clinic.Logo", say("settings.logo_size", "Size", fmt.Sprintf("%.1f", mb)),
+		mb := math.Round(float64(len(logo))/(1<<20)*10) / 10
+		add("Clinic.Logo", say("settings.logo_size", "Size", Decimal(mb)),
 			"the clinic logo is %.1f MB; use a picture of at most 2 MB", mb)
 	}
 	if utf8.RuneCountInString(strings.TrimSpace(s.Counselor)) > maxCounselor {
@@ -239,8 +240,8 @@ func (s Settings) problems() []Problem {
 			"the counselor's name is too long (at most %d letters)", maxCounselor)
 	}
 	if !(s.DefaultMiles > 0 && s.DefaultMiles <= MaxMiles) {
-		add("DefaultMiles", say("settings.miles", "Max", MaxMiles, "Got", Radius(s.DefaultMiles)),
-			"the default distance must be more than 0 and at most %d miles (got %v)", MaxMiles, s.DefaultMiles)
+		add("DefaultMiles", say("settings.miles", "Max", MaxMiles, "Got", Decimal(s.DefaultMiles)),
+			"the default distance must be more than 0 and at most %d miles (got %s)", MaxMiles, strconv.FormatFloat(s.DefaultMiles, 'f', -1, 64))
 	}
 	if !isLang(s.SheetLang) {
 		add("SheetLang", say("settings.sheet_lang", "Value", Quote(string(s.SheetLang))),
