@@ -62,7 +62,13 @@ func (s *GroupService) FindGroups(ctx context.Context, f referral.GroupFilter) (
 	// same directory when no commit came between the Version before them
 	// and the one after (a read transaction sees the last commit before its
 	// first read); when one did, the search is run again in one transaction.
-	if before, err := s.db.Version(ctx); err == nil {
+	//
+	// A page past the first is read only once the count says it exists,
+	// in one transaction: the Directory counts what its check box leaves
+	// out by asking for a page past every match, and reading that page
+	// meant walking every row to skip it (480 ms for the plain list of
+	// 250,000 listings, against 3 ms to count them).
+	if before, err := s.db.Version(ctx); err == nil && offset == 0 {
 		groups, total, err := s.findConcurrently(ctx, f, words, offset)
 		if err != nil {
 			return nil, 0, err
