@@ -93,30 +93,19 @@ func (db *DB) onAsideConn(ctx context.Context, busy time.Duration, fn func(conn 
 // as w says, and notes the step its commit made in Version when no other
 // connection committed meanwhile. Its errors are SQLite's as they came.
 func (db *DB) transactAside(ctx context.Context, conn *sql.Conn, w lockWait, fn func(tx *sql.Tx, now string) error) error {
-	var before, seen int64
-	noted := false
+	var from asideMark
 	err := db.transactWaiting(ctx, conn.BeginTx, w, func(tx *sql.Tx, now string) error {
 		if err := fn(tx, now); err != nil {
 			return err
 		}
 		// The write lock is held: nobody else commits until this does.
-		var err error
-		if before, err = db.version(ctx); err == nil {
-			noted = tx.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&seen) == nil
-		}
+		from = db.markAside(ctx, tx)
 		return nil
 	})
-	if err != nil || !noted {
-		return err
+	if err == nil {
+		db.noteAside(ctx, conn, from)
 	}
-	// The writing connection's data_version moves with every other
-	// connection's commit, not its own: unmoved, only this one happened.
-	after, verr := db.version(ctx)
-	var seenAfter int64
-	if verr == nil && conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&seenAfter) == nil && seenAfter == seen {
-		db.aside.add(before, after)
-	}
-	return nil
+	return err
 }
 
 // checkpointAside truncates the write-ahead log (writeErasing does, after
@@ -129,15 +118,44 @@ func (db *DB) checkpointAside(ctx context.Context) {
 		return
 	}
 	defer conn.Close()
-	var seen, seenAfter int64
-	before, verr := db.version(ctx)
-	noted := verr == nil && conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&seen) == nil
-	if _, err := conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil || !noted {
+	from := db.markAside(ctx, conn)
+	if _, err := conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err == nil {
+		db.noteAside(ctx, conn, from)
+	}
+}
+
+// asideMark is where a step beside the directory starts: the Version, and
+// the data_version of the connection taking the step.
+type asideMark struct {
+	version, seen int64
+	ok            bool // both were read
+}
+
+// rowQuerier is a *sql.Tx or a *sql.Conn.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func (db *DB) markAside(ctx context.Context, q rowQuerier) asideMark {
+	var m asideMark
+	var err error
+	if m.version, err = db.version(ctx); err == nil {
+		m.ok = q.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&m.seen) == nil
+	}
+	return m
+}
+
+// noteAside records the step from m to the Version now, once conn has
+// taken it. The connection's data_version moves with every other
+// connection's commit, not its own: unmoved, only this step happened.
+func (db *DB) noteAside(ctx context.Context, conn *sql.Conn, m asideMark) {
+	if !m.ok {
 		return
 	}
-	after, verr := db.version(ctx)
-	if verr == nil && after != before && conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&seenAfter) == nil && seenAfter == seen {
-		db.aside.add(before, after)
+	after, err := db.version(ctx)
+	var seen int64
+	if err == nil && after != m.version && conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&seen) == nil && seen == m.seen {
+		db.aside.add(m.version, after)
 	}
 }
 

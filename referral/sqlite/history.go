@@ -58,15 +58,8 @@ func (s *HistoryService) LogReferral(ctx context.Context, r *referral.Referral) 
 	}
 	var id int64
 	var created time.Time
-	var entered []string
 	label := strings.TrimSpace(r.ClientLabel)
 	err = s.db.erasingWith(ctx, s.db.writeSoon, func(tx *sql.Tx, now time.Time) (int, error) {
-		// Entries kept while another writer held the file go in first,
-		// as they were made first.
-		var err error
-		if entered, err = enterPending(ctx, tx, s.db.pendingEntries()); err != nil {
-			return 0, err
-		}
 		purged, err := purgeExpired(ctx, tx, now)
 		if err != nil {
 			return 0, err
@@ -91,7 +84,6 @@ func (s *HistoryService) LogReferral(ctx context.Context, r *referral.Referral) 
 	if err != nil {
 		return err
 	}
-	s.db.removePending(entered)
 	r.ID, r.Created, r.ClientLabel, r.FollowUp = id, created, label, nil
 	return nil
 }
@@ -196,20 +188,11 @@ func (s *HistoryService) DeleteReferral(ctx context.Context, id int64) error {
 // returns how many it removed.
 func (s *HistoryService) PurgeReferrals(ctx context.Context, before time.Time) (int, error) {
 	var n int
-	var entered []string
 	err := s.db.writeErasing(ctx, func(tx *sql.Tx, now time.Time) (int, error) {
-		// Entries kept during another write are in the log first, so that
-		// the purge reaches them too.
 		var err error
-		if entered, err = enterPending(ctx, tx, s.db.pendingEntries()); err != nil {
-			return 0, err
-		}
 		n, err = purgeBefore(ctx, tx, before)
 		return n, err
 	})
-	if err == nil {
-		s.db.removePending(entered)
-	}
 	return n, err
 }
 
@@ -218,18 +201,11 @@ func (s *HistoryService) PurgeReferrals(ctx context.Context, before time.Time) (
 // starts, so a log nobody adds to still empties on time.
 func (s *HistoryService) PurgeExpired(ctx context.Context) (int, error) {
 	var n int
-	var entered []string
 	err := s.db.writeErasing(ctx, func(tx *sql.Tx, now time.Time) (int, error) {
 		var err error
-		if entered, err = enterPending(ctx, tx, s.db.pendingEntries()); err != nil {
-			return 0, err
-		}
 		n, err = purgeExpired(ctx, tx, now)
 		return n, err
 	})
-	if err == nil {
-		s.db.removePending(entered)
-	}
 	return n, err
 }
 
@@ -248,10 +224,20 @@ func (db *DB) writeErasing(ctx context.Context, fn func(tx *sql.Tx, now time.Tim
 
 // erasingWith is writeErasing writing with write (DB.write or one of its
 // kin that waits otherwise for the lock).
+//
+// Every such write holds the lock the referral log needs, so it first
+// enters the referrals kept while another writer held it (pending.go):
+// made first, they go in first, and a purge or a delete reaches them. Their
+// files go once the write has committed.
 func (db *DB) erasingWith(ctx context.Context, write func(context.Context, func(*sql.Tx, string) error) error,
 	fn func(tx *sql.Tx, now time.Time) (erased int, err error)) error {
 	erased := 0
+	var entered []string
 	err := write(ctx, func(tx *sql.Tx, now string) error {
+		var err error
+		if entered, err = enterPending(ctx, tx, db.pendingEntries()); err != nil {
+			return err
+		}
 		var was int
 		if err := tx.QueryRowContext(ctx, `PRAGMA secure_delete`).Scan(&was); err != nil {
 			return fmt.Errorf("secure delete: %w", err)
@@ -267,6 +253,9 @@ func (db *DB) erasingWith(ctx context.Context, write func(context.Context, func(
 		erased, err = fn(tx, t)
 		return err
 	})
+	if err == nil {
+		db.removePending(entered)
+	}
 	if err == nil && erased > 0 {
 		// Best effort: a reader still on an old snapshot can keep the WAL
 		// from being truncated now; a later checkpoint or Close does it.

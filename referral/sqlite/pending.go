@@ -147,6 +147,14 @@ func (db *DB) writePending(e pendingEntry) error {
 	return nil
 }
 
+// hasPending reports whether the pending folder holds any entry, by its
+// names alone: Open and every moved Version ask, and reading and parsing
+// each file is for the write that enters them.
+func (db *DB) hasPending() bool {
+	names, _ := filepath.Glob(filepath.Join(db.pendingDir(), "*"+pendingSuffix))
+	return len(names) > 0
+}
+
 // pendingEntries reads the entries in the pending folder, oldest first. A
 // file that is not an entry is logged and left out; a folder that cannot be
 // read has none.
@@ -335,22 +343,13 @@ func (db *DB) enterPendingNow(ctx context.Context) error {
 	return db.enterPendingWith(ctx, db.writeQuietly)
 }
 
+// erasingWith enters them, reading the folder with the lock held: another
+// process may have entered some meanwhile, or LogReferral here.
 func (db *DB) enterPendingWith(ctx context.Context, write func(context.Context, func(*sql.Tx, string) error) error) error {
-	if len(db.pendingEntries()) == 0 {
+	if !db.hasPending() {
 		return nil
 	}
-	var keys []string
-	err := db.erasingWith(ctx, write, func(tx *sql.Tx, now time.Time) (int, error) {
-		var err error
-		// Read again with the lock held: another process may have entered
-		// some meanwhile, or LogReferral here.
-		if keys, err = enterPending(ctx, tx, db.pendingEntries()); err != nil {
-			return 0, err
-		}
+	return db.erasingWith(ctx, write, func(tx *sql.Tx, now time.Time) (int, error) {
 		return purgeExpired(ctx, tx, now)
 	})
-	if err == nil {
-		db.removePending(keys)
-	}
-	return err
 }

@@ -224,7 +224,7 @@ func Open(path string) (*DB, error) {
 	db.tightenFolder()
 	// Referrals kept while another writer held the file, here or by a
 	// program since closed, go into the log once the lock is free.
-	if db.writable() == nil && len(db.pendingEntries()) > 0 {
+	if db.writable() == nil && db.hasPending() {
 		db.enterPendingLater()
 	}
 	return db, nil
@@ -324,7 +324,7 @@ var _ referral.ChangeWatcher = (*DB)(nil)
 // that has ended since), are entered then.
 func (db *DB) Version(ctx context.Context) (int64, error) {
 	v, err := db.version(ctx)
-	if err == nil && db.seenVersion.Swap(v) != v && db.writable() == nil && len(db.pendingEntries()) > 0 {
+	if err == nil && db.seenVersion.Swap(v) != v && db.writable() == nil && db.hasPending() {
 		db.enterPendingLater()
 	}
 	return v, err
