@@ -166,11 +166,11 @@ func TestMatchAfterEditsEqualsRebuild(t *testing.T) {
 	}
 }
 
-// TestMatchRebuildsAfterAnotherWriter checks that a write of another
-// connection, which the index was not told of, rebuilds it.
-func TestMatchRebuildsAfterAnotherWriter(t *testing.T) {
+// matchedABC imports the listings a, b and c into db and matches them for
+// a Tuesday evening, so that the GroupService returned holds its index.
+func matchedABC(t *testing.T, db *sqlite.DB) (*sqlite.GroupService, referral.Result) {
+	t.Helper()
 	ctx := context.Background()
-	db, path := openTestDB(t)
 	s := sqlite.NewGroupService(db)
 	if _, err := s.ReplaceSource(ctx, referral.Source{Name: "aasepia"}, feedOf("aasepia", "a", "b", "c")); err != nil {
 		t.Fatal(err)
@@ -179,6 +179,15 @@ func TestMatchRebuildsAfterAnotherWriter(t *testing.T) {
 	if err != nil || len(res.Candidates) != 3 {
 		t.Fatalf("Match = %d candidates, %v", len(res.Candidates), err)
 	}
+	return s, res
+}
+
+// TestMatchRebuildsAfterAnotherWriter checks that a write of another
+// connection, which the index was not told of, rebuilds it.
+func TestMatchRebuildsAfterAnotherWriter(t *testing.T) {
+	ctx := context.Background()
+	db, path := openTestDB(t)
+	s, res := matchedABC(t, db)
 	held := sqlite.HeldIndex(s)
 	other := reopen(t, path)
 	defer other.Close()
@@ -342,14 +351,8 @@ func TestMatchKeptAcrossWritesBesideTheDirectory(t *testing.T) {
 	ctx := context.Background()
 	db, path := openTestDB(t)
 	db.Now = func() time.Time { return fixedNow }
-	s, h := sqlite.NewGroupService(db), sqlite.NewHistoryService(db)
-	if _, err := s.ReplaceSource(ctx, referral.Source{Name: "aasepia"}, feedOf("aasepia", "a", "b", "c")); err != nil {
-		t.Fatal(err)
-	}
-	res, err := s.Match(ctx, tuesdayEvening(), matchNow)
-	if err != nil || len(res.Candidates) != 3 {
-		t.Fatalf("Match = %d candidates, %v", len(res.Candidates), err)
-	}
+	s, res := matchedABC(t, db)
+	h := sqlite.NewHistoryService(db)
 	held := sqlite.HeldIndex(s)
 	r := fullReferral()
 	r.Groups[0].GroupID = res.Candidates[0].Group.ID

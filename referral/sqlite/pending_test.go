@@ -89,11 +89,9 @@ func awaitLogged(t testing.TB, h *sqlite.HistoryService, n int) []*referral.Refe
 // disk beside the database, listed once the lock is free, as it was made,
 // and its file is gone. OnWait hears nothing, as nothing waits.
 func TestReferralLoggedWhileAnotherWriterHolds(t *testing.T) {
-	db, path := openTestDB(t)
-	db.Now = func() time.Time { return fixedNow }
+	h, db, _, path := openHistory(t)
 	var waits waitLog
 	db.OnWait = waits.onWait
-	h := sqlite.NewHistoryService(db)
 	first := logReferral(t, h, fullReferral())
 
 	holder := holdWriteLock(t, path)
@@ -138,9 +136,7 @@ func TestReferralLoggedWhileAnotherWriterHolds(t *testing.T) {
 // wrote, by a window closed before it was done, is entered by the next
 // Open once the lock is free; nothing is lost.
 func TestKeptReferralEnteredAtNextOpen(t *testing.T) {
-	db, path := openTestDB(t)
-	db.Now = func() time.Time { return fixedNow }
-	h := sqlite.NewHistoryService(db)
+	h, db, _, path := openHistory(t)
 	holder := holdWriteLock(t, path)
 	logReferral(t, h, fullReferral())
 	if err := db.Close(); err != nil {
@@ -162,9 +158,7 @@ func TestKeptReferralEnteredAtNextOpen(t *testing.T) {
 // file in the folder that is not a referral is left there, not deleted, and
 // does not stop the others.
 func TestKeptReferralEnteredOnce(t *testing.T) {
-	db, path := openTestDB(t)
-	db.Now = func() time.Time { return fixedNow }
-	h := sqlite.NewHistoryService(db)
+	h, _, _, path := openHistory(t)
 	holder := holdWriteLock(t, path)
 	logReferral(t, h, fullReferral())
 	kept := keptFiles(t, path)
@@ -222,19 +216,13 @@ func TestKeptReferralEnteredOnce(t *testing.T) {
 // TestKeptReferralStoredAsLogged: an entry kept during another write is
 // stored exactly as one logged directly, column by column and type by type.
 func TestKeptReferralStoredAsLogged(t *testing.T) {
-	db, path := openTestDB(t)
-	db.Now = func() time.Time { return fixedNow }
-	h := sqlite.NewHistoryService(db)
+	h, _, _, path := openHistory(t)
 	direct := logReferral(t, h, fullReferral())
 	holder := holdWriteLock(t, path)
 	logReferral(t, h, fullReferral())
 	holder.release()
 	list := awaitLogged(t, h, 2)
-	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := rawDB(t, path)
 	row := func(id int64) string {
 		var s string
 		err := raw.QueryRow(`SELECT created_at || '|' || client_label || '|' || lang || '|' || paper || '|' || large || '|' ||
@@ -254,17 +242,15 @@ func TestKeptReferralStoredAsLogged(t *testing.T) {
 // entry kept during another write and not entered yet: it does not turn
 // up in the log afterwards.
 func TestPurgeReachesKeptReferrals(t *testing.T) {
-	db, path := openTestDB(t)
-	db.Now = func() time.Time { return fixedNow }
+	h, db, _, path := openHistory(t)
 	holder := holdWriteLock(t, path)
-	logReferral(t, sqlite.NewHistoryService(db), fullReferral())
+	logReferral(t, h, fullReferral())
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
 	holder.release()
 
-	db = reopen(t, path)
-	h := sqlite.NewHistoryService(db)
+	h = sqlite.NewHistoryService(reopen(t, path))
 	if _, err := h.PurgeReferrals(context.Background(), fixedNow.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
