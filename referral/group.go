@@ -332,8 +332,9 @@ func (c Curation) Medication() MedicationFriendly {
 // Text is a search. Every word typed must begin a word of the group's name,
 // place (location, address, city, regions), program names or notes, case and
 // accents ignored: "nino" finds "Niño", "st john" finds "St. John's". A word
-// with punctuation inside is read as the words it joins, in order, the last
-// one begun: "o'brien" finds "O'Brien" and "O'Briens", not "Brien O". With
+// with punctuation inside is read as the words it joins, joined: "o'brien"
+// (and "obrien") finds "O'Brien" and "O'Briens", not "Brien O"; "alanon"
+// finds "Al-Anon" (see SearchIndex). With
 // Text, FindGroups ranks what it finds, because a counselor typing a name
 // wants that group, not the many that meet on its street:
 //  1. groups whose name holds every word;
@@ -395,13 +396,12 @@ type TextHit struct {
 // has no word. A field holding only words the name holds too is left out:
 // it is not why the group was found.
 //
-// Words are folded and matched as GroupFilter says, with the same folding
-// as ServiceName's, which takes accents off as the store's search index
-// does; a word the two fold differently (rare letters) is simply not named.
+// Words are folded and matched as the SearchIndex that found g reads them
+// (see searchTerms), so the fields named are those it found g by.
 func TextHits(g *Group, text string) []TextHit {
-	var missing [][]string
+	var missing []string
 	name := foldSearch(g.Name)
-	for _, w := range searchWords(text) {
+	for _, w := range SearchQuery(text) {
 		if name.find(w) < 0 {
 			missing = append(missing, w)
 		}
@@ -438,50 +438,28 @@ func TextHits(g *Group, text string) []TextHit {
 	return hits
 }
 
-// searchWords splits a search as the store splits it: at spaces, each part
-// into its folded words (see nameWords); a part with no letter or digit is
-// dropped.
-func searchWords(text string) [][]string {
-	var out [][]string
-	for _, part := range strings.Fields(text) {
-		if w := nameWords(part); len(w) > 0 {
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
-// foldedSearch is a field's text as a search reads it: its folded words,
-// and for each the byte offset of the space-separated part it is in.
+// foldedSearch is a field's text as a search reads it: its terms (see
+// SearchIndex), and for each the byte offset of the space-separated part
+// it is in.
 type foldedSearch struct {
-	words []string
+	terms []string
 	at    []int
 }
 
 func foldSearch(s string) foldedSearch {
 	var f foldedSearch
-	start := -1
-	for i, r := range s + " " { // the extra space ends the last part
-		switch {
-		case !unicode.IsSpace(r) && start < 0:
-			start = i
-		case unicode.IsSpace(r) && start >= 0:
-			for _, w := range nameWords(s[start:i]) {
-				f.words = append(f.words, w)
-				f.at = append(f.at, start)
-			}
-			start = -1
-		}
-	}
+	searchTerms(s, func(term string, at int) {
+		f.terms = append(f.terms, term)
+		f.at = append(f.at, at)
+	})
 	return f
 }
 
-// find returns the index of the first of f's words where the words of w
-// stand in order, the last one only begun, or -1.
-func (f foldedSearch) find(w []string) int {
-	last := len(w) - 1
-	for i := 0; i+last < len(f.words); i++ {
-		if slices.Equal(f.words[i:i+last], w[:last]) && strings.HasPrefix(f.words[i+last], w[last]) {
+// find returns the index of the first of f's terms that begins with the
+// typed term w, or -1.
+func (f foldedSearch) find(w string) int {
+	for i, t := range f.terms {
+		if strings.HasPrefix(t, w) {
 			return i
 		}
 	}

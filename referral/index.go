@@ -64,7 +64,7 @@ const (
 // NewIndex prepares groups for matching. It keeps the slice; do not change
 // the groups while the Index is in use.
 func NewIndex(groups []*Group) *Index {
-	return newIndex(slices.Values(groups), groups)
+	return newIndex(slices.Values(groups), groups, nil, len(groups))
 }
 
 // NewIndexFrom prepares the groups seq yields for matching without keeping
@@ -78,27 +78,44 @@ func NewIndex(groups []*Group) *Index {
 // full groups up by ID. Otherwise Match returns what Match(needs, groups,
 // now) would.
 func NewIndexFrom(seq iter.Seq[*Group]) *Index {
-	return newIndex(seq, nil)
+	return newIndex(seq, nil, nil, 0)
 }
 
-// newIndex builds the Index of the groups seq yields, keeping kept (the same
-// groups) when the caller has them.
+// NewIndexes is NewIndexFrom and the SearchIndex of the same groups, made
+// in one pass over seq; the two keep one copy of each name. n is how many
+// groups seq yields, or about: the arrays of both are made that size at
+// once, rather than grown (and a quarter of them left unused) as they fill.
+func NewIndexes(seq iter.Seq[*Group], n int) (*Index, *SearchIndex) {
+	search := newSearchIndex(n)
+	ix := newIndex(seq, nil, search, n)
+	return ix, search.Done()
+}
+
+// newIndex builds the Index of the n or so groups seq yields, keeping kept
+// (the same groups) when the caller has them, and adds each group to search
+// too when it is not nil.
 //
 // The facts are stored in the order a match reads them: groups joinable
 // online first, then the other placed groups cell by cell, then the rest,
 // so the scans walk memory front to back.
-func newIndex(seq iter.Seq[*Group], kept []*Group) *Index {
-	b := newBuilder(len(kept))
+func newIndex(seq iter.Seq[*Group], kept []*Group, search *SearchIndex, n int) *Index {
+	b := newBuilder(n)
 	b.keys = true
+	if n > 0 {
+		b.d.keys = make([]uint64, 0, n)
+	}
 	if kept == nil {
 		b.strs = map[string]string{}
 	}
 	for g := range seq {
 		b.add(g)
+		if search != nil && g != nil {
+			search.add(g, b.d.lists[len(b.d.lists)-1].name)
+		}
 	}
 	in := b.d
 	in.groups = kept
-	n := len(in.facts)
+	n = len(in.facts)
 	ix := &Index{cells: map[uint32]cellSpan{}}
 	var joinable, rest []int32
 	perCell := map[uint32][]int32{}
