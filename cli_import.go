@@ -201,7 +201,7 @@ func importFile(dir referral.DirectoryService, file string, opts referral.Import
 // holds every group of the file at once, about 1.45 times the size of a
 // Meeting Guide file, and left to itself the collector lets the heap grow to
 // twice what is live before it collects. SQLite's memory (the bulk page
-// cache, the search index's buffer) comes on top and is not in the limit.
+// cache) comes on top and is not in the limit.
 // Measured with BenchmarkImportMemoryCommand on a 211 MB feed: with neither
 // this limit nor package feed's shared texts the import peaked at 1070 MB
 // (5.1 times the file); with a limit of twice the file and a 64 MB search

@@ -22,6 +22,10 @@ import (
 const (
 	// searchDelay lets a counselor finish a word before the directory is queried.
 	searchDelay = 150 * time.Millisecond
+	// slowSearch is how long a query may take before the count line says
+	// it is still searching: the first search after another program's
+	// import waits seconds for the directory's index to be built again.
+	slowSearch = 400 * time.Millisecond
 	// listLimit caps the rows one query brings into the list; a directory of
 	// a quarter of a million groups is narrowed by typing, not scrolling.
 	listLimit = 1000
@@ -53,6 +57,7 @@ type directoryScreen struct {
 	showAll    *widget.Check
 	stale      *widget.Check // only listings not updated for a year
 	count      *widget.Label
+	stopSlow   func() // stops the "Searching…" of the query under way
 	add        *widget.Button
 	list       *widget.List
 	noMatch    fyne.CanvasObject
@@ -333,6 +338,14 @@ func (s *directoryScreen) refresh() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancelQuery = cancel
+	if s.stopSlow != nil {
+		s.stopSlow()
+	}
+	s.stopSlow = s.bg.after(slowSearch, func() {
+		if seq == s.seq {
+			s.count.SetText(lang.L("Searching…"))
+		}
+	})
 	s.bg.run(func() {
 		// What the check box leaves out is counted beside the search, on
 		// a connection of its own, so the list waits for the slower of
@@ -377,6 +390,7 @@ func (s *directoryScreen) showResults(seq int, groups []*referral.Group, hits []
 		return // a newer query was started; its answer will come
 	}
 	s.cancelQuery = nil
+	s.stopSlow()
 	if err != nil {
 		s.showError(err)
 		return

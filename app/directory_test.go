@@ -593,3 +593,57 @@ func TestDirectoryOfHiddenGroupsIsNotEmpty(t *testing.T) {
 		t.Errorf("ticked: list %q, no-match shown %v", h.listNames(), h.dir.noMatch.Visible())
 	}
 }
+
+// TestDirectorySaysItIsSearchingWhileASearchIsSlow: a query still under way
+// after slowSearch (the first search after another program's import waits
+// seconds for the directory's index) says so on the count line, and the
+// count comes back with the answer; a fast one never says it.
+func TestDirectorySaysItIsSearchingWhileASearchIsSlow(t *testing.T) {
+	test.NewTempApp(t)
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "desk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	store := sqlite.NewGroupService(db)
+	groups := []*referral.Group{
+		{Name: "Hope Group", Program: referral.ProgramAA, Attendance: referral.InPerson},
+		{Name: "Serenity", Program: referral.ProgramNA, Attendance: referral.Online},
+	}
+	if err := store.CreateGroups(context.Background(), groups); err != nil {
+		t.Fatal(err)
+	}
+	var held []func() // queries started and not yet run
+	runHeld := func() {
+		for len(held) > 0 {
+			f := held[0]
+			held = held[1:]
+			f()
+		}
+	}
+	ts := &timers{}
+	win := test.NewTempWindow(t, nil)
+	d := newDirectoryScreen(win, store, background{run: func(f func()) { held = append(held, f) }, after: ts.after}, func() {}, nil)
+	win.SetContent(d.content)
+	runHeld()
+	if got := d.count.Text; got != "2 groups" {
+		t.Fatalf("count line %q; want \"2 groups\"", got)
+	}
+	if ts.fire() != 0 {
+		t.Error("a query that answered at once left its \"Searching…\" to fire")
+	}
+
+	test.Type(d.search, "hope")
+	ts.fire() // the typing pause ends: the search starts
+	if len(held) != 1 {
+		t.Fatalf("%d queries under way; want the search", len(held))
+	}
+	ts.fire() // and is still under way after slowSearch
+	if got := d.count.Text; got != "Searching…" {
+		t.Errorf("count line %q while the search is under way; want \"Searching…\"", got)
+	}
+	runHeld()
+	if got := d.count.Text; got != "1 group" || d.list.Length() != 1 {
+		t.Errorf("count line %q, %d rows once the search answered; want \"1 group\", 1", got, d.list.Length())
+	}
+}

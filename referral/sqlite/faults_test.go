@@ -75,18 +75,18 @@ func wantDamaged(t *testing.T, what string, err error, path string) {
 }
 
 func everything() referral.GroupFilter {
-	// A date filter counts in the groups table, not the search index.
+	// With no text and no index held yet, read from the groups table.
 	return referral.GroupFilter{IncludeHidden: true, IncludeInactive: true, UpdatedBefore: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}
 }
 
-// TestDamagedSearchIndexIsNeverWrittenTo: one bad page in the search index
-// is found by Check; an import is refused with the damaged message before
-// it writes a byte; the groups table, which the bad page is not part of,
-// still reads.
-func TestDamagedSearchIndexIsNeverWrittenTo(t *testing.T) {
+// TestDamagedIndexIsNeverWrittenTo: one bad page in an index of the groups
+// table (by latitude, which an import writes) is found by Check; an import
+// is refused with the damaged message before it writes a byte; the groups
+// table, which the bad page is not part of, still reads.
+func TestDamagedIndexIsNeverWrittenTo(t *testing.T) {
 	ctx := context.Background()
 	path, groups := sepiaStore(t)
-	page := damagePage(t, path, "groups_fts_data")
+	page := damagePage(t, path, "groups_lat")
 	before, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +99,7 @@ func TestDamagedSearchIndexIsNeverWrittenTo(t *testing.T) {
 	// Reading what does not touch page `page` works.
 	got, total, err := s.FindGroups(ctx, everything())
 	if err != nil || total != len(groups) || len(got) != len(groups) {
-		t.Errorf("listing the groups table with search page %d damaged: %d of %d, %v; want all %d", page, len(got), total, err, len(groups))
+		t.Errorf("listing the groups table with index page %d damaged: %d of %d, %v; want all %d", page, len(got), total, err, len(groups))
 	}
 	if g, err := s.FindGroupByID(ctx, groups[0].ID); err != nil || g.Name != groups[0].Name {
 		t.Errorf("FindGroupByID: %v, %v", g, err)

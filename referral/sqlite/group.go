@@ -5,13 +5,12 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
-	"math"
 	"strings"
 	"time"
-	"unicode"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -49,219 +48,129 @@ func (s *GroupService) FindGroupByID(ctx context.Context, id int64) (*referral.G
 // holds every word, then those whose name and place do, then the rest, each
 // rank in name order.
 //
-// The ranks are read as readPage says; the total is counted apart from the
-// page, at the same time (see below). A date has no token in the index, so
-// a filter on UpdatedBefore is counted in the groups table.
+// The search runs over the referral.SearchIndex held beside the match
+// index (see matchIndex), which picks the page and counts the total; only
+// the page's rows are read from the file. The first search after another
+// program's commit (an import beside the window) waits for both indexes to
+// be built again, seconds at 250,000 listings, unless Prepare has them
+// rebuilt as soon as the list is asked for. The plain list, with no text,
+// does not wait: until the indexes are current it is read from the groups
+// table, in the same order.
 func (s *GroupService) FindGroups(ctx context.Context, f referral.GroupFilter) ([]*referral.Group, int, error) {
-	words := matchExpression(f.Text)
-	offset := max(f.Offset, 0)
-	// The total and the page are read at once, each in a read transaction
-	// of its own on a connection of its own: counting 200,000 matches takes
-	// about as long as reading the 1,000 rows the list shows, so the list
-	// waits for the longer of the two, not both. Two transactions see the
-	// same directory when no commit came between the Version before them
-	// and the one after (a read transaction sees the last commit before its
-	// first read); when one did, the search is run again in one transaction.
-	//
-	// A page past the first is read only once the count says it exists,
-	// in one transaction: the Directory counts what its check box leaves
-	// out by asking for a page past every match, and reading that page
-	// meant walking every row to skip it (480 ms for the plain list of
-	// 250,000 listings, against 3 ms to count them).
-	if before, err := s.db.Version(ctx); err == nil && offset == 0 {
-		groups, total, err := s.findConcurrently(ctx, f, words, offset)
+	for retried := false; ; retried = true {
+		var b *builtIndex
+		var err error
+		if len(referral.SearchQuery(f.Text)) == 0 {
+			if b, _, err = s.heldIndex(ctx); err == nil && b == nil {
+				s.buildSoon()
+				return s.findInTable(ctx, f)
+			}
+		} else {
+			b, err = s.index(ctx)
+		}
 		if err != nil {
 			return nil, 0, err
 		}
-		if after, err := s.db.Version(ctx); err == nil && after == before {
-			return groups, total, nil
+		ids, total := b.search.Find(f)
+		groups, err := s.readGroups(ctx, ids)
+		if referral.ErrorCode(err) == referral.ECONFLICT && !retried {
+			// A group was deleted after the index was built: the deletion
+			// moved the Version, so the next index is built again.
+			continue
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		return groups, total, nil
+	}
+}
+
+// Prepare has the indexes of FindGroups and Match built in the background,
+// now and whenever FindGroups finds them older than the directory, so that
+// a counselor's first search or match after the window opens, or after an
+// import beside it, does not wait for them. The window calls it; a command
+// that answers once and exits does not.
+func (s *GroupService) Prepare() {
+	s.match.prepare.Store(true)
+	s.buildSoon()
+}
+
+// buildSoon starts building the indexes on a goroutine of its own, unless
+// Prepare was not called or a build is under way. A build that fails is
+// not reported: the next FindGroups or Match builds again and says why.
+func (s *GroupService) buildSoon() {
+	if !s.match.prepare.Load() || !s.match.building.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer s.match.building.Store(false)
+		s.index(context.Background())
+	}()
+}
+
+// readGroups reads the groups with ids, in that order, in one read
+// transaction. A group no longer stored is an ECONFLICT error.
+func (s *GroupService) readGroups(ctx context.Context, ids []int64) ([]*referral.Group, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	var groups []*referral.Group
+	err = s.db.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM groups g `+curationJoin+
+			` WHERE g.id IN (SELECT value FROM json_each(?))`, string(list))
+		if err != nil {
+			return err
+		}
+		groups, err = scanGroups(rows)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find groups: %w", err)
+	}
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	ordered := make([]*referral.Group, len(ids))
+	for _, g := range groups {
+		ordered[at[g.ID]] = g
+	}
+	for _, g := range ordered {
+		if g == nil {
+			return nil, referral.Errorf(referral.ECONFLICT, "The directory changed while searching. Search again.")
 		}
 	}
+	return ordered, nil
+}
+
+// findInTable is FindGroups with no text, read from the groups table: the
+// total, then the page, in one read transaction.
+func (s *GroupService) findInTable(ctx context.Context, f referral.GroupFilter) ([]*referral.Group, int, error) {
+	where, args := groupWhere(f)
+	offset := max(f.Offset, 0)
 	var groups []*referral.Group
 	var total int
 	err := s.db.read(ctx, func(tx *sql.Tx) error {
-		var err error
-		if total, err = countGroups(ctx, tx, f, words, len(searchRanks)-1, 0); err != nil || total == 0 || offset >= total {
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM groups g `+curationJoin+` WHERE `+where, args...).Scan(&total)
+		if err != nil || total == 0 || offset >= total {
 			return err
 		}
-		groups, err = readPage(ctx, tx, f, words, offset, func() (int, error) { return total, nil })
+		rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM groups g `+curationJoin+` WHERE `+where+
+			` ORDER BY g.name COLLATE NOCASE, g.id`+limitOffset(f.Limit, offset), args...)
+		if err != nil {
+			return err
+		}
+		groups, err = scanGroups(rows)
 		return err
 	})
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, fmt.Errorf("find groups: %w", err)
 	}
 	return groups, total, nil
-}
-
-// findConcurrently counts the groups f selects in one read transaction
-// while it reads the page in another (see FindGroups).
-func (s *GroupService) findConcurrently(ctx context.Context, f referral.GroupFilter, words string, offset int) ([]*referral.Group, int, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	type counted struct {
-		n   int
-		err error
-	}
-	count := make(chan counted, 1)
-	go func() {
-		var c counted
-		c.err = s.db.read(ctx, func(tx *sql.Tx) (err error) {
-			c.n, err = countGroups(ctx, tx, f, words, len(searchRanks)-1, 0)
-			return err
-		})
-		if c.err != nil {
-			cancel() // the page is of no use without the total
-		}
-		count <- c
-	}()
-	var total *counted
-	wait := func() (int, error) {
-		if total == nil {
-			c := <-count
-			total = &c
-		}
-		return total.n, total.err
-	}
-	var groups []*referral.Group
-	err := s.db.read(ctx, func(tx *sql.Tx) (err error) {
-		groups, err = readPage(ctx, tx, f, words, offset, wait)
-		return err
-	})
-	if err != nil {
-		cancel() // the count is of no use without the page
-	}
-	n, cerr := wait()
-	if cerr != nil {
-		return nil, 0, cerr
-	}
-	if err != nil {
-		return nil, 0, err
-	}
-	if offset >= n {
-		groups = nil // the total says there is no such page
-	}
-	return groups, n, nil
-}
-
-// readPage reads the page of the groups f selects that starts at offset,
-// in the order FindGroups gives them; words is f's matchExpression. total
-// returns how many groups f selects in all; it is asked only when the page
-// reaches into the last search rank, whose size it fixes.
-//
-// Each rank is a column filter in the search index (see searchRanks), so a
-// rank is counted there, as the total is (see countExpression), and read by
-// a query of its own. Offset and Limit are cut across the ranks by their
-// counts, and a rank is counted only when the page reaches past the ranks
-// before it: the Directory's first 1,000 of "st john" in 250,000 listings
-// count the name rank (3,000) and read it alone. A count also picks the plan
-// for its rank's page: few matches are looked up and sorted; many are found
-// faster by walking the name index in order and stopping once the page is
-// full (40,000 matches: ~8x faster).
-func readPage(ctx context.Context, tx *sql.Tx, f referral.GroupFilter, words string, offset int, total func() (int, error)) ([]*referral.Group, error) {
-	if words == "" {
-		return findPage(ctx, tx, f, "", 0, offset, f.Limit)
-	}
-	end := math.MaxInt // where the page ends, when it asks for a Limit
-	if f.Limit > 0 {
-		end = offset + f.Limit
-	}
-	var groups []*referral.Group
-	last := len(searchRanks) - 1
-	before := 0 // the matches in the ranks before r
-	for r := range searchRanks {
-		var upTo int // the matches in rank r and those before it
-		var err error
-		if r < last {
-			// Counted no further than tells that the rank fills the rest of
-			// the page and is walked in name order (see findPage): the name
-			// rank of one letter has 100,000 matches, and counting 20,000 of
-			// them is five times faster.
-			atMost := 0
-			if end < math.MaxInt {
-				atMost = before + walkFactor*(end-before)
-			}
-			upTo, err = countGroups(ctx, tx, f, words, r, atMost)
-		} else {
-			upTo, err = total()
-		}
-		if err != nil {
-			return nil, err
-		}
-		if from, to := max(offset, before), min(end, upTo); from < to {
-			page, err := findPage(ctx, tx, f, rankExpression(words, r), upTo-before, from-before, to-from)
-			if err != nil {
-				return nil, err
-			}
-			groups = append(groups, page...)
-		}
-		if before = upTo; before >= end {
-			break
-		}
-	}
-	return groups, nil
-}
-
-// countGroups counts the groups f selects whose words are found within the
-// columns of search rank r (see searchRanks); words is f's matchExpression.
-// With atMost > 0 it counts no more than atMost of them.
-func countGroups(ctx context.Context, tx *sql.Tx, f referral.GroupFilter, words string, r, atMost int) (int, error) {
-	var n int
-	var err error
-	limit := ""
-	if atMost > 0 {
-		limit = fmt.Sprintf(" LIMIT %d", atMost)
-	}
-	if words == "" && atMost == 0 && f.UpdatedBefore.IsZero() && f.Program == "" && f.Attendance == "" && f.Weekday == nil && f.Source == "" {
-		// The whole list, less what it leaves out: SQLite counts a table's
-		// rows from its smallest index without looking at any, and the
-		// inactive and hidden groups are few next to the rest (214,000 of
-		// 250,000: 13 ms as one count in the search index, 6 ms this way).
-		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM groups`).Scan(&n)
-		if not := excluded(f); err == nil && not != "" {
-			var out int
-			err = tx.QueryRowContext(ctx, `SELECT count(*) FROM groups_fts WHERE groups_fts MATCH ?`, "facets : ("+not+")").Scan(&out)
-			n -= out
-		}
-	} else if f.UpdatedBefore.IsZero() {
-		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM groups_fts WHERE groups_fts MATCH ?`+limit+`)`,
-			countExpression(f, words, r)).Scan(&n)
-	} else {
-		var match string
-		if words != "" {
-			match = within(words, r)
-		}
-		where, args := groupWhere(f, match)
-		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM groups g `+curationJoin+` WHERE `+where+limit+`)`, args...).Scan(&n)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("count groups: %w", err)
-	}
-	return n, nil
-}
-
-// walkFactor is how many matches per row of the page make findPage walk the
-// name index rather than look the matches up and sort them.
-const walkFactor = 20
-
-// findPage reads the page [offset, offset+limit) of the groups f selects
-// that the search index query match finds (all, when match is ""), in name
-// order. n is how many there are, which picks the plan (see readPage).
-func findPage(ctx context.Context, tx *sql.Tx, f referral.GroupFilter, match string, n, offset, limit int) ([]*referral.Group, error) {
-	where, args := groupWhere(f, match)
-	from := `groups g`
-	if match != "" && limit > 0 && n >= walkFactor*(offset+limit) {
-		from = `groups g INDEXED BY groups_name`
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM `+from+` `+curationJoin+` WHERE `+where+
-		` ORDER BY g.name COLLATE NOCASE, g.id`+limitOffset(limit, offset), args...)
-	if err != nil {
-		return nil, fmt.Errorf("find groups: %w", err)
-	}
-	groups, err := scanGroups(rows)
-	if err != nil {
-		return nil, fmt.Errorf("find groups: %w", err)
-	}
-	return groups, nil
 }
 
 // CreateGroup validates and stores a new group and sets its ID. A group with no
@@ -310,9 +219,6 @@ func (s *GroupService) CreateGroups(ctx context.Context, groups []*referral.Grou
 				g.Curation, g.Published = row.shown(), row.published
 			}
 			if err != nil {
-				return err
-			}
-			if err := w.indexNew(ctx, g); err != nil {
 				return err
 			}
 			ch.group(referral.GroupKey(g)) // its curation may be the group's new curation
@@ -367,7 +273,7 @@ func (s *GroupService) UpdateGroup(ctx context.Context, g *referral.Group) error
 		}
 		ch.listing(g.ID)
 		ch.group(referral.GroupKey(g))
-		return w.indexGroup(ctx, tx, referral.GroupKey(g))
+		return nil
 	})
 }
 
@@ -424,8 +330,8 @@ func (s *GroupService) SetCuration(ctx context.Context, id int64, c referral.Cur
 		if err := w.setGroupCuration(ctx, g, c); err != nil {
 			return err
 		}
-		ch.group(referral.GroupKey(g))
-		return w.indexGroup(ctx, tx, referral.GroupKey(g)) // the hidden facet of every listing may have changed
+		ch.group(referral.GroupKey(g)) // the hidden state of every listing may have changed
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -600,19 +506,15 @@ func (sg scannedGroup) finish() error {
 	return nil
 }
 
-// groupWhere turns a filter into a WHERE clause over groups g and curation c,
-// with match, when not "", the search index query for f.Text (of one rank,
-// or up to one: see searchRanks). Values always travel as arguments, never
-// inside the SQL text.
-func groupWhere(f referral.GroupFilter, match string) (string, []any) {
+// groupWhere turns a filter, but for its text, into a WHERE clause over
+// groups g and curation c. Values always travel as arguments, never inside
+// the SQL text.
+func groupWhere(f referral.GroupFilter) (string, []any) {
 	where := []string{"TRUE"}
 	var args []any
 	add := func(cond string, arg ...any) {
 		where = append(where, cond)
 		args = append(args, arg...)
-	}
-	if match != "" {
-		add(`g.id IN (SELECT rowid FROM groups_fts WHERE groups_fts MATCH ?)`, match)
 	}
 	if f.Program != "" {
 		add(`g.program = ?`, string(f.Program))
@@ -638,113 +540,6 @@ func groupWhere(f referral.GroupFilter, match string) (string, []any) {
 		add(`g.updated < ?`, formatTime(f.UpdatedBefore))
 	}
 	return strings.Join(where, " AND "), args
-}
-
-// matchExpression turns what a person typed into an FTS5 query: every word
-// must match the start of a word in the group's text. Each word is quoted, so
-// FTS5 syntax in it (" * - ( ) OR NEAR ^ :) is plain text; inside the quotes
-// the tokenizer splits "o'brien" into the phrase "o brien". Words with no
-// letter or digit would be empty phrases, and are dropped; control characters
-// are blanked because FTS5 reads its query as a C string and a NUL ends it.
-func matchExpression(text string) string {
-	text = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, text)
-	var terms []string
-	for _, word := range strings.Fields(text) {
-		if !strings.ContainsFunc(word, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
-			continue
-		}
-		terms = append(terms, `"`+strings.ReplaceAll(word, `"`, `""`)+`"*`)
-	}
-	return strings.Join(terms, " AND ")
-}
-
-// facetTokens are the words in the facets column of g's search row: one per
-// property a GroupFilter selects on. Program and source names are hex-encoded
-// so any name becomes exactly one token.
-func facetTokens(g *referral.Group) []string {
-	tokens := []string{"all", "a" + hex.EncodeToString([]byte(g.Attendance)),
-		"p" + hex.EncodeToString([]byte(g.Program)), "s" + hex.EncodeToString([]byte(g.Source))}
-	for day := range 7 {
-		if weekdays(g.Sessions)&(1<<day) != 0 {
-			tokens = append(tokens, fmt.Sprintf("d%d", day+1)) // d1 = Sunday
-		}
-	}
-	if g.Curation.Hidden {
-		tokens = append(tokens, "hidden")
-	}
-	return tokens
-}
-
-// searchRanks are the search index columns in which each rank of a search
-// (see referral.GroupFilter) finds the typed words: the name, then the name
-// and place, then every column but facets, which hold the filters' tokens
-// and no word anyone typed. Each holds the one before it, and rank r is what
-// its columns find and rank r-1's do not. A column filter applies to every
-// word, but each word may be in any of the columns: "st john" ranks "St.
-// Mark's Hope" at St. John's Church second.
-var searchRanks = []string{
-	`name`,
-	`{name location address city regions}`,
-	`- {facets}`,
-}
-
-// within is the search index query for words (a matchExpression) found in
-// the columns of rank r: the matches of that rank and the ranks before it.
-func within(words string, r int) string {
-	return searchRanks[r] + " : (" + words + ")"
-}
-
-// rankExpression is the search index query for the matches of rank r alone.
-func rankExpression(words string, r int) string {
-	if r == 0 {
-		return within(words, r)
-	}
-	return "(" + within(words, r) + ") NOT (" + within(words, r-1) + ")"
-}
-
-// countExpression is the FTS5 query that selects what groupWhere selects with
-// within(words, r), so the total (and each rank) is counted in the index. The
-// filters are facet tokens.
-func countExpression(f referral.GroupFilter, words string, r int) string {
-	expr := "(facets : all)"
-	if words != "" {
-		expr = "(" + within(words, r) + ")"
-	}
-	and := func(token string) { expr += " AND (facets : " + token + ")" }
-	if f.Program != "" {
-		and("p" + hex.EncodeToString([]byte(f.Program)))
-	}
-	if f.Attendance != "" {
-		and("a" + hex.EncodeToString([]byte(f.Attendance)))
-	}
-	if f.Weekday != nil {
-		and(fmt.Sprintf("d%d", max(*f.Weekday, -1)+1)) // d0 is unused: an unknown day matches nothing
-	}
-	if f.Source != "" {
-		and("s" + hex.EncodeToString([]byte(f.Source)))
-	}
-	if not := excluded(f); not != "" {
-		expr += " NOT (facets : (" + not + "))"
-	}
-	return expr
-}
-
-// excluded is the facet tokens of the groups f leaves out unless asked for
-// (inactive, hidden), joined by OR; "" when it leaves none out.
-func excluded(f referral.GroupFilter) string {
-	var not []string
-	if !f.IncludeInactive && f.Attendance != referral.Inactive {
-		not = append(not, "a"+hex.EncodeToString([]byte(referral.Inactive)))
-	}
-	if !f.IncludeHidden {
-		not = append(not, "hidden")
-	}
-	return strings.Join(not, " OR ")
 }
 
 func limitOffset(limit, offset int) string {

@@ -171,12 +171,6 @@ func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Sou
 			return err
 		}
 	}
-	// The curation as it was, to tell the listings whose hidden flag (a
-	// facet of the search row) this import changes without changing them.
-	before, err := sourceCuration(ctx, tx, src.Name)
-	if err != nil {
-		return err
-	}
 	if err := replacePublished(ctx, tx, src.Name, groups); err != nil {
 		return err
 	}
@@ -200,13 +194,10 @@ func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Sou
 			return ctx.Err()
 		}
 		key := referral.GroupKey(g)
-		g.Curation, g.Published = curation[key].shown(), curation[key].published // the hidden facet of the search row needs it
+		g.Curation, g.Published = curation[key].shown(), curation[key].published // as stored, for the caller
 		prev, ok := old[g.SourceID]
 		if !ok {
 			if err := w.insert(ctx, g); err != nil {
-				return err
-			}
-			if err := w.indexNew(ctx, g); err != nil {
 				return err
 			}
 			counts.Added++
@@ -229,27 +220,17 @@ func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Sou
 			return err
 		}
 		if l.sum(seed) == prev.sum {
-			if before[key].shown().Hidden != g.Curation.Hidden {
-				// Hidden or shown by the file's published curation (or
-				// curation adopted above) alone.
-				if err := w.index(ctx, g); err != nil {
-					return err
-				}
-			}
 			counts.Unchanged++
 			continue
 		}
 		if err := w.update(ctx, g); err != nil {
 			return err
 		}
-		if err := w.index(ctx, g); err != nil {
-			return err
-		}
 		counts.Updated++
 	}
 
-	// What is left vanished from the source. Only the groups row goes (the
-	// trigger takes its search row); the curation stays for its return.
+	// What is left vanished from the source. Only the groups row goes; the
+	// curation stays for its return.
 	if len(old) > 0 {
 		del, err := tx.PrepareContext(ctx, `DELETE FROM groups WHERE id = ?`)
 		if err != nil {

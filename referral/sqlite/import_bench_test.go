@@ -150,8 +150,8 @@ type floorRecord struct {
 
 // BenchmarkImportFloor250k is the least any import of the same file must do:
 // decode it with encoding/json into plain structs and insert the same number
-// of rows, in one transaction with prepared statements, into the same groups
-// table and search index. It is a lower bound: it checks and repairs nothing,
+// of rows, one statement a row in one transaction, into the same groups
+// table and its indexes. It is a lower bound: it checks and repairs nothing,
 // derives no attributes and writes only the record's notes as the row's data.
 func BenchmarkImportFloor250k(b *testing.B) {
 	data := sepiaFile(b)
@@ -204,12 +204,6 @@ func floorInsert(ctx context.Context, db *sql.DB, records []floorRecord) error {
 		return err
 	}
 	defer insert.Close()
-	search, err := tx.PrepareContext(ctx, `INSERT INTO groups_fts
-		(rowid, name, program, location, address, city, regions, notes, facets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer search.Close()
 	const now = "2025-03-04T10:30:00.000000000Z"
 	for _, r := range records {
 		days := 0
@@ -227,14 +221,7 @@ func floorInsert(ctx context.Context, db *sql.DB, records []floorRecord) error {
 		if err != nil {
 			return err
 		}
-		id, err := res.LastInsertId()
-		if err != nil {
-			return err
-		}
-		facets := "all a" + r.AttendanceOption + " p" + r.Program + " saasepia d" + string(r.Day)
-		_, err = search.ExecContext(ctx, id, r.Name, r.Program, r.Location, r.Address, r.City,
-			strings.Join(r.Regions, "\n"), r.Notes+"\n"+r.LocationNotes, facets)
-		if err != nil {
+		if _, err := res.LastInsertId(); err != nil {
 			return err
 		}
 	}
@@ -243,7 +230,7 @@ func floorInsert(ctx context.Context, db *sql.DB, records []floorRecord) error {
 
 // BenchmarkImportBare250k is the floor with no index at all: decode the same
 // file as BenchmarkImportFloor250k and insert the same rows into a table with
-// the columns of groups and neither the search index nor any other, batched
+// the columns of groups and no index of any kind, batched
 // many rows to a statement in one transaction. What BenchmarkImport250k costs
 // beyond it is the indexes and the import's own checks and derivations.
 func BenchmarkImportBare250k(b *testing.B) {

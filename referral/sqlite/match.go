@@ -47,11 +47,17 @@ var _ referral.MatchService = (*GroupService)(nil)
 type matchIndex struct {
 	current atomic.Pointer[builtIndex]
 	build   sync.Mutex // one rebuild at a time; concurrent Matches wait for it
+
+	prepare  atomic.Bool // Prepare was called: FindGroups rebuilds in the background
+	building atomic.Bool // a background build is under way
+
+	beforeBuild func(listings int) // see BeforeIndexing
 }
 
 type builtIndex struct {
 	ix      *referral.Index
-	version int64 // DB.Version before the groups were read
+	search  *referral.SearchIndex // the Directory's search, built from the same rows (FindGroups)
+	version int64                 // DB.Version before the groups were read
 }
 
 // Match ranks the whole directory for the needs at time now (see
@@ -66,11 +72,14 @@ func (s *GroupService) Match(ctx context.Context, needs referral.Needs, now time
 		return referral.Result{}, err
 	}
 	for retried := false; ; retried = true {
-		ix, err := s.index(ctx)
+		b, err := s.index(ctx)
+		if err == nil {
+			err = nonEmpty(b.ix)
+		}
 		if err != nil {
 			return referral.Result{}, err
 		}
-		res := ix.Match(needs, now)
+		res := b.ix.Match(needs, now)
 		err = s.readCandidates(ctx, res.Candidates)
 		if referral.ErrorCode(err) == referral.ECONFLICT && !retried {
 			// A candidate was deleted after the index was built: the
@@ -131,74 +140,87 @@ func (s *GroupService) readCandidates(ctx context.Context, cands []referral.Cand
 	return nil
 }
 
-// index returns an index of the directory as it is now, building it if the
-// one held is missing or older than the last commit.
-func (s *GroupService) index(ctx context.Context) (*referral.Index, error) {
-	if ix, _, err := s.heldIndex(ctx); ix != nil || err != nil {
-		return nonEmpty(ix, err)
+// index returns the indexes of the directory as it is now, building them
+// if those held are missing or older than the last commit.
+func (s *GroupService) index(ctx context.Context) (*builtIndex, error) {
+	if b, _, err := s.heldIndex(ctx); b != nil || err != nil {
+		return b, err
 	}
 	s.match.build.Lock()
 	defer s.match.build.Unlock()
-	// The Match this one waited for may have built it.
-	ix, version, err := s.heldIndex(ctx)
-	if ix != nil || err != nil {
-		return nonEmpty(ix, err)
+	// The call this one waited for may have built it.
+	b, version, err := s.heldIndex(ctx)
+	if b != nil || err != nil {
+		return b, err
 	}
-	if ix, err = s.buildIndex(ctx); err != nil {
+	if b, err = s.buildIndex(ctx); err != nil {
 		return nil, err
 	}
-	s.match.current.Store(&builtIndex{ix: ix, version: version})
-	return nonEmpty(ix, nil)
+	b.version = version
+	s.match.current.Store(b)
+	return b, nil
 }
 
-// nonEmpty passes ix on unless it holds no group (the last ones may have
-// been deleted since it was built): then it is an ENOTFOUND error.
-func nonEmpty(ix *referral.Index, err error) (*referral.Index, error) {
-	if err == nil && ix.Len() == 0 {
-		return nil, referral.Errorf(referral.ENOTFOUND, "The directory is empty. Import a directory first.")
+// nonEmpty is an ENOTFOUND error when ix holds no group (the last ones may
+// have been deleted since it was built), asking for an import.
+func nonEmpty(ix *referral.Index) error {
+	if ix.Len() == 0 {
+		return referral.Errorf(referral.ENOTFOUND, "The directory is empty. Import a directory first.")
 	}
-	return ix, err
+	return nil
 }
 
-// heldIndex returns the index held when nothing was committed since it was
-// built (else nil), and the database's Version now.
-func (s *GroupService) heldIndex(ctx context.Context) (*referral.Index, int64, error) {
+// heldIndex returns the indexes held when nothing was committed since they
+// were built (else nil), and the database's Version now.
+func (s *GroupService) heldIndex(ctx context.Context) (*builtIndex, int64, error) {
 	version, err := s.db.Version(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
 	if b := s.match.current.Load(); b != nil && s.db.asideOnly(b.version, version) {
 		if b.version != version {
-			// Only writes beside the directory since: the same index, now
-			// current at version.
-			s.match.current.CompareAndSwap(b, &builtIndex{ix: b.ix, version: version})
+			// Only writes beside the directory since: the same indexes,
+			// now current at version.
+			now := &builtIndex{ix: b.ix, search: b.search, version: version}
+			if s.match.current.CompareAndSwap(b, now) {
+				b = now
+			}
 		}
-		return b.ix, version, nil
+		return b, version, nil
 	}
 	return nil, version, nil
 }
 
 // buildIndex indexes every group, hidden and inactive ones included (Match
-// counts them under the rule that turns them away). Rows are decoded one at
-// a time into a Group the index does not keep, so only the index's compact
-// form of the directory is held, never every group decoded.
-func (s *GroupService) buildIndex(ctx context.Context) (*referral.Index, error) {
-	var ix *referral.Index
+// counts them under the rule that turns them away, the Directory lists
+// them when asked), for matching and for the search, from one read of the
+// rows. Rows are decoded one at a time into a Group neither index keeps, so
+// only their compact forms of the directory are held, never every group
+// decoded.
+func (s *GroupService) buildIndex(ctx context.Context) (*builtIndex, error) {
+	b := &builtIndex{}
 	err := s.db.read(ctx, func(tx *sql.Tx) error {
+		var n int // the indexes' arrays are made this size at once
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM groups`).Scan(&n); err != nil {
+			return err
+		}
+		if fn := s.match.beforeBuild; fn != nil {
+			fn(n)
+		}
 		rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM groups g `+curationJoin+` ORDER BY g.id`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		var scanErr error
-		ix = referral.NewIndexFrom(func(yield func(*referral.Group) bool) {
+		b.ix, b.search = referral.NewIndexes(func(yield func(*referral.Group) bool) {
 			var g referral.Group
 			for rows.Next() {
 				if scanErr = scanGroup(rows, &g); scanErr != nil || !yield(&g) {
 					return
 				}
 			}
-		})
+		}, n)
 		if scanErr != nil {
 			return scanErr
 		}
@@ -207,8 +229,14 @@ func (s *GroupService) buildIndex(ctx context.Context) (*referral.Index, error) 
 	if err != nil {
 		return nil, fmt.Errorf("load directory for matching: %w", err)
 	}
-	return ix, nil
+	return b, nil
 }
+
+// BeforeIndexing has fn called before each build of the indexes, with the
+// number of listings the build is about to read: the window sets its
+// memory limit by it (the indexes are most of what it holds). Call it
+// before the first search or match.
+func (s *GroupService) BeforeIndexing(fn func(listings int)) { s.match.beforeBuild = fn }
 
 var _ referral.PlaceFinder = (*GroupService)(nil)
 
@@ -217,14 +245,11 @@ var _ referral.PlaceFinder = (*GroupService)(nil)
 // has none. It reads the match index, so its first call after a write waits
 // for the rebuild as Match does.
 func (s *GroupService) Places(ctx context.Context, prefix string, limit int) ([]string, error) {
-	ix, err := s.index(ctx)
-	if referral.ErrorCode(err) == referral.ENOTFOUND {
-		return nil, nil
-	}
+	b, err := s.index(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return ix.Places(prefix, limit), nil
+	return b.ix.Places(prefix, limit), nil
 }
 
 // indexChange is what one write of this GroupService changed in the
@@ -299,7 +324,8 @@ func (s *GroupService) edit(ctx context.Context, fn func(tx *sql.Tx, now string,
 	// A rebuild since the write began may have read the listings as
 	// committed already; Replace gives the same index either way.
 	if s.match.current.Load() == r.index && r.index.ix.Replace(r.ids, r.groups) {
-		s.match.current.Store(&builtIndex{ix: r.index.ix, version: version})
+		r.index.search.Replace(r.ids, r.groups)
+		s.match.current.Store(&builtIndex{ix: r.index.ix, search: r.index.search, version: version})
 	}
 	return nil
 }
@@ -358,7 +384,7 @@ func (s *GroupService) MatchOnce(ctx context.Context, needs referral.Needs, now 
 	if !ok {
 		return s.Match(ctx, needs, now)
 	}
-	if ix, _, err := s.heldIndex(ctx); ix != nil || err != nil {
+	if b, _, err := s.heldIndex(ctx); b != nil || err != nil {
 		return s.Match(ctx, needs, now)
 	}
 	for retried := false; ; retried = true {

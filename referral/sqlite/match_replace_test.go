@@ -80,6 +80,19 @@ func sameAsRebuilt(t *testing.T, step string, s *sqlite.GroupService, db *sqlite
 			t.Fatalf("%s: %s: the replaced index and a rebuilt one disagree:\n%s\n--- rebuilt:\n%s", step, name, a, b)
 		}
 	}
+	// The Directory's searches too: the replaced search index against one
+	// built from every row, and, with no text, against the groups table
+	// (fresh holds no index until a search with text builds it).
+	for _, f := range []referral.GroupFilter{
+		{}, {IncludeHidden: true}, {Attendance: referral.Hybrid}, {Text: "tuesday"},
+		{Text: "hope", IncludeHidden: true}, {Text: "kensington"}, {Text: "phil", Limit: 5, Offset: 3}, {},
+	} {
+		got, gotTotal, err1 := s.FindGroups(ctx, f)
+		want, wantTotal, err2 := fresh.FindGroups(ctx, f)
+		if err1 != nil || err2 != nil || gotTotal != wantTotal || fmt.Sprint(idsOf(got)) != fmt.Sprint(idsOf(want)) {
+			t.Fatalf("%s: FindGroups(%+v) = %d of %d, %v; rebuilt: %d of %d, %v", step, f, len(got), gotTotal, err1, len(want), wantTotal, err2)
+		}
+	}
 	for _, prefix := range []string{"", "p", "n"} {
 		got, err1 := s.Places(ctx, prefix, 20)
 		want, err2 := fresh.Places(ctx, prefix, 20)
@@ -90,9 +103,9 @@ func sameAsRebuilt(t *testing.T, step string, s *sqlite.GroupService, db *sqlite
 }
 
 // TestMatchAfterEditsEqualsRebuild edits, curates, creates and deletes
-// listings of the real feeds and checks after each write that the index the
-// write replaced its listings in matches exactly as one rebuilt from every
-// row, and that it was replaced, not rebuilt.
+// listings of the real feeds and checks after each write that the indexes
+// the write replaced its listings in match and search exactly as ones
+// rebuilt from every row, and that they were replaced, not rebuilt.
 func TestMatchAfterEditsEqualsRebuild(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTestDB(t)
@@ -413,4 +426,12 @@ func TestMatchKeptAcrossWritesBesideTheDirectory(t *testing.T) {
 	if sqlite.HeldIndex(s) == held {
 		t.Error("after another connection's write the index was kept; what it changed is not known, so it must be rebuilt")
 	}
+}
+
+func idsOf(groups []*referral.Group) []int64 {
+	var ids []int64
+	for _, g := range groups {
+		ids = append(ids, g.ID)
+	}
+	return ids
 }

@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"testing"
@@ -130,10 +129,9 @@ func TestSearchPagesAcrossRanks(t *testing.T) {
 	}
 }
 
-// TestSearchPagesAcrossRanksByEitherPlan: a rank with many matches for the
-// page is read by walking the name index, one with few by sorting them; a
-// page across the boundary of two such ranks is still the ranked list.
-func TestSearchPagesAcrossRanksByEitherPlan(t *testing.T) {
+// TestSearchPagesAcrossBigRanks: pages of two ranks of many matches each,
+// and across their boundary, are parts of the one ranked list.
+func TestSearchPagesAcrossBigRanks(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTestDB(t)
 	s := sqlite.NewGroupService(db)
@@ -191,6 +189,7 @@ func TestSearchFoldsAccentsAndReadsPrefixes(t *testing.T) {
 		{"O'Brien's Way", ""},
 		{"Brien Ortiz Hall Group", ""},
 		{"Hope", "O'Briens Hall"},
+		{"Al-Anon Family Group", ""},
 	} {
 		g := group(x.name, referral.ProgramNA, referral.InPerson, time.Friday, "", "x", fmt.Sprint(i))
 		g.Place.Location = x.location
@@ -207,16 +206,20 @@ func TestSearchFoldsAccentsAndReadsPrefixes(t *testing.T) {
 		{"NIÑO", []string{"Grupo Niño Dios", "Grupo Renacer"}},
 		{"grupo jesus", []string{"Grupo Renacer"}},
 		{"ni", []string{"Grupo Niño Dios", "Grupo Renacer"}},
-		// The words a word joins stand in order: "o" then "brien…".
+		// A word with punctuation inside is its words joined: "o" then
+		// "brien…", typed with the apostrophe or without.
 		{"o'brien", []string{"O'Brien's Way", "Hope"}},
+		{"obrien", []string{"O'Brien's Way", "Hope"}},
+		{"alanon", []string{"Al-Anon Family Group"}},
+		{"al-an", []string{"Al-Anon Family Group"}},
 	} {
 		assertNames(t, s, referral.GroupFilter{Text: tt.text}, tt.want...)
 	}
 }
 
-// TestSearchDoesNotFindFilterTokens: the index holds a token for each
-// filter (attendance, program, weekday, hidden) beside the words; a search
-// for "all" or "hidden" finds the groups with those words, not every group.
+// TestSearchDoesNotFindFilterTokens: a search for "all", "hidden" or "d2"
+// finds the groups with those words, not what a filter of the same name
+// (attendance, program, weekday, hidden) selects.
 func TestSearchDoesNotFindFilterTokens(t *testing.T) {
 	s := seedStJohn(t)
 	for _, f := range []referral.GroupFilter{
@@ -387,24 +390,6 @@ func TestSearchTotalMatchesPageWhileWriting(t *testing.T) {
 				t.Fatalf("FindGroups(%q) while writing: %d groups, total %d", text, len(groups), total)
 			}
 		}
-	}
-}
-
-// TestSearchIndexBuffer: the search index gathers an import's text in a
-// buffer of 8 MB (migration 0012, after 0010 had set 64 MB), written into
-// its own configuration: big enough to store an import as fast as a bigger
-// one, small enough that an import stays within 2.5 times its file.
-func TestSearchIndexBuffer(t *testing.T) {
-	db, path := openTestDB(t)
-	db.Close()
-	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	var size int
-	if err := raw.QueryRow(`SELECT v FROM groups_fts_config WHERE k = 'hashsize'`).Scan(&size); err != nil || size != 8<<20 {
-		t.Errorf("hashsize = %d, %v; want %d", size, err, 8<<20)
 	}
 }
 

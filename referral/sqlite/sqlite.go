@@ -1,6 +1,7 @@
 // Package sqlite is Referral Desk's store: one SQLite file (modernc.org/sqlite,
-// pure Go) that holds the directory of groups, the clinic's curation of them and
-// a full-text index for the Directory search box.
+// pure Go) that holds the directory of groups, the clinic's curation of them,
+// the referral log and the settings, and the indexes of the directory it
+// keeps in memory for matching and for the Directory search box.
 //
 // Open refuses any file it did not make: a file that is not SQLite at all is
 // never handed to SQLite, and a SQLite file belonging to another program (no
@@ -31,21 +32,18 @@
 // log, settings, subscriptions: aside.go) note the step they made, so the
 // match index is not rebuilt after each of them.
 //
-// The Directory search (FindGroups) keeps its full-text index as it was,
-// prefix indexes of 1, 2 and 3 characters and all: without the 1-character
-// one, counting what one typed letter finds is 3x slower (24 → 68 ms at
-// 250,000 listings), and the smaller detail=column index cannot match
-// "john's", which is a phrase of two words to it. What changed is how a
-// search reads the index. The total is counted on one connection while the
-// page is read on another; the plain list counts the groups table less the
-// few it leaves out; a rank that fills the page is counted only as far as
-// tells that it does; and each row is decoded while the next is read. An
-// index held in memory, as Match keeps one, would answer in a millisecond,
-// but it is rebuilt from every row (seconds at 250,000) after any commit,
-// and the Directory is where counselors edit: every edit would be followed
-// by a search that waits seconds. What is left is reading: 1,000 whole
-// groups take 8 ms by themselves, and counting 200,000 matches in the index
-// 13–24 ms.
+// The Directory search (FindGroups) runs over a referral.SearchIndex held
+// beside the match index and built from the same read of the rows (see
+// matchIndex): it picks the page and counts the total, and only the page's
+// rows are read from the file. The file has no full-text index since
+// migration 0014. SQLite's (FTS5 with prefix indexes) made a search count
+// its matches in the index, 13-24 ms for the 200,000 that one letter finds
+// at 250,000 listings, 27-54 ms in all, and made every import write it, a
+// quarter of an import's time. Held in memory, a search takes 7-9 ms, most
+// of it reading the 1,000 rows the list shows; the price is memory, about
+// 23 MB more at 250,000 listings, and a rebuild after another program's
+// commit. An index in memory had been ruled out while every edit rebuilt
+// it; since edits are patched in (edit), only imports do.
 //
 // Faults (faults.go). What SQLite reports about the file itself becomes one
 // message saying what to do, wherever it happens: damaged (restore a backup),

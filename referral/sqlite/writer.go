@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"referraldesk/referral"
 )
@@ -14,11 +13,10 @@ import (
 // writer holds the statements that write groups, prepared once per
 // transaction so a bulk create of 250,000 groups compiles each SQL text once.
 type writer struct {
-	now                                 string
-	insertGroup, updateGroup, searchRow *sql.Stmt
-	newSearchRow                        *sql.Stmt
-	upsertCuration, deleteCuration      *sql.Stmt
-	selectCuration                      *sql.Stmt
+	now                            string
+	insertGroup, updateGroup       *sql.Stmt
+	upsertCuration, deleteCuration *sql.Stmt
+	selectCuration                 *sql.Stmt
 }
 
 func prepareWriter(ctx context.Context, tx *sql.Tx, now string) (*writer, error) {
@@ -36,11 +34,6 @@ func prepareWriter(ctx context.Context, tx *sql.Tx, now string) (*writer, error)
 		source = ?, source_id = ?, updated = ?, name = ?, program = ?, attendance = ?, timezone = ?,
 		days = ?, lat = ?, lon = ?, coords_from_zip = ?, data = ?, group_key = ?, modified_at = ?
 		WHERE id = ?`)
-	w.searchRow = prepare(`INSERT OR REPLACE INTO ` + searchRowColumns)
-	// A group just inserted has no search row to replace (ids are never
-	// reused, and a deleted group's row goes with it): a plain insert skips
-	// looking for one, 5% of indexing an import.
-	w.newSearchRow = prepare(`INSERT INTO ` + searchRowColumns)
 	w.upsertCuration = prepare(`INSERT INTO curation
 		(group_key, source, medication_friendly, verified_on, notes, hidden, own, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (group_key) DO UPDATE SET
@@ -56,16 +49,12 @@ func prepareWriter(ctx context.Context, tx *sql.Tx, now string) (*writer, error)
 }
 
 func (w *writer) close() {
-	for _, st := range []*sql.Stmt{w.insertGroup, w.updateGroup, w.searchRow, w.newSearchRow, w.upsertCuration, w.deleteCuration, w.selectCuration} {
+	for _, st := range []*sql.Stmt{w.insertGroup, w.updateGroup, w.upsertCuration, w.deleteCuration, w.selectCuration} {
 		if st != nil {
 			st.Close()
 		}
 	}
 }
-
-// searchRowColumns is the search index row the writer inserts, after the verb.
-const searchRowColumns = `groups_fts
-	(rowid, name, program, location, address, city, regions, notes, facets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // columns returns the groups column values of g after source and source_id.
 func columns(g *referral.Group) ([]any, error) {
@@ -107,29 +96,6 @@ func (w *writer) update(ctx context.Context, g *referral.Group) error {
 	args := append(append([]any{g.Source, g.SourceID}, cols...), w.now, g.ID)
 	if _, err := w.updateGroup.ExecContext(ctx, args...); err != nil {
 		return fmt.Errorf("update group %d: %w", g.ID, conflict(g, err))
-	}
-	return nil
-}
-
-// index writes g's search row, once its curation is known (Hidden is a
-// facet), replacing the one it has. The program column carries every name of
-// the program, so "alanon" or "narcotics" find the groups.
-func (w *writer) index(ctx context.Context, g *referral.Group) error {
-	return w.writeSearchRow(ctx, w.searchRow, g)
-}
-
-// indexNew writes the search row of g, inserted by this writer (insert).
-func (w *writer) indexNew(ctx context.Context, g *referral.Group) error {
-	return w.writeSearchRow(ctx, w.newSearchRow, g)
-}
-
-func (w *writer) writeSearchRow(ctx context.Context, st *sql.Stmt, g *referral.Group) error {
-	program := strings.Join(g.Program.Info().Names(), " ")
-	notes := strings.TrimSpace(g.Notes + "\n" + g.Place.Notes)
-	_, err := st.ExecContext(ctx, g.ID, g.Name, program, g.Place.Location, g.Place.Address,
-		g.Place.City, strings.Join(g.Place.Regions, "\n"), notes, strings.Join(facetTokens(g), " "))
-	if err != nil {
-		return fmt.Errorf("index group %d: %w", g.ID, err)
 	}
 	return nil
 }
@@ -190,23 +156,4 @@ func (w *writer) curation(ctx context.Context, key string) (curationRow, error) 
 		logBadDate(strconv.Quote(key), bad)
 	}
 	return row, nil
-}
-
-// indexGroup rewrites the search rows of every listing of a group, whose
-// curation (the hidden facet) is shared.
-func (w *writer) indexGroup(ctx context.Context, tx *sql.Tx, key string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM groups g `+curationJoin+` WHERE g.group_key = ?`, key)
-	if err != nil {
-		return fmt.Errorf("index group %q: %w", key, err)
-	}
-	listings, err := scanGroups(rows)
-	if err != nil {
-		return fmt.Errorf("index group %q: %w", key, err)
-	}
-	for _, g := range listings {
-		if err := w.index(ctx, g); err != nil {
-			return err
-		}
-	}
-	return nil
 }
