@@ -18,6 +18,9 @@ type feedStore struct {
 	groups   *sqlite.GroupService
 	settings *sqlite.SettingsService
 	machine  string // the machine's zone name, for Settings.ClinicZone
+	// importing, when not nil, is called as an import begins and what it
+	// returns as it ends: the window lifts its memory limit for it.
+	importing func() (done func())
 }
 
 // newFeedStore writes through groups, the GroupService that matches too:
@@ -36,6 +39,9 @@ func (d feedStore) Import(ctx context.Context, r io.Reader, opts referral.Import
 	}
 	if opts.Source == referral.SourceManual {
 		return nil, referral.Errorf(referral.EINVALID, "the source name %q is kept for groups added by hand; choose another", opts.Source)
+	}
+	if d.importing != nil {
+		defer d.importing()()
 	}
 	st, err := d.settings.Settings(ctx)
 	if err != nil {

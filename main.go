@@ -28,7 +28,7 @@ func main() {
 
 // openWindow is the main job: the window over the store.
 func openWindow(db *sqlite.DB) error {
-	s, err := services(db)
+	s, err := services(db, newWindowMemory())
 	if err != nil {
 		return err
 	}
@@ -58,9 +58,16 @@ func openWindow(db *sqlite.DB) error {
 }
 
 // services wires the store into what the window works with; the startup
-// benchmark opens its window over them too.
-func services(db *sqlite.DB) (app.Services, error) {
+// benchmark opens its window over them too. mem, when not nil, keeps the
+// process's memory limit to the directory (see windowMemory).
+func services(db *sqlite.DB, mem *windowMemory) (app.Services, error) {
 	groups := sqlite.NewGroupService(db)
+	if mem != nil {
+		groups.BeforeIndexing(mem.directoryOf)
+	}
+	// The window searches and matches many times: its indexes are built
+	// as it opens, and again after each import, off the UI goroutine.
+	groups.Prepare()
 	history := sqlite.NewHistoryService(db)
 	// Entries past the retention period go at every start, even on days
 	// when no referral is logged.
@@ -68,6 +75,9 @@ func services(db *sqlite.DB) (app.Services, error) {
 		return app.Services{}, fmt.Errorf("purge the referral log: %w", err)
 	}
 	dir := newFeedStore(db, groups) // one GroupService: its match index sees every import
+	if mem != nil {
+		dir.importing = mem.importing
+	}
 	return app.Services{
 		Groups:        groups,
 		Match:         groups,

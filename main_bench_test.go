@@ -136,7 +136,7 @@ func startWindow(path string) (*startedWindow, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := services(db)
+	s, err := services(db, newWindowMemory())
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -20,7 +20,7 @@ func TestWindowServicesMatchWhatWasJustImported(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	s, err := services(db)
+	s, err := services(db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
