@@ -14,9 +14,11 @@ import (
 // limit it collects sooner as the heap nears the limit: 187-188 MB
 // (BenchmarkMemory250k, limit 135 MiB), the build as fast.
 //
-// The limit follows the directory (see windowMemoryLimit), set before each
-// build of the indexes with the number of listings it reads, so a bigger
-// directory is not collected over and over. While a file is imported the
+// The limit follows the directory (see windowMemoryLimit): before each
+// build of the indexes it is set for the listings the old indexes hold and
+// the new ones will (both are held until the new replace the old), after
+// it for the new alone, so a bigger directory is not collected over and
+// over. While a file is imported the
 // limit is lifted: an import holds every listing of its file at once, and
 // its memory is the import's (the command line sets its own, see
 // importMemoryLimit). A lower limit given with GOMEMLIMIT always stays.
@@ -43,7 +45,7 @@ func windowMemoryLimit(listings int) int64 {
 	return max(64<<20+300*n, 550*n)
 }
 
-// directoryOf sets the limit for a directory of listings.
+// directoryOf sets the limit for indexes of listings held at once.
 func (m *windowMemory) directoryOf(listings int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

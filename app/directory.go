@@ -342,7 +342,9 @@ func (s *directoryScreen) refresh() {
 		s.stopSlow()
 	}
 	s.stopSlow = s.bg.after(slowSearch, func() {
-		if seq == s.seq {
+		// The answer may have been shown just before this ran: showResults
+		// clears cancelQuery.
+		if seq == s.seq && s.cancelQuery != nil {
 			s.count.SetText(lang.L("Searching…"))
 		}
 	})

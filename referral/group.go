@@ -332,9 +332,10 @@ func (c Curation) Medication() MedicationFriendly {
 // Text is a search. Every word typed must begin a word of the group's name,
 // place (location, address, city, regions), program names or notes, case and
 // accents ignored: "nino" finds "Niño", "st john" finds "St. John's". A word
-// with punctuation inside is read as the words it joins, joined: "o'brien"
-// (and "obrien") finds "O'Brien" and "O'Briens", not "Brien O"; "alanon"
-// finds "Al-Anon" (see SearchIndex). With
+// with punctuation inside is read as the words it joins, joined, and begins
+// words of the group's that punctuation joins as well: "o'brien" (and
+// "obrien") finds "O'Brien" and "O'Briens", not "Brien O"; "alanon" finds
+// "Al-Anon"; "john's" finds "St.John's" (see SearchIndex). With
 // Text, FindGroups ranks what it finds, because a counselor typing a name
 // wants that group, not the many that meet on its street:
 //  1. groups whose name holds every word;

@@ -28,12 +28,13 @@ import (
 //
 // Terms (see searchTerms). Each space-separated part of a field is folded
 // as nameWords folds it, lower case and accents off, into its words of
-// letters and digits; each word is a term, and a part of more than one word
-// is a term too, its words joined: "O'Brien's" is "o", "brien", "s" and
-// "obriens". A typed part is one term, its words joined, which must begin a
-// term of the field: "o'brien" and "obrien" find "O'Brien's", "brien o" does
-// not. TextHits reads fields the same way, so it names the fields a search
-// found a listing by.
+// letters and digits; each word is a term, and so is each run of two or
+// more of them to the end of the part, its words joined: "St.O'Brien's" is
+// "st", "o", "brien", "s", "stobriens", "obriens" and "briens". A typed
+// part is one term, its words joined, which must begin a term of the field:
+// "o'brien" and "obrien" find "St.O'Brien's", "brien o" does not. TextHits
+// reads fields the same way, so it names the fields a search found a
+// listing by.
 //
 // Listings are added in slots; Replace empties the slots of the listings it
 // drops and adds the new ones at the end, as Index.Replace does. Emptied
@@ -85,12 +86,31 @@ type programTerms struct {
 
 // searchFacts are what the filters of a GroupFilter read of a listing.
 type searchFacts struct {
-	updated    int64  // Updated as Unix nanoseconds; 0 when the source gave no date
+	updated    int64  // Updated as unixNano says; noDate when the source gave none
 	program    uint16 // interned, as the two below
 	source     uint16
 	attendance uint16
 	days       uint8 // bit 1<<weekday for each day with a session
 	hidden     bool
+}
+
+// noDate is the updated fact of a listing whose source gave no date.
+const noDate = math.MinInt64
+
+// unixNano is t in Unix nanoseconds, in the order times have: those before
+// 1678 or after 2262, which an int64 of nanoseconds cannot hold, are the
+// least and greatest it can (a feed may give any year). The zero time is
+// noDate.
+func unixNano(t time.Time) int64 {
+	switch {
+	case t.IsZero():
+		return noDate
+	case t.Before(time.Unix(0, math.MinInt64+1)):
+		return math.MinInt64 + 1
+	case t.After(time.Unix(0, math.MaxInt64)):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
 }
 
 // interned numbers the distinct values of a text field (programs, sources).
@@ -164,9 +184,7 @@ func (ix *SearchIndex) add(g *Group, name string) {
 		attendance: ix.attendances.of(string(g.Attendance)),
 		hidden:     g.Curation.Hidden,
 	}
-	if !g.Updated.IsZero() {
-		f.updated = g.Updated.UnixNano()
-	}
+	f.updated = unixNano(g.Updated)
 	for _, ss := range g.Sessions {
 		if ss.Day >= time.Sunday && ss.Day <= time.Saturday {
 			f.days |= 1 << ss.Day
@@ -419,10 +437,7 @@ func (ix *SearchIndex) passing(f GroupFilter, within []uint64) []uint64 {
 		attendance = int(n)
 	}
 	noInactive := !f.IncludeInactive && f.Attendance != Inactive
-	var before int64
-	if !f.UpdatedBefore.IsZero() {
-		before = f.UpdatedBefore.UnixNano()
-	}
+	before := unixNano(f.UpdatedBefore) // noDate: no such filter
 	passes := func(s int) bool {
 		x := &ix.facts[s]
 		switch {
@@ -433,12 +448,12 @@ func (ix *SearchIndex) passing(f GroupFilter, within []uint64) []uint64 {
 			noInactive && has(ix.inactive, int32(s)),
 			day != 0 && x.days&day == 0,
 			!f.IncludeHidden && x.hidden,
-			before != 0 && (x.updated == 0 || x.updated >= before):
+			before != noDate && (x.updated == noDate || x.updated >= before):
 			return false
 		}
 		return true
 	}
-	if within == nil && program < 0 && source < 0 && f.Attendance == "" && day == 0 && before == 0 {
+	if within == nil && program < 0 && source < 0 && f.Attendance == "" && day == 0 && before == noDate {
 		// The plain list: every live slot less what it leaves out.
 		for j := range set {
 			set[j] = ^uint64(0)
@@ -598,6 +613,7 @@ func searchTerms(text string, fn func(term string, at int)) {
 // accents standing alone dropped, anything else between words.
 type termScanner struct {
 	buf    []byte
+	begins []int
 	folded map[rune]string
 }
 
@@ -623,16 +639,18 @@ func (sc *termScanner) scan(text string, fn func(term []byte, at int)) {
 	}
 }
 
-// part gives fn the terms of one space-separated part: its words, and all
-// of them joined when there are more than one. The words are written one
-// after another into buf, so all of it is the joined term.
+// part gives fn the terms of one space-separated part: its words, and each
+// run of them to the end of the part, joined, when there are more than one.
+// The words are written one after another into buf, so each such run is
+// the end of buf.
 func (sc *termScanner) part(p string, at int, fn func(term []byte, at int)) {
 	b := sc.buf[:0]
-	words, begin := 0, 0
+	begins := sc.begins[:0] // where each word starts in b
+	begin := 0
 	end := func() {
 		if len(b) > begin {
 			fn(b[begin:], at)
-			words++
+			begins = append(begins, begin)
 			begin = len(b)
 		}
 	}
@@ -661,10 +679,12 @@ func (sc *termScanner) part(p string, at int, fn func(term []byte, at int)) {
 		}
 	}
 	end()
-	if words > 1 {
-		fn(b, at)
+	// Each run of two or more words to the end of the part, joined: typed
+	// "john's" finds "St.John's" and "Saint-John's", "12:30" "7:00-12:30pm".
+	for _, from := range begins[:max(len(begins)-1, 0)] {
+		fn(b[from:], at)
 	}
-	sc.buf = b
+	sc.buf, sc.begins = b, begins
 }
 
 // fold is r lower-cased with its accents off.

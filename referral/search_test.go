@@ -39,8 +39,13 @@ func randomListing(r *rand.Rand, id int64) *Group {
 	if r.IntN(3) == 0 {
 		g.Place.Regions = []string{words(1)}
 	}
-	if r.IntN(2) == 0 {
+	switch r.IntN(6) {
+	case 0, 1, 2:
 		g.Updated = time.Date(2024, 1, 1+r.IntN(60), 0, 0, 0, 0, time.UTC)
+	case 3: // years a feed may give that nanoseconds since 1970 cannot hold
+		g.Updated = time.Date([]int{1600, 2300, 9999}[r.IntN(3)], 1, 1, 0, 0, 0, 0, time.UTC)
+	case 4:
+		g.Updated = time.Unix(0, 0).UTC()
 	}
 	for range r.IntN(3) {
 		g.Sessions = append(g.Sessions, Session{Day: time.Weekday(r.IntN(7)), Start: 600, End: 660})
@@ -226,6 +231,13 @@ func TestSearchTerms(t *testing.T) {
 	var got []string
 	searchTerms("St. John's  Niño-Dios 12:30", func(term string, at int) { got = append(got, fmt.Sprint(term, "@", at)) })
 	want := []string{"st@0", "john@4", "s@4", "johns@4", "nino@12", "dios@12", "ninodios@12", "12@23", "30@23", "1230@23"}
+	// A run of words to the end of a part is a term too.
+	var runs []string
+	searchTerms("St.John's 7:00-12:30pm", func(term string, at int) { runs = append(runs, fmt.Sprint(term, "@", at)) })
+	if wantRuns := []string{"st@0", "john@0", "s@0", "stjohns@0", "johns@0", "7@10", "00@10", "12@10", "30pm@10",
+		"7001230pm@10", "001230pm@10", "1230pm@10"}; !slices.Equal(runs, wantRuns) {
+		t.Errorf("terms %q; want %q", runs, wantRuns)
+	}
 	if !slices.Equal(got, want) {
 		t.Errorf("terms %q; want %q", got, want)
 	}
@@ -235,8 +247,8 @@ func TestSearchTerms(t *testing.T) {
 		var fast []string
 		searchTerms(part, func(term string, _ int) { fast = append(fast, term) })
 		words := nameWords(part)
-		if len(words) > 1 {
-			words = append(words, strings.Join(words, ""))
+		for i := range max(len(words)-1, 0) {
+			words = append(words, strings.Join(words[i:len(nameWords(part))], ""))
 		}
 		if !slices.Equal(fast, words) {
 			t.Errorf("terms of %q: %q; nameWords: %q", part, fast, words)

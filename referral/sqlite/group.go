@@ -50,12 +50,13 @@ func (s *GroupService) FindGroupByID(ctx context.Context, id int64) (*referral.G
 //
 // The search runs over the referral.SearchIndex held beside the match
 // index (see matchIndex), which picks the page and counts the total; only
-// the page's rows are read from the file. The first search after another
-// program's commit (an import beside the window) waits for both indexes to
-// be built again, seconds at 250,000 listings, unless Prepare has them
-// rebuilt as soon as the list is asked for. The plain list, with no text,
-// does not wait: until the indexes are current it is read from the groups
-// table, in the same order.
+// the page's rows are read from the file, and read again over new indexes
+// when another program committed meanwhile. The first search after such a
+// commit (an import beside the window) waits for both indexes to be built
+// again, seconds at 250,000 listings, unless Prepare had them rebuilt when
+// the plain list was asked for. The plain list, with no text, does not
+// wait: until the indexes are current it is read from the groups table, in
+// the same order.
 func (s *GroupService) FindGroups(ctx context.Context, f referral.GroupFilter) ([]*referral.Group, int, error) {
 	for retried := false; ; retried = true {
 		var b *builtIndex
@@ -66,13 +67,25 @@ func (s *GroupService) FindGroups(ctx context.Context, f referral.GroupFilter) (
 				return s.findInTable(ctx, f)
 			}
 		} else {
-			b, err = s.index(ctx)
+			// A build under way is finished even when the search that
+			// waits for it is given up (the counselor typed on): the next
+			// one finds it built instead of starting again.
+			b, err = s.index(context.WithoutCancel(ctx))
 		}
 		if err != nil {
 			return nil, 0, err
 		}
 		ids, total := b.search.Find(f)
 		groups, err := s.readGroups(ctx, ids)
+		if err == nil && !retried {
+			// The rows were read in a transaction of their own: another
+			// program's commit since the index was current (an import
+			// renaming or hiding a listing) means this page and total may
+			// not be the directory's now. Search again, over new indexes.
+			if after, verr := s.db.Version(ctx); verr == nil && !s.db.asideOnly(b.version, after) {
+				continue
+			}
+		}
 		if referral.ErrorCode(err) == referral.ECONFLICT && !retried {
 			// A group was deleted after the index was built: the deletion
 			// moved the Version, so the next index is built again.
@@ -86,7 +99,8 @@ func (s *GroupService) FindGroups(ctx context.Context, f referral.GroupFilter) (
 }
 
 // Prepare has the indexes of FindGroups and Match built in the background,
-// now and whenever FindGroups finds them older than the directory, so that
+// now and whenever the plain list (FindGroups with no text) finds them
+// older than the directory, so that
 // a counselor's first search or match after the window opens, or after an
 // import beside it, does not wait for them. The window calls it; a command
 // that answers once and exits does not.

@@ -158,6 +158,9 @@ func (s *GroupService) index(ctx context.Context) (*builtIndex, error) {
 	}
 	b.version = version
 	s.match.current.Store(b)
+	if fn := s.match.beforeBuild; fn != nil {
+		fn(b.search.Len()) // the old indexes are garbage now
+	}
 	return b, nil
 }
 
@@ -205,7 +208,12 @@ func (s *GroupService) buildIndex(ctx context.Context) (*builtIndex, error) {
 			return err
 		}
 		if fn := s.match.beforeBuild; fn != nil {
-			fn(n)
+			// The indexes held stay until the new ones replace them.
+			held := 0
+			if cur := s.match.current.Load(); cur != nil {
+				held = cur.search.Len()
+			}
+			fn(held + n)
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM groups g `+curationJoin+` ORDER BY g.id`)
 		if err != nil {
@@ -227,15 +235,17 @@ func (s *GroupService) buildIndex(ctx context.Context) (*builtIndex, error) {
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("load directory for matching: %w", err)
+		return nil, fmt.Errorf("load directory for matching and searching: %w", err)
 	}
 	return b, nil
 }
 
-// BeforeIndexing has fn called before each build of the indexes, with the
-// number of listings the build is about to read: the window sets its
-// memory limit by it (the indexes are most of what it holds). Call it
-// before the first search or match.
+// BeforeIndexing has fn called with the number of listings the indexes
+// hold: before each build with those held now plus those it is about to
+// read (the old indexes stay until the new ones replace them), and after
+// it with the new ones alone. The window sets its memory limit by it (the
+// indexes are most of what it holds). Call it before the first search or
+// match.
 func (s *GroupService) BeforeIndexing(fn func(listings int)) { s.match.beforeBuild = fn }
 
 var _ referral.PlaceFinder = (*GroupService)(nil)
@@ -323,7 +333,9 @@ func (s *GroupService) edit(ctx context.Context, fn func(tx *sql.Tx, now string,
 	defer s.match.build.Unlock()
 	// A rebuild since the write began may have read the listings as
 	// committed already; Replace gives the same index either way.
-	if s.match.current.Load() == r.index && r.index.ix.Replace(r.ids, r.groups) {
+	// Compared by the indexes, not the pointer: a search meanwhile may have
+	// marked the same indexes current at a later aside step (heldIndex).
+	if cur := s.match.current.Load(); cur != nil && cur.ix == r.index.ix && r.index.ix.Replace(r.ids, r.groups) {
 		r.index.search.Replace(r.ids, r.groups)
 		s.match.current.Store(&builtIndex{ix: r.index.ix, search: r.index.search, version: version})
 	}

@@ -440,3 +440,27 @@ func TestSearchPageOfABigRank(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchGivenUpStillBuildsTheIndex: the first search after the indexes
+// went out of date waits for them to be built; a counselor who types on
+// gives that search up, and the next one finds them built rather than
+// starting again.
+func TestSearchGivenUpStillBuildsTheIndex(t *testing.T) {
+	s := seedStJohn(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // given up before it began
+	if _, _, err := s.FindGroups(ctx, referral.GroupFilter{Text: "st john"}); err == nil {
+		t.Fatal("a search given up answered")
+	}
+	held := sqlite.HeldIndex(s)
+	if held == nil {
+		t.Fatal("the search given up left no index built")
+	}
+	got, total, err := s.FindGroups(context.Background(), referral.GroupFilter{Text: "st john"})
+	if err != nil || total != len(stJohnRanked) || !slices.Equal(names(got), stJohnRanked) {
+		t.Fatalf("the next search: %q, total %d, %v; want %q", names(got), total, err, stJohnRanked)
+	}
+	if sqlite.HeldIndex(s) != held {
+		t.Error("the next search built the index again")
+	}
+}
