@@ -74,7 +74,9 @@ func (p *parser) readMeetingGuide(r io.Reader) error {
 	if err := expectDelim(dec, '[', what, "a list of meetings"); err != nil {
 		return err
 	}
-	err := decodeRecords(p, dec, what, (*mgRecord).draft, p.add)
+	err := decodeRecords(p, dec, what, func(i int, rec *mgRecord) error {
+		return p.add(rec.draft(i))
+	})
 	if err != nil {
 		return err
 	}
