@@ -75,8 +75,8 @@ func (p *parser) readBMLT(r io.Reader) error {
 	var bodies map[string]string
 	var formats map[string]bmltFormat
 	readMeetings := func() error {
-		return decodeRecords(p, dec, what, func(i int, rec *bmltRecord) error {
-			drafts = append(drafts, rec.draft(i))
+		return decodeRecords(p, dec, what, (*bmltRecord).draft, func(d *draft) error {
+			drafts = append(drafts, d)
 			return nil
 		})
 	}

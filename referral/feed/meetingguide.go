@@ -74,9 +74,7 @@ func (p *parser) readMeetingGuide(r io.Reader) error {
 	if err := expectDelim(dec, '[', what, "a list of meetings"); err != nil {
 		return err
 	}
-	err := decodeRecords(p, dec, what, func(i int, rec *mgRecord) error {
-		return p.add(rec.draft(i))
-	})
+	err := decodeRecords(p, dec, what, (*mgRecord).draft, p.add)
 	if err != nil {
 		return err
 	}
