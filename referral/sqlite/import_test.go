@@ -104,7 +104,7 @@ func TestReplaceSource(t *testing.T) {
 			// Each import runs at a later clock, so a rewritten row would
 			// show a new modified_at.
 			now := fixedNow.Add(time.Duration(k) * time.Hour)
-			db.Now = func() time.Time { return now }
+			db.SetClock(func() time.Time { return now })
 			var before string
 			if k == 1 {
 				rawQuery(t, path, `SELECT group_concat(modified_at) FROM groups WHERE source = 'aasepia'`, &before)
@@ -331,7 +331,7 @@ func TestReplaceSourceCancelled(t *testing.T) {
 		t.Fatalf("the import checked its context %d times; the test needs it checked while writing", looks)
 	}
 	cancelled := newCancelAfter(looks - 1)
-	db.Now = func() time.Time { return fixedNow.Add(time.Hour) }
+	db.SetClock(func() time.Time { return fixedNow.Add(time.Hour) })
 	_, err = s.ReplaceSource(cancelled, referral.Source{Name: "aasepia", Format: "meeting-guide"}, second)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
@@ -369,7 +369,7 @@ func TestSources(t *testing.T) {
 		{referral.Source{Name: "alanonma", Format: "meeting-guide"}, []string{"x"}, later},
 	}
 	for _, imp := range imports {
-		db.Now = func() time.Time { return imp.at }
+		db.SetClock(func() time.Time { return imp.at })
 		if _, err := s.ReplaceSource(ctx, imp.src, feedOf(imp.src.Name, imp.ids...)); err != nil {
 			t.Fatal(err)
 		}
@@ -432,5 +432,70 @@ func assertSources(t *testing.T, s *sqlite.GroupService, want ...referral.Source
 		return a.Name == b.Name && a.Format == b.Format && a.Groups == b.Groups && a.LastImport.Equal(b.LastImport)
 	}) {
 		t.Errorf("sources =\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// TestBulkImportBuildsItsIndexesAgain: an import that brings more listings
+// than the directory holds sets the groups table's indexes aside while it
+// inserts them and builds them again before it commits. The file has the
+// same indexes after as before, a search and a match read it as before, and
+// an import into a directory already bigger than it keeps them in step as
+// it goes.
+func TestBulkImportBuildsItsIndexesAgain(t *testing.T) {
+	ctx := context.Background()
+	db, path := openTestDB(t)
+	raw := rawDB(t, path)
+	schema := func() string {
+		t.Helper()
+		rows, err := raw.Query(`SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'groups' AND sql IS NOT NULL ORDER BY name`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		return strings.Join(out, "\n")
+	}
+	before := schema()
+	if !strings.Contains(before, "groups_name") || !strings.Contains(before, "groups_lat") {
+		t.Fatalf("the new file's indexes:\n%s", before)
+	}
+	s := sqlite.NewGroupService(db)
+	sepia := sepiaFeed.groups(t) // 2,000 listings into an empty directory
+	if counts, err := s.ReplaceSource(ctx, referral.Source{Name: "aasepia"}, sepia); err != nil || counts.Added != len(sepia) {
+		t.Fatalf("import: %+v, %v", counts, err)
+	}
+	if after := schema(); after != before {
+		t.Errorf("indexes after the import:\n%s\nwant:\n%s", after, before)
+	}
+	var check string
+	if err := raw.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Errorf("integrity_check: %q, %v", check, err)
+	}
+	// The name index orders the plain list, read from the table before an
+	// index is held.
+	first, _, err := s.FindGroups(ctx, referral.GroupFilter{Limit: 3})
+	if err != nil || len(first) != 3 {
+		t.Fatalf("the plain list: %d groups, %v", len(first), err)
+	}
+	// Fewer listings than the directory holds: kept in step row by row.
+	alanon := alanonFeed.groups(t)
+	if len(alanon) >= len(sepia) {
+		t.Fatalf("the Al-Anon feed (%d) must be smaller than SEPIA's (%d) for this", len(alanon), len(sepia))
+	}
+	if _, err := s.ReplaceSource(ctx, referral.Source{Name: "alanonma"}, alanon); err != nil {
+		t.Fatal(err)
+	}
+	if after := schema(); after != before {
+		t.Errorf("indexes after the second import:\n%s\nwant:\n%s", after, before)
+	}
+	if err := raw.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Errorf("integrity_check after the second import: %q, %v", check, err)
 	}
 }
