@@ -539,12 +539,12 @@ func TestBackgroundRefresh(t *testing.T) {
 	}
 	defer db.Close()
 	subscribed := time.Now().Add(-50 * time.Hour)
-	db.Now = func() time.Time { return subscribed }
+	db.SetClock(func() time.Time { return subscribed })
 	subs := newSubscriptions(db, newFeedStore(db, sqlite.NewGroupService(db)), nil)
 	if _, err := subs.Subscribe(ctx, referral.Subscription{Source: "alanon", URL: srv.URL + "/alanon.json", Program: "Al-Anon"}, referral.RefreshOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	db.Now = time.Now
+	db.SetClock(time.Now)
 	settings := sqlite.NewSettingsService(db)
 	setDays := func(days int) {
 		st, _ := settings.Settings(ctx)
@@ -627,7 +627,7 @@ func TestNotModifiedRefreshKeepsTheSourceCurrent(t *testing.T) {
 	}
 	defer db.Close()
 	clock := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	db.Now = func() time.Time { return clock }
+	db.SetClock(func() time.Time { return clock })
 	subs := newSubscriptions(db, newFeedStore(db, sqlite.NewGroupService(db)), nil)
 	if _, err := subs.Subscribe(ctx, referral.Subscription{Source: "alanon", URL: srv.URL + "/alanon.json", Program: "Al-Anon"}, referral.RefreshOptions{}); err != nil {
 		t.Fatal(err)

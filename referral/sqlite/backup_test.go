@@ -196,7 +196,7 @@ func TestBackUpWhileAnotherProcessWrites(t *testing.T) {
 // clockOf gives db a clock that the test moves.
 func clockOf(db *sqlite.DB) *time.Time {
 	now := fixedNow
-	db.Now = func() time.Time { return now }
+	db.SetClock(func() time.Time { return now })
 	return &now
 }
 

@@ -27,7 +27,7 @@ func openHistory(t *testing.T) (*sqlite.HistoryService, *sqlite.DB, *clock, stri
 	t.Helper()
 	db, path := openTestDB(t)
 	c := &clock{now: fixedNow}
-	db.Now = c.Now
+	db.SetClock(c.Now)
 	return sqlite.NewHistoryService(db), db, c, path
 }
 

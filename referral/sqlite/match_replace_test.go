@@ -363,7 +363,7 @@ func TestMatchOnceEqualsMatch(t *testing.T) {
 func TestMatchKeptAcrossWritesBesideTheDirectory(t *testing.T) {
 	ctx := context.Background()
 	db, path := openTestDB(t)
-	db.Now = func() time.Time { return fixedNow }
+	db.SetClock(func() time.Time { return fixedNow })
 	s, res := matchedABC(t, db)
 	h := sqlite.NewHistoryService(db)
 	held := sqlite.HeldIndex(s)

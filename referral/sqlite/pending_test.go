@@ -270,7 +270,7 @@ func TestPurgeReachesKeptReferrals(t *testing.T) {
 func TestKeptByAnotherProgramEntered(t *testing.T) {
 	ctx := context.Background()
 	window, path := openTestDB(t)
-	window.Now = func() time.Time { return fixedNow }
+	window.SetClock(func() time.Time { return fixedNow })
 	if _, err := window.Version(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +304,7 @@ func TestKeptByAnotherProgramEntered(t *testing.T) {
 // window lists it without waiting for any other commit.
 func TestKeptByAnotherProgramEnteredAtItsClose(t *testing.T) {
 	window, path := openTestDB(t)
-	window.Now = func() time.Time { return fixedNow }
+	window.SetClock(func() time.Time { return fixedNow })
 	holder := holdWriteLock(t, path)
 	command := reopen(t, path)
 	logReferral(t, sqlite.NewHistoryService(command), fullReferral())

@@ -26,7 +26,7 @@ func BenchmarkSheetDuringImport250k(b *testing.B) {
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "data", "referraldesk.db")
 	db := reopen(b, path)
-	db.Now = time.Now
+	db.SetClock(time.Now)
 	groups, history := sqlite.NewGroupService(db), sqlite.NewHistoryService(db)
 	if _, err := groups.ReplaceSource(ctx, referral.Source{Name: "aasepia"}, sepiaFeed.groups(b)); err != nil {
 		b.Fatal(err)

@@ -165,9 +165,7 @@ type DB struct {
 		bad     sync.Map // files logged as not being entries, by path
 	}
 
-	// Now returns the current time; tests replace it to fix the clock. It
-	// stamps the local created/modified columns, never the feed's dates.
-	Now func() time.Time
+	clock atomic.Pointer[func() time.Time] // see Now
 
 	// Upgraded holds what the schema upgrades of this Open want the person
 	// to know, one sentence each (none when nothing was upgraded or all
@@ -182,6 +180,19 @@ type DB struct {
 	// the DB is shared.
 	OnWait func(waiting bool)
 }
+
+// Now is the DB's clock: the current time, unless SetClock gave another.
+// It stamps the local created/modified columns, never the feed's dates.
+func (db *DB) Now() time.Time {
+	if fn := db.clock.Load(); fn != nil {
+		return (*fn)()
+	}
+	return time.Now()
+}
+
+// SetClock makes fn the DB's clock; tests fix it so. It may be called while
+// the DB is in use: Open starts entering kept referrals at once.
+func (db *DB) SetClock(fn func() time.Time) { db.clock.Store(&fn) }
 
 // Open opens the database file at path, creating it (and its folder, 0700) if it
 // does not exist, and brings its schema up to date. The file is made 0600.
@@ -207,7 +218,7 @@ func Open(path string) (*DB, error) {
 	if c.refuse != nil {
 		log.Printf("database %s opened %s: it could not be opened for writing (%v)", path, c.way, c.why)
 	}
-	db := &DB{db: c.db, path: path, refuse: c.refuse, Now: time.Now}
+	db := &DB{db: c.db, path: path, refuse: c.refuse}
 	db.pending.kick = make(chan struct{}, 1)
 	db.pending.ctx, db.pending.stop = context.WithCancel(context.Background())
 	ctx := context.Background()

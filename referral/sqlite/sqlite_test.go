@@ -31,7 +31,7 @@ func reopen(tb testing.TB, path string) *sqlite.DB {
 	if err != nil {
 		tb.Fatalf("Open(%s): %v", path, err)
 	}
-	db.Now = func() time.Time { return fixedNow }
+	db.SetClock(func() time.Time { return fixedNow })
 	tb.Cleanup(func() { db.Close() })
 	return db
 }

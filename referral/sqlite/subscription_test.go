@@ -16,7 +16,7 @@ func subscribedDB(t *testing.T) (*sqlite.DB, *sqlite.SubscriptionStore, *time.Ti
 	ctx := context.Background()
 	db, _ := openTestDB(t)
 	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	db.Now = func() time.Time { return clock }
+	db.SetClock(func() time.Time { return clock })
 	if _, err := sqlite.NewGroupService(db).ReplaceSource(ctx, referral.Source{Name: "na", Format: "bmlt"}, feedOf("na", "1", "2")); err != nil {
 		t.Fatal(err)
 	}

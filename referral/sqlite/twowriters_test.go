@@ -51,7 +51,7 @@ func TestImportHelperProcess(t *testing.T) {
 	}
 	// The parent's clock: closing, this process enters what the parent
 	// kept meanwhile, and purges the log by its clock as LogReferral does.
-	db.Now = func() time.Time { return fixedNow }
+	db.SetClock(func() time.Time { return fixedNow })
 	defer db.Close()
 	// The check is asked inside the write transaction, with the write
 	// lock held: the moment to tell the parent.

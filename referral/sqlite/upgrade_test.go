@@ -378,7 +378,7 @@ func TestUpgradeKeepsEverything(t *testing.T) {
 			defer db.Close()
 			// The log keeps entries for the retention period, counted on the
 			// clock: read it as on the day after the fixture was made.
-			db.Now = func() time.Time { return before.referrals[0].created.Add(24 * time.Hour) }
+			db.SetClock(func() time.Time { return before.referrals[0].created.Add(24 * time.Hour) })
 
 			checkUpgradeBackup(t, db, f, before, migrationsIn(t, path))
 			checkGroups(t, sqlite.NewGroupService(db), before)
