@@ -58,25 +58,51 @@ func (w *writer) close() {
 
 // columns returns the groups column values of g after source and source_id.
 func columns(g *referral.Group) ([]any, error) {
-	data, err := encodeData(g)
+	p, err := prepareRow(g)
 	if err != nil {
 		return nil, err
 	}
+	return columnsOf(g, p), nil
+}
+
+// preparedRow is what writing g's row works out of it before the row is
+// written: its JSON document and its group key (referral.GroupKey). An
+// import works them out ahead, beside the writing (preparedAhead).
+type preparedRow struct {
+	data []byte
+	key  string
+}
+
+func prepareRow(g *referral.Group) (preparedRow, error) {
+	data, err := encodeData(g)
+	if err != nil {
+		return preparedRow{}, err
+	}
+	return preparedRow{data: data, key: referral.GroupKey(g)}, nil
+}
+
+// columnsOf is columns with g's row prepared.
+func columnsOf(g *referral.Group, p preparedRow) []any {
 	var lat, lon any
 	if c := g.Place.Coords; c != nil {
 		lat, lon = c.Lat, c.Lon
 	}
 	return []any{nullTime(g.Updated), g.Name, string(g.Program), string(g.Attendance), g.TimeZone,
-		weekdays(g.Sessions), lat, lon, g.Place.CoordsFromZIP, data, referral.GroupKey(g)}, nil
+		weekdays(g.Sessions), lat, lon, g.Place.CoordsFromZIP, p.data, p.key}
 }
 
 // insert stores g as a new row and sets g.ID.
 func (w *writer) insert(ctx context.Context, g *referral.Group) error {
-	cols, err := columns(g)
+	p, err := prepareRow(g)
 	if err != nil {
 		return err
 	}
-	args := append(append([]any{g.Source, g.SourceID}, cols...), w.now, w.now)
+	return w.insertPrepared(ctx, g, p)
+}
+
+// insertPrepared is insert with g's row prepared.
+func (w *writer) insertPrepared(ctx context.Context, g *referral.Group, p preparedRow) error {
+	args := append(append([]any{g.Source, g.SourceID}, columnsOf(g, p)...), w.now, w.now)
 	res, err := w.insertGroup.ExecContext(ctx, args...)
 	if err != nil {
 		return fmt.Errorf("create group %q: %w", g.Name, conflict(g, err))
@@ -89,11 +115,16 @@ func (w *writer) insert(ctx context.Context, g *referral.Group) error {
 
 // update replaces the directory data of the stored group g.ID.
 func (w *writer) update(ctx context.Context, g *referral.Group) error {
-	cols, err := columns(g)
+	p, err := prepareRow(g)
 	if err != nil {
 		return err
 	}
-	args := append(append([]any{g.Source, g.SourceID}, cols...), w.now, g.ID)
+	return w.updatePrepared(ctx, g, p)
+}
+
+// updatePrepared is update with g's row prepared.
+func (w *writer) updatePrepared(ctx context.Context, g *referral.Group, p preparedRow) error {
+	args := append(append([]any{g.Source, g.SourceID}, columnsOf(g, p)...), w.now, g.ID)
 	if _, err := w.updateGroup.ExecContext(ctx, args...); err != nil {
 		return fmt.Errorf("update group %d: %w", g.ID, conflict(g, err))
 	}
