@@ -408,6 +408,18 @@ func TestLateSaveDoesNotPullTheFormBack(t *testing.T) {
 // the program runs it, for what only the store does (ranking a search).
 func newStoreDirectory(t *testing.T, groups ...*referral.Group) (*directoryScreen, *timers) {
 	t.Helper()
+	store := newStoreOf(t, groups...)
+	ts := &timers{}
+	win := test.NewTempWindow(t, nil)
+	d := newDirectoryScreen(win, store, background{run: func(f func()) { f() }, after: ts.after}, func() {}, nil)
+	win.SetContent(d.content)
+	win.Resize(fyne.NewSize(1180, 760))
+	return d, ts
+}
+
+// newStoreOf is a real store holding groups, on the test app.
+func newStoreOf(t *testing.T, groups ...*referral.Group) *sqlite.GroupService {
+	t.Helper()
 	test.NewTempApp(t)
 	db, err := sqlite.Open(filepath.Join(t.TempDir(), "desk.db"))
 	if err != nil {
@@ -418,12 +430,7 @@ func newStoreDirectory(t *testing.T, groups ...*referral.Group) (*directoryScree
 	if err := store.CreateGroups(context.Background(), groups); err != nil {
 		t.Fatal(err)
 	}
-	ts := &timers{}
-	win := test.NewTempWindow(t, nil)
-	d := newDirectoryScreen(win, store, background{run: func(f func()) { f() }, after: ts.after}, func() {}, nil)
-	win.SetContent(d.content)
-	win.Resize(fyne.NewSize(1180, 760))
-	return d, ts
+	return store
 }
 
 // listRows returns the list's rows in order as a counselor reads them: the
@@ -599,20 +606,9 @@ func TestDirectoryOfHiddenGroupsIsNotEmpty(t *testing.T) {
 // seconds for the directory's index) says so on the count line, and the
 // count comes back with the answer; a fast one never says it.
 func TestDirectorySaysItIsSearchingWhileASearchIsSlow(t *testing.T) {
-	test.NewTempApp(t)
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "desk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	store := sqlite.NewGroupService(db)
-	groups := []*referral.Group{
-		{Name: "Hope Group", Program: referral.ProgramAA, Attendance: referral.InPerson},
-		{Name: "Serenity", Program: referral.ProgramNA, Attendance: referral.Online},
-	}
-	if err := store.CreateGroups(context.Background(), groups); err != nil {
-		t.Fatal(err)
-	}
+	store := newStoreOf(t,
+		&referral.Group{Name: "Hope Group", Program: referral.ProgramAA, Attendance: referral.InPerson},
+		&referral.Group{Name: "Serenity", Program: referral.ProgramNA, Attendance: referral.Online})
 	var held []func() // queries started and not yet run
 	runHeld := func() {
 		for len(held) > 0 {

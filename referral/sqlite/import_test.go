@@ -447,20 +447,8 @@ func TestBulkImportBuildsItsIndexesAgain(t *testing.T) {
 	raw := rawDB(t, path)
 	schema := func() string {
 		t.Helper()
-		rows, err := raw.Query(`SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'groups' AND sql IS NOT NULL ORDER BY name`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, s)
-		}
-		return strings.Join(out, "\n")
+		return strings.Join(column[string](t, raw, `SELECT name || ': ' || sql FROM sqlite_schema
+			WHERE type = 'index' AND tbl_name = 'groups' AND sql IS NOT NULL ORDER BY name`), "\n")
 	}
 	before := schema()
 	if !strings.Contains(before, "groups_name") || !strings.Contains(before, "groups_lat") {

@@ -56,15 +56,6 @@ func (w *writer) close() {
 	}
 }
 
-// columns returns the groups column values of g after source and source_id.
-func columns(g *referral.Group) ([]any, error) {
-	p, err := prepareRow(g)
-	if err != nil {
-		return nil, err
-	}
-	return columnsOf(g, p), nil
-}
-
 // preparedRow is what writing g's row works out of it before the row is
 // written: its JSON document and its group key (referral.GroupKey). An
 // import works them out ahead, beside the writing (preparedAhead).
