@@ -88,7 +88,7 @@ func NewIndexFrom(seq iter.Seq[*Group]) *Index {
 func NewIndexes(seq iter.Seq[*Group], n int) (*Index, *SearchIndex) {
 	search := newSearchIndex(n)
 	ix := newIndex(seq, nil, search, n)
-	return ix, search.Done()
+	return ix, search.done()
 }
 
 // newIndex builds the Index of the n or so groups seq yields, keeping kept

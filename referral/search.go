@@ -53,7 +53,7 @@ type SearchIndex struct {
 	// list leaves out unless asked for, so it is picked word by word.
 	empty, hidden, inactive []uint64
 
-	// Slots by listing ID: the slots added before Done, when their IDs
+	// Slots by listing ID: the slots added before done, when their IDs
 	// ascend (the store adds them by ID), are found by binary search; the
 	// rest are in later.
 	ascending int // how many of the first slots have ascending IDs
@@ -61,9 +61,8 @@ type SearchIndex struct {
 
 	terms     *terms         // and their postings (search_terms.go)
 	programOf []programTerms // by interned program
-	built     bool           // Done was called
+	built     bool           // done was called
 
-	nameOf                         map[string]string // while Add builds: one copy of each name
 	scanner                        termScanner
 	programs, sources, attendances interned
 }
@@ -135,14 +134,6 @@ func (in *interned) of(v string) uint16 {
 	return n
 }
 
-// NewSearchIndex returns an empty SearchIndex; Add fills it. NewIndexes
-// builds one beside the match index.
-func NewSearchIndex() *SearchIndex {
-	ix := newSearchIndex(0)
-	ix.nameOf = map[string]string{}
-	return ix
-}
-
 // newSearchIndex returns an empty SearchIndex with room for n listings.
 func newSearchIndex(n int) *SearchIndex {
 	words := (n + 63) / 64
@@ -151,24 +142,10 @@ func newSearchIndex(n int) *SearchIndex {
 		hidden: make([]uint64, 0, words), inactive: make([]uint64, 0, words)}
 }
 
-// Add indexes g, which the SearchIndex does not keep (it may be reused), as
-// the next slot; call Done once every listing is added. IDs must tell the
-// listings apart, as stored groups' do. Add is for building: it is not
-// safe to call while the index is searched (use Replace).
-func (ix *SearchIndex) Add(g *Group) {
-	name := g.Name
-	if ix.nameOf != nil {
-		// Listings of one group share a name: one copy of it is kept.
-		if n, ok := ix.nameOf[name]; ok {
-			name = n
-		} else {
-			ix.nameOf[name] = name
-		}
-	}
-	ix.add(g, name)
-}
-
-// add is Add with g's name given, as the match index keeps it.
+// add indexes g as the next slot, name being its name as the match index
+// keeps it (NewIndexes); the SearchIndex does not keep g, which may be
+// reused. IDs must tell the listings apart, as stored groups' do. Before
+// done it builds; after, Replace calls it under the write lock.
 func (ix *SearchIndex) add(g *Group, name string) {
 	s := int32(len(ix.ids))
 	if !ix.built && ix.ascending == len(ix.ids) && (s == 0 || ix.ids[s-1] < g.ID) {
@@ -268,9 +245,9 @@ func setBit(set []uint64, s int32) []uint64 {
 	return set
 }
 
-// Done finishes a build: it puts the listings in name order and packs the
+// done finishes a build: it puts the listings in name order and packs the
 // terms and their postings (see SearchIndex).
-func (ix *SearchIndex) Done() *SearchIndex {
+func (ix *SearchIndex) done() *SearchIndex {
 	ix.order = make([]int32, 0, len(ix.ids))
 	for s, id := range ix.ids {
 		if t, ok := ix.slotOf(id); ok && int(t) == s {
@@ -279,7 +256,7 @@ func (ix *SearchIndex) Done() *SearchIndex {
 	}
 	slices.SortFunc(ix.order, ix.byName)
 	ix.terms.done(len(ix.ids))
-	ix.nameOf, ix.built = nil, true
+	ix.built = true
 	return ix
 }
 
@@ -580,7 +557,7 @@ func (ix *SearchIndex) Replace(ids []int64, groups []*Group) {
 	}
 	for _, g := range groups {
 		s := int32(len(ix.ids))
-		ix.Add(g)
+		ix.add(g, g.Name)
 		at, _ := slices.BinarySearchFunc(ix.order, s, ix.byName)
 		ix.order = slices.Insert(ix.order, at, s)
 	}

@@ -164,13 +164,13 @@ func randomFilter(r *rand.Rand) GroupFilter {
 func TestSearchIndexFindsWhatEachGroupHolds(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 13))
 	byID := map[int64]*Group{}
-	ix := NewSearchIndex()
+	var listings []*Group
 	for id := int64(1); id <= 400; id++ {
 		g := randomListing(r, id)
 		byID[id] = g
-		ix.Add(g)
+		listings = append(listings, g)
 	}
-	ix.Done()
+	_, ix := NewIndexes(slices.Values(listings), len(listings))
 	current := func() []*Group {
 		var gs []*Group
 		for _, g := range byID {
