@@ -328,20 +328,14 @@ func setIndexesAside(ctx context.Context, tx *sql.Tx, inserts int) (rebuild func
 		// line's import of a 211.7 MB feed peaked at 506 MB (2.39 times the
 		// file, which an import must stay within 2.5 times of) instead of
 		// 559 MB, in the same 14.7 s (BenchmarkImportMemoryCommand).
-		var cache int64
-		if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, rebuildCacheKiB)); err != nil {
-			return err
-		}
-		defer tx.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, cache))
-		for _, ix := range aside {
-			if _, err := tx.ExecContext(ctx, ix.sql); err != nil {
-				return fmt.Errorf("build index %s again: %w", ix.name, err)
+		return withCache(ctx, tx, rebuildCacheKiB, func() error {
+			for _, ix := range aside {
+				if _, err := tx.ExecContext(ctx, ix.sql); err != nil {
+					return fmt.Errorf("build index %s again: %w", ix.name, err)
+				}
 			}
-		}
-		return nil
+			return nil
+		})
 	}, nil
 }
 

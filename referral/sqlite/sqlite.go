@@ -677,15 +677,24 @@ func (db *DB) onBulkConn(ctx context.Context, fn func(conn *sql.Conn) error) err
 		return err
 	}
 	defer conn.Close()
+	return withCache(ctx, conn, bulkCacheKiB, func() error { return fn(conn) })
+}
+
+// withCache runs fn with the page cache of on (a connection, or the
+// transaction holding one) at kib KiB, and puts the cache back after.
+func withCache(ctx context.Context, on interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}, kib int, fn func() error) error {
 	var old int64
-	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&old); err != nil {
+	if err := on.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&old); err != nil {
 		return err
 	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, bulkCacheKiB)); err != nil {
+	if _, err := on.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, kib)); err != nil {
 		return err
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, old))
-	return fn(conn)
+	defer on.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, old))
+	return fn()
 }
 
 // beginner is sql.DB.BeginTx or sql.Conn.BeginTx.
