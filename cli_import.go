@@ -201,16 +201,21 @@ func importFile(dir referral.DirectoryService, file string, opts referral.Import
 // holds every group of the file at once, about 1.45 times the size of a
 // Meeting Guide file, and left to itself the collector lets the heap grow to
 // twice what is live before it collects. SQLite's memory (the bulk page
-// cache) comes on top and is not in the limit.
+// cache, the sort of an index built again) comes on top and is not in the
+// limit.
+//
 // Measured with BenchmarkImportMemoryCommand on a 211 MB feed: with neither
 // this limit nor package feed's shared texts the import peaked at 1070 MB
 // (5.1 times the file); with a limit of twice the file and a 64 MB search
 // buffer at 645 MB (3.05 times the file) in 24 s. With the 8 MB buffer, a
 // limit of 2 times the file peaked at 2.46 times it (22.2 s), 1.9 times at
 // 2.39 (23.5 s) and 1.8 times at 2.30 (26.3 s), the collector running more
-// and more: 1.9 keeps within 2.5 times the file with room. Since the store
-// has no full-text index (migration 0014), 1.9 times peaks at 2.30 (15.1 s). A small file is far below the floor and imports as before, and
-// a lower limit set with GOMEMLIMIT stays.
+// and more: 1.9 keeps within 2.5 times the file with room. With no
+// full-text index (migration 0014) and the indexes built once after the
+// rows (setIndexesAside), 1.9 times peaks at 2.39 in 14.7 s.
+//
+// A small file is far below the floor and imports as before, and a lower
+// limit set with GOMEMLIMIT stays.
 func importMemoryLimit(size int64) int64 {
 	const floor = 256 << 20
 	return min(max(size*19/10, floor), debug.SetMemoryLimit(-1))
