@@ -28,10 +28,12 @@ type ImportCounts struct{ Added, Updated, Removed, Unchanged int }
 // before, and shows wherever this desk has not set a field itself. Other
 // sources are left alone. The source is recorded for Sources.
 //
-// Every group is checked before anything is written; an invalid group, a
-// group of another source, or two groups sharing a SourceID fail the whole
-// call with an EINVALID error that names the listing. Cancelling ctx rolls
-// everything back and returns ctx's error.
+// An invalid group, a group of another source, or two groups sharing a
+// SourceID fail the whole call with an EINVALID error that names the
+// listing, and leave the directory as it was: the last two are found
+// before the transaction begins, the first while it writes, and then it
+// rolls back. Cancelling ctx rolls everything back and returns ctx's
+// error.
 //
 // On success each group's Source, ID, Curation and Published are those
 // stored.
@@ -106,8 +108,12 @@ func (s *GroupService) ReplaceSourceChecked(ctx context.Context, src referral.So
 	return counts, nil
 }
 
-// checkImport validates the whole import before the transaction starts, and
-// gives groups that name no source the one being imported.
+// checkImport checks that the listings of an import are all of src and each
+// has an id of its own, before the transaction starts, and gives groups that
+// name no source the one being imported. Each listing's own fields are
+// validated as its row is worked out (preparedAhead), beside the writing,
+// and an invalid one fails the transaction: validating 250,000 listings
+// first took 0.4 s of the import's 4.7 s in the store.
 func checkImport(src referral.Source, groups []*referral.Group) error {
 	switch {
 	case strings.TrimSpace(src.Name) == "":
@@ -129,8 +135,6 @@ func checkImport(src referral.Source, groups []*referral.Group) error {
 			err = referral.Errorf(referral.EINVALID, "it has no id in that directory")
 		case dup:
 			err = referral.Errorf(referral.EINVALID, "listing %d has the same id", first+1)
-		default:
-			err = g.Validate()
 		}
 		if err != nil {
 			return listingError(src.Name, i, len(groups), g, err)
@@ -198,7 +202,12 @@ func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Sou
 		return fmt.Errorf("import %s: %w", src.Name, err)
 	}
 
-	next, stop := preparedAhead(groups)
+	added, err := startNewRows(ctx, tx, now)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", src.Name, err)
+	}
+	defer added.close()
+	next, stop := preparedAhead(src.Name, groups)
 	defer stop()
 	for i, g := range groups {
 		// The driver notices cancellation only between statements of its
@@ -214,8 +223,8 @@ func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Sou
 		g.Curation, g.Published = curation[key].shown(), curation[key].published // as stored, for the caller
 		prev, ok := old[g.SourceID]
 		if !ok {
-			if err := w.insertPrepared(ctx, g, row); err != nil {
-				return err
+			if err := added.add(ctx, g, row); err != nil {
+				return fmt.Errorf("import %s: %w", src.Name, err)
 			}
 			counts.Added++
 			continue
@@ -240,6 +249,9 @@ func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Sou
 			return err
 		}
 		counts.Updated++
+	}
+	if err := added.flush(ctx); err != nil {
+		return fmt.Errorf("import %s: %w", src.Name, err)
 	}
 
 	// What is left vanished from the source. Only the groups row goes; the
@@ -356,12 +368,14 @@ type listing struct {
 // listingColumns are read by storedListings in listing's order.
 const listingColumns = `id, source_id, updated, name, program, attendance, timezone, days, lat, lon, coords_from_zip, data`
 
-// preparedAhead works out the rows of groups (prepareRow) in order on a
-// goroutine of its own, while the rows before them are written: encoding
-// the documents of 250,000 listings takes most of a second beside the 5 s
-// of writing them. next returns the next group's; stop ends the work early
-// and returns once the goroutine no longer reads any group.
-func preparedAhead(groups []*referral.Group) (next func() (preparedRow, error), stop func()) {
+// preparedAhead validates each of groups, the listings of source, and works
+// out its row (prepareRow), in order on a goroutine of its own while the
+// rows before them are written: encoding the documents of 250,000 listings
+// takes most of a second beside the 2.6 s of writing them. next returns the
+// next group's row, or the listing's error naming it (listingError); stop
+// ends the work early and returns once the goroutine no longer reads any
+// group.
+func preparedAhead(source string, groups []*referral.Group) (next func() (preparedRow, error), stop func()) {
 	type result struct {
 		row preparedRow
 		err error
@@ -371,8 +385,14 @@ func preparedAhead(groups []*referral.Group) (next func() (preparedRow, error), 
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for _, g := range groups {
-			row, err := prepareRow(g)
+		for i, g := range groups {
+			var row preparedRow
+			err := g.Validate()
+			if err != nil {
+				err = listingError(source, i, len(groups), g, err)
+			} else {
+				row, err = prepareRow(g)
+			}
 			select {
 			case out <- result{row, err}:
 			case <-quit:

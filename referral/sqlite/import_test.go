@@ -487,3 +487,45 @@ func TestBulkImportBuildsItsIndexesAgain(t *testing.T) {
 		t.Errorf("integrity_check after the second import: %q, %v", check, err)
 	}
 }
+
+// TestImportIDsAreNewAndReturned: an import writes its new listings many to
+// a statement; each still gets an id no group ever had, even one deleted
+// since, and the id returned is the one stored.
+func TestImportIDsAreNewAndReturned(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t)
+	s := sqlite.NewGroupService(db)
+	first := feedOf("gnyr", "a", "b", "c")
+	if _, err := s.ReplaceSource(ctx, referral.Source{Name: "gnyr"}, first); err != nil {
+		t.Fatal(err)
+	}
+	highest := first[2].ID
+	if err := s.DeleteGroup(ctx, highest); err != nil {
+		t.Fatal(err)
+	}
+	// More than one statement's rows and not a multiple of them, so both
+	// the full statement and the last, shorter one are written.
+	var ids []string
+	for i := range 150 {
+		ids = append(ids, fmt.Sprintf("m%03d", i))
+	}
+	groups := feedOf("aasepia", ids...)
+	counts, err := s.ReplaceSource(ctx, referral.Source{Name: "aasepia"}, groups)
+	if err != nil || counts.Added != len(ids) {
+		t.Fatalf("import: %+v, %v; want %d added", counts, err, len(ids))
+	}
+	stored := sourceState(t, s, "aasepia")
+	seen := map[int64]bool{}
+	for _, g := range groups {
+		if g.ID <= highest {
+			t.Errorf("listing %s has id %d; group %d was deleted, so every new id is above it", g.SourceID, g.ID, highest)
+		}
+		if seen[g.ID] {
+			t.Errorf("listing %s shares id %d", g.SourceID, g.ID)
+		}
+		seen[g.ID] = true
+		if got := stored[g.SourceID]; got == nil || got.ID != g.ID || got.Name != g.Name {
+			t.Errorf("listing %s returned with id %d; stored as %+v", g.SourceID, g.ID, got)
+		}
+	}
+}

@@ -5,4 +5,4 @@ package sqlite_test
 // importListings is how many listings the child of TestTwoAtOnceAtAnySize
 // imports: enough to hold the write lock for a few seconds, several of
 // busy_timeout's one-second attempts.
-const importListings = 60_000
+const importListings = 150_000

@@ -88,11 +88,6 @@ func (w *writer) insert(ctx context.Context, g *referral.Group) error {
 	if err != nil {
 		return err
 	}
-	return w.insertPrepared(ctx, g, p)
-}
-
-// insertPrepared is insert with g's row prepared.
-func (w *writer) insertPrepared(ctx context.Context, g *referral.Group, p preparedRow) error {
 	args := append(append([]any{g.Source, g.SourceID}, columnsOf(g, p)...), w.now, w.now)
 	res, err := w.insertGroup.ExecContext(ctx, args...)
 	if err != nil {
