@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 
@@ -207,12 +208,14 @@ func replaceSource(ctx context.Context, tx *sql.Tx, now string, src referral.Sou
 		return fmt.Errorf("import %s: %w", src.Name, err)
 	}
 	defer added.close()
-	next, stop := preparedAhead(src.Name, groups)
+	order := sourceIDOrder(groups)
+	next, stop := preparedAhead(src.Name, groups, order)
 	defer stop()
-	for i, g := range groups {
+	for k, i := range order {
+		g := groups[i]
 		// The driver notices cancellation only between statements of its
 		// own; checking here keeps a cancelled import from writing on.
-		if i%1024 == 0 && ctx.Err() != nil {
+		if k%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		row, err := next()
@@ -351,6 +354,19 @@ func setIndexesAside(ctx context.Context, tx *sql.Tx, inserts int) (rebuild func
 	}, nil
 }
 
+// sourceIDOrder is the positions of groups in SourceID order, the order in
+// which an import writes them: the table's unique index of (source,
+// source_id) then takes each new row next to the one before instead of at a
+// random place.
+func sourceIDOrder(groups []*referral.Group) []int {
+	order := make([]int, len(groups))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(groups[a].SourceID, groups[b].SourceID) })
+	return order
+}
+
 // quoteName is name as an SQL identifier.
 func quoteName(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
 
@@ -375,7 +391,7 @@ const listingColumns = `id, source_id, updated, name, program, attendance, timez
 // next group's row, or the listing's error naming it (listingError); stop
 // ends the work early and returns once the goroutine no longer reads any
 // group.
-func preparedAhead(source string, groups []*referral.Group) (next func() (preparedRow, error), stop func()) {
+func preparedAhead(source string, groups []*referral.Group, order []int) (next func() (preparedRow, error), stop func()) {
 	type result struct {
 		row preparedRow
 		err error
@@ -385,11 +401,12 @@ func preparedAhead(source string, groups []*referral.Group) (next func() (prepar
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for i, g := range groups {
+		for _, i := range order {
+			g := groups[i]
 			var row preparedRow
 			err := g.Validate()
 			if err != nil {
-				err = listingError(source, i, len(groups), g, err)
+				err = firstInvalid(source, groups)
 			} else {
 				row, err = prepareRow(g)
 			}
@@ -415,6 +432,18 @@ func preparedAhead(source string, groups []*referral.Group) (next func() (prepar
 		})
 	}
 	return next, stop
+}
+
+// firstInvalid is the error of the first invalid listing of groups in the
+// file's order, which the import does not write in; a person fixing the
+// file is told of the listings from its top.
+func firstInvalid(source string, groups []*referral.Group) error {
+	for i, g := range groups {
+		if err := g.Validate(); err != nil {
+			return listingError(source, i, len(groups), g, err)
+		}
+	}
+	return nil
 }
 
 // listingWith is the listing of g, whose JSON document is data.

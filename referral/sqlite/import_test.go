@@ -220,6 +220,10 @@ func TestReplaceSourceRefuses(t *testing.T) {
 	noID := feedOf("aasepia", "x", "")
 	badZone := feedOf("aasepia", "x", "y")
 	badZone[1].TimeZone = "America/Filadelfia"
+	// Written in id order, told in the file's: "b" is the first to mend.
+	twoBad := feedOf("aasepia", "b", "a")
+	twoBad[0].TimeZone = "America/Filadelfia"
+	twoBad[1].Online.URL = "zoom.example/j/1"
 
 	cases := []struct {
 		name   string
@@ -229,6 +233,7 @@ func TestReplaceSourceRefuses(t *testing.T) {
 	}{
 		{"invalid listing", "aasepia", badURL, []string{"Listing 2 of 3", `"y"`, "link"}},
 		{"invalid zone after a valid one", "aasepia", badZone, []string{"Listing 2 of 2", "Filadelfia"}},
+		{"the file's first invalid listing", "aasepia", twoBad, []string{"Listing 1 of 2", `"b"`, "Filadelfia"}},
 		{"duplicate id", "aasepia", dup, []string{"Listing 3 of 3", `"x"`, "listing 1 has the same id"}},
 		{"another source's listing", "aasepia", foreign, []string{"Listing 2 of 2", `"gnyr"`}},
 		{"listing without id", "aasepia", noID, []string{"Listing 2 of 2", "no id"}},
