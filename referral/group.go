@@ -529,7 +529,10 @@ func (g *Group) Validate() error {
 			"attendance %q must be in person, online, hybrid or inactive", g.Attendance)
 	}
 	for i, s := range g.Sessions {
-		ps = append(ps, s.problems(fmt.Sprintf("Sessions[%d]", i))...)
+		for _, p := range s.problems() { // rare: the field's name is made only then
+			p.Field = fmt.Sprintf("Sessions[%d]%s", i, p.Field)
+			ps = append(ps, p)
+		}
 	}
 	if c := g.Place.Coords; c != nil {
 		if !(c.Lat >= -90 && c.Lat <= 90) {
@@ -539,32 +542,38 @@ func (g *Group) Validate() error {
 			add("Place.Coords.Lon", say("group.longitude", "Value", Decimal(c.Lon)), "longitude %v must be between -180 and 180", c.Lon)
 		}
 	}
-	for field, link := range map[string]string{
-		"Online.URL":          g.Online.URL,
-		"Contact.Website":     g.Contact.Website,
-		"Contact.FeedbackURL": g.Contact.FeedbackURL,
+	// Fields in lists, not maps: an import validates 250,000 groups, and
+	// making and ranging over a map for each took a fifth of the time.
+	type field struct{ name, value string }
+	for _, f := range [...]field{
+		{"Online.URL", g.Online.URL},
+		{"Contact.Website", g.Contact.Website},
+		{"Contact.FeedbackURL", g.Contact.FeedbackURL},
 	} {
-		if link != "" && !isWebLink(link) {
-			add(field, say("group.link", "Value", strconv.Quote(link)), "link %q must start with http:// or https://", link)
+		if f.value != "" && !isWebLink(f.value) {
+			add(f.name, say("group.link", "Value", strconv.Quote(f.value)), "link %q must start with http:// or https://", f.value)
 		}
 	}
-	for field, phone := range map[string]string{"Online.Phone": g.Online.Phone, "Contact.Phone": g.Contact.Phone} {
-		if phone != "" && !isPhone(phone) {
-			add(field, say("group.phone", "Value", strconv.Quote(phone)), "phone %q may hold only digits, spaces and + ( ) - . , # *", phone)
+	for _, f := range [...]field{{"Online.Phone", g.Online.Phone}, {"Contact.Phone", g.Contact.Phone}} {
+		if f.value != "" && !isPhone(f.value) {
+			add(f.name, say("group.phone", "Value", strconv.Quote(f.value)), "phone %q may hold only digits, spaces and + ( ) - . , # *", f.value)
 		}
 	}
 	if e := g.Contact.Email; e != "" && (!strings.Contains(e, "@") || strings.ContainsAny(e, " \t<>")) {
 		add("Contact.Email", say("group.email", "Value", strconv.Quote(e)), "email %q is not an address like name@example.org", e)
 	}
-	for field, m := range map[string]MedicationFriendly{
-		"Curation.MedicationFriendly":  g.Curation.MedicationFriendly,
-		"Published.MedicationFriendly": g.Published.MedicationFriendly,
+	for _, f := range [...]field{
+		{"Curation.MedicationFriendly", string(g.Curation.MedicationFriendly)},
+		{"Published.MedicationFriendly", string(g.Published.MedicationFriendly)},
 	} {
-		switch m {
+		switch MedicationFriendly(f.value) {
 		case "", MedicationUnknown, MedicationYes, MedicationNo:
 		default:
-			add(field, say("group.medication"), "medication-friendly must be yes, no or unknown")
+			add(f.name, say("group.medication"), "medication-friendly must be yes, no or unknown")
 		}
+	}
+	if len(ps) == 0 {
+		return nil
 	}
 	sortProblems(ps)
 	return invalid(fmt.Sprintf("Group %q", g.Name), ps)
@@ -597,22 +606,24 @@ func knownZone(name string) bool {
 	return err == nil
 }
 
-func (s Session) problems(field string) []Problem {
+// problems are what is wrong with s, each Field naming a field of s from
+// its dot (".Day").
+func (s Session) problems() []Problem {
 	var ps []Problem
 	if s.Day < time.Sunday || s.Day > time.Saturday {
-		ps = append(ps, Problem{Field: field + ".Day", Message: fmt.Sprintf("weekday %d is unknown; use Sunday to Saturday", int(s.Day)),
+		ps = append(ps, Problem{Field: ".Day", Message: fmt.Sprintf("weekday %d is unknown; use Sunday to Saturday", int(s.Day)),
 			Phrase: say("session.weekday", "Value", int(s.Day))})
 	}
 	if s.Start < 0 || s.Start >= 24*60 {
-		ps = append(ps, Problem{Field: field + ".Start", Message: "the start time must be a time of day from 00:00 to 23:59",
+		ps = append(ps, Problem{Field: ".Start", Message: "the start time must be a time of day from 00:00 to 23:59",
 			Phrase: say("session.start")})
 	}
 	if s.End != NoTime {
 		switch {
 		case s.End < 0 || s.End > 48*60:
-			ps = append(ps, Problem{Field: field + ".End", Message: "the end time must be a time of day", Phrase: say("session.end")})
+			ps = append(ps, Problem{Field: ".End", Message: "the end time must be a time of day", Phrase: say("session.end")})
 		case s.End <= s.Start:
-			ps = append(ps, Problem{Field: field + ".End", Message: fmt.Sprintf("the end time %s is not after the start time %s", s.End, s.Start),
+			ps = append(ps, Problem{Field: ".End", Message: fmt.Sprintf("the end time %s is not after the start time %s", s.End, s.Start),
 				Phrase: say("session.end_before", "End", s.End.String(), "Start", s.Start.String())})
 		}
 	}
@@ -620,7 +631,7 @@ func (s Session) problems(field string) []Problem {
 }
 
 // sortProblems orders problems by field so the message reads the same every
-// time (maps above are iterated in random order).
+// time, whatever order they were found in.
 func sortProblems(ps []Problem) {
 	slices.SortStableFunc(ps, func(a, b Problem) int { return strings.Compare(a.Field, b.Field) })
 }
