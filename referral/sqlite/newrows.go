@@ -10,7 +10,7 @@ import (
 )
 
 // rowsPerInsert is how many new groups one INSERT statement of an import
-// writes (newRows): 16 values a row, far below SQLite's limit of variables.
+// writes (newRows): 15 values a row, far below SQLite's limit of variables.
 const rowsPerInsert = 64
 
 // newRowColumns are the columns newRows writes, in the order of its values.
@@ -29,7 +29,7 @@ const newRowColumns = `(source, source_id, updated, name, program, attendance, t
 // groups, which holds in the import's write transaction.
 type newRows struct {
 	tx      *sql.Tx
-	now     string
+	now     any       // the clock's time as written, boxed once
 	full    *sql.Stmt // rowsPerInsert rows
 	next    int64     // the id the next row gets
 	args    []any
@@ -37,7 +37,7 @@ type newRows struct {
 }
 
 func startNewRows(ctx context.Context, tx *sql.Tx, now string) (*newRows, error) {
-	r := &newRows{tx: tx, now: now, args: make([]any, 0, 16*rowsPerInsert)}
+	r := &newRows{tx: tx, now: now, args: make([]any, 0, 15*rowsPerInsert)}
 	err := tx.QueryRowContext(ctx, `SELECT max(
 		coalesce((SELECT max(id) FROM groups), 0),
 		coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'groups'), 0))`).Scan(&r.next)
@@ -61,8 +61,7 @@ func insertRows(n int) string {
 func (r *newRows) add(ctx context.Context, g *referral.Group, p preparedRow) error {
 	g.ID = r.next
 	r.next++
-	r.args = append(r.args, g.Source, g.SourceID)
-	r.args = append(r.args, columnsOf(g, p)...)
+	r.args = append(r.args, p.columns...)
 	r.args = append(r.args, r.now, r.now)
 	r.pending = append(r.pending, g)
 	if len(r.pending) == rowsPerInsert {

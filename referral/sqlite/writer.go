@@ -57,11 +57,15 @@ func (w *writer) close() {
 }
 
 // preparedRow is what writing g's row works out of it before the row is
-// written: its JSON document and its group key (referral.GroupKey). An
-// import works them out ahead, beside the writing (preparedAhead).
+// written: its JSON document, its group key (referral.GroupKey) and the
+// values of the columns from source to group_key, in that order (see
+// insertGroup). An import works them out ahead, beside the writing
+// (preparedAhead): boxing 13 values for each of 250,000 rows took a third
+// of a second.
 type preparedRow struct {
-	data []byte
-	key  string
+	data    []byte
+	key     string
+	columns []any
 }
 
 func prepareRow(g *referral.Group) (preparedRow, error) {
@@ -69,17 +73,14 @@ func prepareRow(g *referral.Group) (preparedRow, error) {
 	if err != nil {
 		return preparedRow{}, err
 	}
-	return preparedRow{data: data, key: referral.GroupKey(g)}, nil
-}
-
-// columnsOf is columns with g's row prepared.
-func columnsOf(g *referral.Group, p preparedRow) []any {
+	key := referral.GroupKey(g)
 	var lat, lon any
 	if c := g.Place.Coords; c != nil {
 		lat, lon = c.Lat, c.Lon
 	}
-	return []any{nullTime(g.Updated), g.Name, string(g.Program), string(g.Attendance), g.TimeZone,
-		weekdays(g.Sessions), lat, lon, g.Place.CoordsFromZIP, p.data, p.key}
+	columns := []any{g.Source, g.SourceID, nullTime(g.Updated), g.Name, string(g.Program), string(g.Attendance),
+		g.TimeZone, weekdays(g.Sessions), lat, lon, g.Place.CoordsFromZIP, data, key}
+	return preparedRow{data: data, key: key, columns: columns}, nil
 }
 
 // insert stores g as a new row and sets g.ID.
@@ -88,7 +89,7 @@ func (w *writer) insert(ctx context.Context, g *referral.Group) error {
 	if err != nil {
 		return err
 	}
-	args := append(append([]any{g.Source, g.SourceID}, columnsOf(g, p)...), w.now, w.now)
+	args := append(p.columns, w.now, w.now)
 	res, err := w.insertGroup.ExecContext(ctx, args...)
 	if err != nil {
 		return fmt.Errorf("create group %q: %w", g.Name, conflict(g, err))
@@ -110,7 +111,7 @@ func (w *writer) update(ctx context.Context, g *referral.Group) error {
 
 // updatePrepared is update with g's row prepared.
 func (w *writer) updatePrepared(ctx context.Context, g *referral.Group, p preparedRow) error {
-	args := append(append([]any{g.Source, g.SourceID}, columnsOf(g, p)...), w.now, g.ID)
+	args := append(p.columns, w.now, g.ID)
 	if _, err := w.updateGroup.ExecContext(ctx, args...); err != nil {
 		return fmt.Errorf("update group %d: %w", g.ID, conflict(g, err))
 	}
