@@ -110,7 +110,7 @@ func TestMatchTextSaysItInEnglish(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	want := `1. NA — Miracle on 38th Street (id 251)
+	want := `1. NA — Miracle on 38th Street (id 1112)
    next: Tue Oct 27 7:30 PM EDT · 0.4 mi
    + Tuesday evening
    + 0.4 mi away

@@ -33,8 +33,10 @@ type ImportCounts struct{ Added, Updated, Removed, Unchanged int }
 // SourceID fail the whole call with an EINVALID error that names the
 // listing, and leave the directory as it was: the last two are found
 // before the transaction begins, the first while it writes, and then it
-// rolls back. Cancelling ctx rolls everything back and returns ctx's
-// error.
+// rolls back. So an invalid group is reported only after what comes first
+// (the damage check, the backup, which is then removed, and check) has
+// passed; feed.Parse hands over no invalid group. Cancelling ctx rolls
+// everything back and returns ctx's error.
 //
 // On success each group's Source, ID, Curation and Published are those
 // stored.
@@ -397,11 +399,12 @@ const listingColumns = `id, source_id, updated, name, program, attendance, timez
 
 // preparedAhead validates each of groups, the listings of source, and works
 // out its row (prepareRow), in order on a goroutine of its own while the
-// rows before them are written: encoding the documents of 250,000 listings
-// takes most of a second beside the 2.6 s of writing them. next returns the
-// next group's row, or the listing's error naming it (listingError); stop
-// ends the work early and returns once the goroutine no longer reads any
-// group.
+// rows before them are written: validating and encoding 250,000 listings
+// takes over a second beside the 2.5 s of writing them. next returns the
+// next group's row, or an error: when a listing is invalid, that of the
+// first invalid one in the file's order (firstInvalid), else encoding's.
+// stop ends the work early and returns once the goroutine no longer reads
+// any group.
 func preparedAhead(source string, groups []*referral.Group, order []int) (next func() (preparedRow, error), stop func()) {
 	type result struct {
 		row preparedRow
@@ -412,12 +415,14 @@ func preparedAhead(source string, groups []*referral.Group, order []int) (next f
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for _, i := range order {
+		for k, i := range order {
 			g := groups[i]
 			var row preparedRow
 			err := g.Validate()
 			if err != nil {
-				err = firstInvalid(source, groups)
+				// Only the groups not yet handed over: the writer sets
+				// the curation of those it has, and they were valid.
+				err = firstInvalid(source, groups, order[k:])
 			} else {
 				row, err = prepareRow(g)
 			}
@@ -445,16 +450,21 @@ func preparedAhead(source string, groups []*referral.Group, order []int) (next f
 	return next, stop
 }
 
-// firstInvalid is the error of the first invalid listing of groups in the
-// file's order, which the import does not write in; a person fixing the
+// firstInvalid is the error of the invalid listing that comes first in the
+// file among groups[i] for each i of some, of which the first is invalid.
+// The import writes in SourceID order, not the file's; a person mending the
 // file is told of the listings from its top.
-func firstInvalid(source string, groups []*referral.Group) error {
-	for i, g := range groups {
-		if err := g.Validate(); err != nil {
-			return listingError(source, i, len(groups), g, err)
+func firstInvalid(source string, groups []*referral.Group, some []int) error {
+	first, err := some[0], groups[some[0]].Validate()
+	for _, i := range some[1:] {
+		if i > first {
+			continue
+		}
+		if e := groups[i].Validate(); e != nil {
+			first, err = i, e
 		}
 	}
-	return nil
+	return listingError(source, first, len(groups), groups[first], err)
 }
 
 // listingWith is the listing of g, whose JSON document is data.

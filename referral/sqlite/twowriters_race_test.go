@@ -5,4 +5,4 @@ package sqlite_test
 // importListings is how many listings the child of TestTwoAtOnceAtAnySize
 // imports. The race detector slows SQLite (Go translated from C) about
 // thirtyfold, so far fewer hold the write lock for seconds.
-const importListings = 5_000
+const importListings = 15_000
