@@ -498,7 +498,10 @@ func scanColumns(rows *sql.Rows, g *referral.Group) (scannedGroup, error) {
 	if g.Updated, err = parseTime(updated); err != nil {
 		log.Printf("referraldesk: group %d: last-updated date %q cannot be read; shown as unknown", g.ID, updated.String)
 	}
-	row, bad := cur.row()
+	row, bad, err := cur.row()
+	if err != nil {
+		return sg, fmt.Errorf("group %d: %w", g.ID, err)
+	}
 	if bad != "" {
 		logBadDate(g.ID, bad)
 	}

@@ -169,7 +169,10 @@ func (w *writer) curation(ctx context.Context, key string) (curationRow, error) 
 	if err := w.selectCuration.QueryRowContext(ctx, key).Scan(d.targets()...); err != nil {
 		return curationRow{}, fmt.Errorf("read curation of group %q: %w", key, err)
 	}
-	row, bad := d.row()
+	row, bad, err := d.row()
+	if err != nil {
+		return curationRow{}, fmt.Errorf("read curation of group %q: %w", key, err)
+	}
 	if bad != "" {
 		logBadDate(strconv.Quote(key), bad)
 	}
