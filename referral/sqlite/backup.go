@@ -109,7 +109,7 @@ func NewBackupService(db *DB) *BackupService {
 // one step; the live database and its companion files are refused.
 func (s *BackupService) BackUp(ctx context.Context, path string) (referral.Backup, error) {
 	if path == "" {
-		return s.db.backUpInFolder(ctx, requestKind, "", "")
+		return s.db.backUpInFolder(ctx, requestKind, "", "", false)
 	}
 	dest, err := s.db.copyDestination(path)
 	if err != nil {
@@ -184,14 +184,23 @@ func (s *BackupService) Check(ctx context.Context) error {
 
 // backupBefore keeps an automatic copy of the database before a change
 // described by why ("before importing alanon-ma"). A copy that cannot be
-// made is an error that must stop the change. discard removes the copy
-// again, for a change that turned out to change nothing; it is never nil.
-func (db *DB) backupBefore(ctx context.Context, why string) (discard func(), err error) {
-	b, err := db.autoBackup(ctx, why, "")
+// made is an error that must stop the change. done, never nil, is told
+// whether the change changed anything: if it did, the older automatic
+// copies beyond autoKeep are pruned; if not (nothing to write, refused,
+// failed), the copy is removed again and the older ones stay, so that a
+// change that came to nothing never costs the oldest copy its place.
+func (db *DB) backupBefore(ctx context.Context, why string) (done func(changed bool), err error) {
+	b, err := db.autoCopy(ctx, why, "", false)
 	if err != nil || b.Path == "" {
-		return func() {}, err
+		return func(bool) {}, err
 	}
-	return func() { removeBackup(b.Path) }, nil
+	return func(changed bool) {
+		if changed {
+			db.pruneBackups("")
+		} else {
+			removeBackup(b.Path)
+		}
+	}, nil
 }
 
 // removeBackup removes a copy, with the log a damaged one was kept with.
@@ -229,6 +238,11 @@ func schemaNumber(migration string) string {
 // restored). It makes none, returning a zero Backup, when the database
 // holds nothing to lose.
 func (db *DB) autoBackup(ctx context.Context, why, keep string) (referral.Backup, error) {
+	return db.autoCopy(ctx, why, keep, true)
+}
+
+// autoCopy is autoBackup, pruning the older copies only when prune.
+func (db *DB) autoCopy(ctx context.Context, why, keep string, prune bool) (referral.Backup, error) {
 	empty, err := db.nothingToLose(ctx)
 	if err != nil {
 		return referral.Backup{}, db.cannotBackUp(why, err)
@@ -236,12 +250,12 @@ func (db *DB) autoBackup(ctx context.Context, why, keep string) (referral.Backup
 	if empty {
 		return referral.Backup{}, nil
 	}
-	return db.backUpInFolder(ctx, autoKind, why, keep)
+	return db.backUpInFolder(ctx, autoKind, why, keep, prune)
 }
 
 // backUpInFolder writes a new copy into the backups folder and, for an
-// automatic one, prunes the older automatic copies.
-func (db *DB) backUpInFolder(ctx context.Context, kind, why, keep string) (referral.Backup, error) {
+// automatic one when prune, prunes the older automatic copies.
+func (db *DB) backUpInFolder(ctx context.Context, kind, why, keep string, prune bool) (referral.Backup, error) {
 	path, taken, err := db.newBackupPath(kind, why)
 	if err == nil {
 		err = db.writeCopy(ctx, path)
@@ -254,7 +268,7 @@ func (db *DB) backUpInFolder(ctx context.Context, kind, why, keep string) (refer
 	case err != nil:
 		return referral.Backup{}, db.cannotBackUp(why, err)
 	}
-	return db.keptBackup(path, referral.Backup{Taken: taken, Automatic: kind == autoKind, Why: why}, keep)
+	return db.keptBackup(path, referral.Backup{Taken: taken, Automatic: kind == autoKind, Why: why}, keep, prune)
 }
 
 // keepDamaged keeps an automatic copy of a damaged database as its bytes
@@ -275,7 +289,7 @@ func (db *DB) keepDamaged(why, keep string) (referral.Backup, error) {
 		os.Remove(path + "-wal")
 		return referral.Backup{}, db.cannotBackUp(why, err)
 	}
-	return db.keptBackup(path, referral.Backup{Taken: taken, Automatic: true, Why: why}, keep)
+	return db.keptBackup(path, referral.Backup{Taken: taken, Automatic: true, Why: why}, keep, true)
 }
 
 // newBackupPath makes the backups folder and names a new copy in it.
@@ -297,13 +311,13 @@ func (db *DB) newBackupPath(kind, why string) (string, time.Time, error) {
 }
 
 // keptBackup completes the description of a copy just written and, for an
-// automatic one, prunes the older automatic copies.
-func (db *DB) keptBackup(path string, b referral.Backup, keep string) (referral.Backup, error) {
+// automatic one when prune, prunes the older automatic copies.
+func (db *DB) keptBackup(path string, b referral.Backup, keep string, prune bool) (referral.Backup, error) {
 	b, err := describe(path, b)
 	if err != nil {
 		return referral.Backup{}, err
 	}
-	if b.Automatic {
+	if b.Automatic && prune {
 		db.pruneBackups(keep)
 	}
 	return b, nil

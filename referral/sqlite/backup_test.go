@@ -272,6 +272,24 @@ func TestAutomaticBackupsBeforeChanges(t *testing.T) {
 	if !kept {
 		t.Error("the backup made on request was removed")
 	}
+
+	// Changes that came to nothing cost no copy its place: the same five
+	// stay, the oldest of them too.
+	step()
+	importIDs(t, s, "aa", strings.Repeat("x", 6)) // the last file again
+	step()
+	if _, err := s.ReplaceSourceChecked(ctx, referral.Source{Name: "aa"}, feedOf("aa", "y"), refuse); err == nil {
+		t.Fatal("the check did not refuse")
+	}
+	autos = nil
+	for _, c := range backupsOf(t, b) {
+		if c.Automatic {
+			autos = append(autos, c.Taken)
+		}
+	}
+	if !slices.Equal(autos, want[:5]) {
+		t.Errorf("after changes that changed nothing, automatic backups taken at %v, want still %v", autos, want[:5])
+	}
 }
 
 func TestBackupsWithinOneMillisecond(t *testing.T) {

@@ -66,7 +66,7 @@ func (s *GroupService) ReplaceSourceChecked(ctx context.Context, src referral.So
 	if err := s.db.checkBeforeReplacing(ctx); err != nil {
 		return ImportCounts{}, err
 	}
-	discard, err := s.db.backupBefore(ctx, "before importing "+src.Name)
+	backedUp, err := s.db.backupBefore(ctx, "before importing "+src.Name)
 	if err != nil {
 		return ImportCounts{}, err
 	}
@@ -90,9 +90,8 @@ func (s *GroupService) ReplaceSourceChecked(ctx context.Context, src referral.So
 		counts = ImportCounts{}
 		return replaceSource(ctx, tx, now, src, groups, check, &counts)
 	})
-	if err != nil || counts.Added+counts.Updated+counts.Removed == 0 {
-		discard() // nothing changed: the copy holds what the database still does
-	}
+	// When nothing changed, the copy holds what the database still does.
+	backedUp(err == nil && counts.Added+counts.Updated+counts.Removed > 0)
 	if err != nil {
 		for _, g := range groups {
 			g.ID, g.Curation, g.Published = 0, referral.Curation{}, referral.Curation{}
@@ -655,7 +654,7 @@ func (s *GroupService) RemoveSource(ctx context.Context, name string) error {
 	if err := s.db.checkBeforeReplacing(ctx); err != nil {
 		return err
 	}
-	discard, err := s.db.backupBefore(ctx, "before removing "+name)
+	backedUp, err := s.db.backupBefore(ctx, "before removing "+name)
 	if err != nil {
 		return err
 	}
@@ -681,8 +680,6 @@ func (s *GroupService) RemoveSource(ctx context.Context, name string) error {
 		}
 		return nil
 	})
-	if err != nil {
-		discard()
-	}
+	backedUp(err == nil)
 	return err
 }
