@@ -397,9 +397,10 @@ type listing struct {
 const listingColumns = `id, source_id, updated, name, program, attendance, timezone, days, lat, lon, coords_from_zip, data`
 
 // preparedAhead validates each of groups, the listings of source, and works
-// out its row (prepareRow), in order on a goroutine of its own while the
-// rows before them are written: validating and encoding 250,000 listings
-// takes over a second beside the 2.5 s of writing them. next returns the
+// out its row (prepareRow), taking them as order lists them, on a goroutine
+// of its own while the rows before them are written: validating and
+// encoding 250,000 listings takes over a second beside the 2.5 s of
+// writing them. next returns the
 // next group's row, or an error: when a listing is invalid, that of the
 // first invalid one in the file's order (firstInvalid), else encoding's.
 // stop ends the work early and returns once the goroutine no longer reads

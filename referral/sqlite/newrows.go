@@ -18,15 +18,23 @@ const newRowColumns = `(source, source_id, updated, name, program, attendance, t
 	coords_from_zip, data, group_key, created_at, modified_at)`
 
 // newRows writes the new listings of an import, rowsPerInsert rows to one
-// statement. SQLite pays for each statement it runs (binding, a statement
-// journal, the halt), not only for each row: one row a statement, the
-// 250,000 inserts of BenchmarkImport250k took 4.1 s.
+// INSERT: SQLite and the driver pay for each statement run (binding, the
+// call, the halt), not only for each row. One row a statement, writing the
+// 250,000 new rows of BenchmarkImport250k took 3.5 s; 64 to one, 2.6 s.
 //
-// It gives each row its id as the row is added, the next one the table's
-// AUTOINCREMENT would give: one more than the largest id the table has
-// ever held (sqlite_sequence, which SQLite moves past an explicit id), so
-// an id is still never reused. That is only right while no one else adds
-// groups, which holds in the import's write transaction.
+// The statement names no id and uses OR FAIL. Naming the id (SQLite checks
+// that an explicit rowid is an integer, which may abort the statement) or a
+// constraint that aborts it would make SQLite keep a journal of every page
+// the statement changes, which cost more than the batching saved. OR FAIL
+// keeps what a failed statement wrote before it failed; the import then
+// rolls its whole transaction back.
+//
+// Each row's id is the one AUTOINCREMENT gives it: one more than the
+// largest id the table has ever held (sqlite_sequence), counting up within
+// a statement. newRows works them out as it adds the rows, so each group
+// knows its id at once, and checks the last of each statement against
+// LastInsertId. That is only right while no one else adds groups, which
+// holds in the import's write transaction.
 type newRows struct {
 	tx      *sql.Tx
 	now     any       // the clock's time as written, boxed once
