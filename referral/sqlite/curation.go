@@ -29,9 +29,15 @@ import (
 // medication_friendly, verified_on, notes and hidden. Ten columns of their
 // own were 10 of the 22 that each of the Directory's 1,000 rows fetched,
 // one call into SQLite each, nearly always empty.
+//
+// The texts are cast to TEXT: json_array refuses a BLOB, and a value put in
+// by hand or by another tool may be one, which must not make every list and
+// match of the directory fail.
 const curationColumns = `CASE WHEN c.group_key IS NULL AND p.group_key IS NULL THEN NULL ELSE json_array(
-	coalesce(c.own, 0), coalesce(c.medication_friendly, ''), c.verified_on, coalesce(c.notes, ''), coalesce(c.hidden, 0),
-	coalesce(p.source, ''), coalesce(p.medication_friendly, ''), p.verified_on, coalesce(p.notes, ''), coalesce(p.hidden, 0)) END`
+	coalesce(c.own, 0), CAST(coalesce(c.medication_friendly, '') AS TEXT), CAST(c.verified_on AS TEXT),
+	CAST(coalesce(c.notes, '') AS TEXT), coalesce(c.hidden, 0),
+	CAST(coalesce(p.source, '') AS TEXT), CAST(coalesce(p.medication_friendly, '') AS TEXT), CAST(p.verified_on AS TEXT),
+	CAST(coalesce(p.notes, '') AS TEXT), coalesce(p.hidden, 0)) END`
 
 // noCuration stands for curationColumns where there is no curation to read.
 const noCuration = `NULL`
@@ -104,8 +110,11 @@ func (d *curationDest) row() (r curationRow, bad string, err error) {
 	}
 	fields := []any{&v.own, &v.local.MedicationFriendly, &v.localVerified, &v.local.Notes, &v.localHidden,
 		&v.published.From, &v.published.MedicationFriendly, &v.pubVerified, &v.published.Notes, &v.pubHidden}
-	if err := json.Unmarshal([]byte(d.packed.String), &fields); err != nil || len(fields) != 10 {
-		return curationRow{}, "", fmt.Errorf("read curation %q: %v", d.packed.String, err)
+	if err := json.Unmarshal([]byte(d.packed.String), &fields); err != nil {
+		return curationRow{}, "", fmt.Errorf("read curation %q: %w", d.packed.String, err)
+	}
+	if len(fields) != 10 {
+		return curationRow{}, "", fmt.Errorf("read curation %q: %d values, not 10", d.packed.String, len(fields))
 	}
 	v.local.Hidden, v.published.Hidden = v.localHidden != 0, v.pubHidden != 0
 	r = curationRow{own: ownFields(v.own), local: v.local, published: v.published}

@@ -105,7 +105,8 @@ func (s *GroupService) FindGroups(ctx context.Context, f referral.GroupFilter) (
 // does not wait for them. The window calls it; a command that answers once
 // and exits does not.
 func (s *GroupService) Prepare() {
-	s.match.prepared.Store(time.Now().UnixNano())
+	now := time.Now()
+	s.match.prepared.Store(&now)
 	s.match.prepare.Store(true)
 	s.buildSoon()
 }
@@ -128,7 +129,9 @@ func (s *GroupService) buildSoon() {
 	}
 	go func() {
 		defer s.match.building.Store(false)
-		time.Sleep(time.Until(time.Unix(0, s.match.prepared.Load()).Add(buildAfterPrepare)))
+		if at := s.match.prepared.Load(); at != nil {
+			time.Sleep(time.Until(at.Add(buildAfterPrepare)))
+		}
 		s.index(context.Background())
 	}()
 }

@@ -172,6 +172,31 @@ func TestUnreadableCurationDateIsUnknown(t *testing.T) {
 	}
 }
 
+// Curation text stored as a BLOB (by hand, or by another tool) reads as its
+// text; the directory still lists, searches and matches.
+func TestCurationStoredAsBlobReads(t *testing.T) {
+	ctx := context.Background()
+	db, path := openTestDB(t)
+	s := sqlite.NewGroupService(db)
+	g := listingOf("sepia", "a", "Old City")
+	if _, err := s.ReplaceSource(ctx, referral.Source{Name: "sepia"}, []*referral.Group{g}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetCuration(ctx, g.ID, referral.Curation{MedicationFriendly: referral.MedicationYes, Notes: "ring twice"}); err != nil {
+		t.Fatal(err)
+	}
+	rawExec(t, path, `UPDATE curation SET notes = CAST('ring "twice"' AS BLOB)`)
+	if got := curationOf(t, s, g.ID); got.Notes != `ring "twice"` || got.MedicationFriendly != referral.MedicationYes {
+		t.Errorf("curation %+v, want the note's text and medication-friendly kept", got)
+	}
+	if list, _, err := s.FindGroups(ctx, referral.GroupFilter{Text: "old city"}); err != nil || len(list) != 1 {
+		t.Errorf("search found %d, %v; want the group", len(list), err)
+	}
+	if res, err := s.Match(ctx, tuesdayEvening(), matchNow); err != nil || len(res.Candidates) != 1 {
+		t.Errorf("Match = %d candidates, %v; want the group", len(res.Candidates), err)
+	}
+}
+
 // A business meeting stored before imports marked service meetings is
 // marked on upgrade and no longer matched.
 func TestServiceMeetingUpgrade(t *testing.T) {

@@ -48,9 +48,9 @@ type matchIndex struct {
 	current atomic.Pointer[builtIndex]
 	build   sync.Mutex // one rebuild at a time; concurrent Matches wait for it
 
-	prepare  atomic.Bool  // Prepare was called: FindGroups rebuilds in the background
-	prepared atomic.Int64 // when, in Unix nanoseconds (see buildAfterPrepare)
-	building atomic.Bool  // a background build is under way
+	prepare  atomic.Bool               // Prepare was called: FindGroups rebuilds in the background
+	prepared atomic.Pointer[time.Time] // when, by the monotonic clock (see buildAfterPrepare)
+	building atomic.Bool               // a background build is under way
 
 	beforeBuild func(listings int) // see BeforeIndexing
 }
