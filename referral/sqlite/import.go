@@ -400,11 +400,10 @@ const listingColumns = `id, source_id, updated, name, program, attendance, timez
 // out its row (prepareRow), taking them as order lists them, on a goroutine
 // of its own while the rows before them are written: validating and
 // encoding 250,000 listings takes over a second beside the 2.5 s of
-// writing them. next returns the
-// next group's row, or an error: when a listing is invalid, that of the
-// first invalid one in the file's order (firstInvalid), else encoding's.
-// stop ends the work early and returns once the goroutine no longer reads
-// any group.
+// writing them. next returns the next group's row, or an error: when a
+// listing is invalid, that of the first invalid one in the file's order
+// (firstInvalid), else encoding's. stop ends the work early and returns
+// once the goroutine no longer reads any group.
 func preparedAhead(source string, groups []*referral.Group, order []int) (next func() (preparedRow, error), stop func()) {
 	type result struct {
 		row preparedRow

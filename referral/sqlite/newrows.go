@@ -13,7 +13,9 @@ import (
 // writes (newRows): 15 values a row, far below SQLite's limit of variables.
 const rowsPerInsert = 64
 
-// newRowColumns are the columns newRows writes, in the order of its values.
+// newRowColumns are the columns a new group's row is written with, in the
+// order of insertRows' values: by newRows, and one row at a time by
+// writer.insert.
 const newRowColumns = `(source, source_id, updated, name, program, attendance, timezone, days, lat, lon,
 	coords_from_zip, data, group_key, created_at, modified_at)`
 

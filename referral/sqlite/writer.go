@@ -27,9 +27,7 @@ func prepareWriter(ctx context.Context, tx *sql.Tx, now string) (*writer, error)
 		errs = append(errs, err)
 		return st
 	}
-	w.insertGroup = prepare(`INSERT INTO groups
-		(source, source_id, updated, name, program, attendance, timezone, days, lat, lon, coords_from_zip, data, group_key, created_at, modified_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	w.insertGroup = prepare(insertRows(1))
 	w.updateGroup = prepare(`UPDATE groups SET
 		source = ?, source_id = ?, updated = ?, name = ?, program = ?, attendance = ?, timezone = ?,
 		days = ?, lat = ?, lon = ?, coords_from_zip = ?, data = ?, group_key = ?, modified_at = ?
@@ -59,7 +57,7 @@ func (w *writer) close() {
 // preparedRow is what writing g's row works out of it before the row is
 // written: its JSON document, its group key (referral.GroupKey) and the
 // values of the columns from source to group_key, in that order (see
-// insertGroup). An import works them out ahead, beside the writing
+// newRowColumns). An import works them out ahead, beside the writing
 // (preparedAhead): boxing 13 values for each of 250,000 rows took a third
 // of a second.
 type preparedRow struct {
