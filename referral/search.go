@@ -90,7 +90,6 @@ type searchFacts struct {
 	source     uint16
 	attendance uint16
 	days       uint8 // bit 1<<weekday for each day with a session
-	hidden     bool
 }
 
 // noDate is the updated fact of a listing whose source gave no date.
@@ -113,10 +112,7 @@ func unixNano(t time.Time) int64 {
 }
 
 // interned numbers the distinct values of a text field (programs, sources).
-type interned struct {
-	number map[string]uint16
-	values []string
-}
+type interned struct{ number map[string]uint16 }
 
 func (in *interned) of(v string) uint16 {
 	n, ok := in.number[v]
@@ -124,12 +120,11 @@ func (in *interned) of(v string) uint16 {
 		if in.number == nil {
 			in.number = map[string]uint16{}
 		}
-		if len(in.values) == math.MaxUint16 {
+		if len(in.number) == math.MaxUint16 {
 			return math.MaxUint16 // more distinct values than any directory has: filtered as one
 		}
-		n = uint16(len(in.values))
+		n = uint16(len(in.number))
 		in.number[v] = n
-		in.values = append(in.values, v)
 	}
 	return n
 }
@@ -159,7 +154,6 @@ func (ix *SearchIndex) add(g *Group, name string) {
 		program:    ix.programs.of(string(g.Program)),
 		source:     ix.sources.of(g.Source),
 		attendance: ix.attendances.of(string(g.Attendance)),
-		hidden:     g.Curation.Hidden,
 	}
 	f.updated = unixNano(g.Updated)
 	for _, ss := range g.Sessions {
@@ -168,7 +162,7 @@ func (ix *SearchIndex) add(g *Group, name string) {
 		}
 	}
 	ix.facts = append(ix.facts, f)
-	if f.hidden {
+	if g.Curation.Hidden {
 		ix.hidden = setBit(ix.hidden, s)
 	}
 	if g.Attendance == Inactive {
@@ -200,16 +194,6 @@ func (ix *SearchIndex) slotOf(id int64) (int32, bool) {
 		return 0, false
 	}
 	return int32(s), true
-}
-
-// forSearchFields calls fn with each text of g a search looks in, and its
-// class: the listing's own (forListingText), then its program's names and
-// aliases (ProgramInfo).
-func forSearchFields(g *Group, fn func(class int, text string)) {
-	forListingText(g, fn)
-	for _, n := range g.Program.Info().Names() {
-		fn(classOther, n)
-	}
 }
 
 // forListingText calls fn with each text of g's own a search looks in, and
@@ -248,11 +232,9 @@ func setBit(set []uint64, s int32) []uint64 {
 // done finishes a build: it puts the listings in name order and packs the
 // terms and their postings (see SearchIndex).
 func (ix *SearchIndex) done() *SearchIndex {
-	ix.order = make([]int32, 0, len(ix.ids))
-	for s, id := range ix.ids {
-		if t, ok := ix.slotOf(id); ok && int(t) == s {
-			ix.order = append(ix.order, int32(s))
-		}
+	ix.order = make([]int32, len(ix.ids)) // every slot: add's IDs are unique, and none is emptied yet
+	for s := range ix.order {
+		ix.order[s] = int32(s)
 	}
 	slices.SortFunc(ix.order, ix.byName)
 	ix.terms.done(len(ix.ids))
@@ -424,7 +406,7 @@ func (ix *SearchIndex) passing(f GroupFilter, within []uint64) []uint64 {
 			attendance >= 0 && int(x.attendance) != attendance,
 			noInactive && has(ix.inactive, int32(s)),
 			day != 0 && x.days&day == 0,
-			!f.IncludeHidden && x.hidden,
+			!f.IncludeHidden && has(ix.hidden, int32(s)),
 			before != noDate && (x.updated == noDate || x.updated >= before):
 			return false
 		}

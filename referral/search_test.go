@@ -258,3 +258,13 @@ func TestSearchTerms(t *testing.T) {
 		t.Errorf("SearchQuery = %q; want [obrien nino]", q)
 	}
 }
+
+// forSearchFields calls fn with each text of g a search looks in, and its
+// class: the listing's own (forListingText), then its program's names and
+// aliases (ProgramInfo), which the index keeps once a program.
+func forSearchFields(g *Group, fn func(class int, text string)) {
+	forListingText(g, fn)
+	for _, n := range g.Program.Info().Names() {
+		fn(classOther, n)
+	}
+}
