@@ -547,12 +547,16 @@ func (ix *SearchIndex) Replace(ids []int64, groups []*Group) {
 
 // SearchQuery is what a search for text looks for: each space-separated
 // part with a letter or digit, folded and its words joined (see
-// SearchIndex), a term that must begin a term of the listing.
+// SearchIndex), a term that must begin a term of the listing. It is folded
+// by the termScanner the index is built with, so a typed word and the text
+// it must find can never be folded apart.
 func SearchQuery(text string) []string {
+	var sc termScanner
 	var out []string
 	for _, part := range strings.Fields(text) {
-		if w := nameWords(part); len(w) > 0 {
-			out = append(out, strings.Join(w, ""))
+		sc.part(part, 0, func([]byte, int) {})
+		if len(sc.buf) > 0 { // part leaves the part's words, joined, in buf
+			out = append(out, string(sc.buf))
 		}
 	}
 	return out
@@ -566,8 +570,7 @@ func searchTerms(text string, fn func(term string, at int)) {
 }
 
 // termScanner splits texts into terms, reusing one buffer: an index of
-// 250,000 listings reads millions of words. It folds as nameWords does,
-// rune by rune: ASCII letters and digits lower-cased, other letters and
+// 250,000 listings reads millions of words. It folds rune by rune: ASCII letters and digits lower-cased, other letters and
 // digits lower-cased with their accents off (remembered once folded),
 // accents standing alone dropped, anything else between words.
 type termScanner struct {
